@@ -1,0 +1,67 @@
+import type { EncodedRecord } from './encode/recordEncoder.js';
+import type { SegmentCoordinates } from './naming.js';
+import type { CaptureRecord } from './record.js';
+
+/**
+ * The records of one partition in position order, each position once. Platforms deliver in order;
+ * sorting and dropping repeated positions makes a malformed batch harmless instead of duplicated.
+ */
+export function orderedUniqueByPosition(records: readonly CaptureRecord[]): CaptureRecord[] {
+  const ordered = [...records].sort((a, b) => a.position - b.position);
+  return ordered.filter((record, index) => index === 0 || record.position !== ordered[index - 1]?.position);
+}
+
+/** A segment ready to compress and stage: consecutive records of one (kind, minute). */
+export interface SegmentDraft extends SegmentCoordinates {
+  readonly lines: readonly Buffer[];
+  readonly records: number;
+  readonly uncompressedBytes: number;
+}
+
+/**
+ * Groups encoded records by (kind, minute), keeping position order, and cuts each group into
+ * segments of at most `maxSegmentBytes` of lines (a single longer line is a segment of its own).
+ * The cut depends only on the records, so the same records always give the same segments.
+ */
+export function cutSegments(
+  encoded: readonly EncodedRecord[],
+  encoding: string,
+  maxSegmentBytes: number,
+): SegmentDraft[] {
+  const groups = new Map<string, EncodedRecord[]>();
+  for (const record of encoded) {
+    const key = `${record.kind}|${record.minute}`;
+    const group = groups.get(key);
+    if (group) group.push(record);
+    else groups.set(key, [record]);
+  }
+  const segments: SegmentDraft[] = [];
+  for (const group of groups.values()) {
+    let current: EncodedRecord[] = [];
+    let size = 0;
+    const flush = () => {
+      const first = current[0];
+      const last = current.at(-1);
+      if (!first || !last) return;
+      segments.push({
+        kind: first.kind,
+        minute: first.minute,
+        first: first.position,
+        last: last.position,
+        encoding,
+        lines: current.map((record) => record.line),
+        records: current.length,
+        uncompressedBytes: size,
+      });
+      current = [];
+      size = 0;
+    };
+    for (const record of group) {
+      if (size > 0 && size + record.line.length > maxSegmentBytes) flush();
+      current.push(record);
+      size += record.line.length;
+    }
+    flush();
+  }
+  return segments;
+}

@@ -1,0 +1,149 @@
+import type { ObjectKind } from './naming.js';
+import { lastSealableMinute } from './time.js';
+
+/** A staged segment as the ledger remembers it: enough to derive its staging path and its object. */
+export interface LedgerSegment {
+  readonly kind: ObjectKind;
+  readonly minute: number;
+  readonly first: number;
+  readonly last: number;
+  readonly records: number;
+  readonly bytes: number;
+  readonly encoding: string;
+  /** Clock time of staging: the seal timer closes a minute no later than one seal delay after this. */
+  readonly stagedAt: number;
+}
+
+/** An object whose content is decided (its segments, in order) but that may not be visible yet. */
+export interface PendingObject {
+  readonly kind: ObjectKind;
+  readonly minute: number;
+  readonly late: boolean;
+  readonly encoding: string;
+  readonly segments: readonly LedgerSegment[];
+}
+
+/**
+ * The state of one (topic, partition): the single source of truth for what has been staged and what
+ * is sealed. It changes only by compare-and-set, so concurrent writers (a redelivery on another
+ * instance, the seal timer) never both win.
+ *
+ * Invariant: every record with position <= `stagedThrough` is in exactly one segment that is either
+ * `open`, part of a `pending` object, or part of an object already visible.
+ */
+export interface PartitionLedger {
+  readonly stagedThrough: number;
+  /** Highest record time staged (broker or body time): drives sealing while records flow. */
+  readonly maxRecordTime: number | null;
+  /** Every minute <= this is closed: its records are sealed, and new ones for it go to late objects. */
+  readonly closedThrough: number | null;
+  readonly open: readonly LedgerSegment[];
+  readonly pending: readonly PendingObject[];
+}
+
+export const EMPTY_LEDGER: PartitionLedger = {
+  stagedThrough: -1,
+  maxRecordTime: null,
+  closedThrough: null,
+  open: [],
+  pending: [],
+};
+
+/** Records newly staged segments. Segments must hold only positions above `stagedThrough`. */
+export function recordStaged(
+  ledger: PartitionLedger,
+  segments: readonly LedgerSegment[],
+  stagedThrough: number,
+  maxRecordTime: number,
+): PartitionLedger {
+  if (segments.length === 0) return ledger;
+  return {
+    ...ledger,
+    stagedThrough: Math.max(ledger.stagedThrough, stagedThrough),
+    maxRecordTime: Math.max(ledger.maxRecordTime ?? maxRecordTime, maxRecordTime),
+    open: [...ledger.open, ...segments],
+  };
+}
+
+/**
+ * Closes every minute up to `throughMinute`: the open segments of each closed (kind, minute, encoding)
+ * become one pending object, in position order. An object is late when its minute was already closed
+ * before this call, which can only happen to records that arrived after their minute was sealed.
+ */
+export function closeMinutes(ledger: PartitionLedger, throughMinute: number): PartitionLedger {
+  const previous = ledger.closedThrough;
+  const through = Math.max(previous ?? throughMinute, throughMinute);
+  const closing = ledger.open.filter((segment) => segment.minute <= through);
+  if (closing.length === 0 && through === previous) return ledger;
+  const groups = new Map<string, LedgerSegment[]>();
+  for (const segment of closing) {
+    const key = `${segment.kind}|${segment.minute}|${segment.encoding}`;
+    const group = groups.get(key);
+    if (group) group.push(segment);
+    else groups.set(key, [segment]);
+  }
+  const sealed = [...groups.values()].map((segments): PendingObject => {
+    const ordered = [...segments].sort((a, b) => a.first - b.first);
+    const [head] = ordered as [LedgerSegment, ...LedgerSegment[]];
+    return {
+      kind: head.kind,
+      minute: head.minute,
+      late: previous !== null && head.minute <= previous,
+      encoding: head.encoding,
+      segments: ordered,
+    };
+  });
+  return {
+    ...ledger,
+    closedThrough: through,
+    open: ledger.open.filter((segment) => segment.minute > through),
+    pending: [...ledger.pending, ...sealed],
+  };
+}
+
+/** Identity of a pending object: no two objects of a partition start at the same position. */
+export function pendingKey(object: PendingObject): string {
+  const [head] = object.segments;
+  return `${object.kind}|${head?.first}`;
+}
+
+/** Forgets pending objects that are now visible. */
+export function forgetPublished(
+  ledger: PartitionLedger,
+  published: readonly PendingObject[],
+): PartitionLedger {
+  const done = new Set(published.map(pendingKey));
+  return { ...ledger, pending: ledger.pending.filter((object) => !done.has(pendingKey(object))) };
+}
+
+/**
+ * The minute up to which records that have moved on close the partition: a minute is done once a
+ * record at least one seal delay past its end has been staged.
+ */
+export function ingestionSealFrontier(ledger: PartitionLedger, sealDelayMs: number): number | null {
+  return ledger.maxRecordTime === null ? null : lastSealableMinute(ledger.maxRecordTime, sealDelayMs);
+}
+
+/**
+ * The minute up to which the seal timer closes a partition that no record will close: every open
+ * minute up to it ended a seal delay ago, and its first segment waited a seal delay too. The second
+ * condition keeps the timer from cutting a minute that a backlog is still delivering, while still
+ * bounding how long any staged record stays invisible.
+ */
+export function timerSealFrontier(ledger: PartitionLedger, now: number, sealDelayMs: number): number | null {
+  const byClock = lastSealableMinute(now, sealDelayMs);
+  const firstStaged = new Map<number, number>();
+  for (const segment of ledger.open) {
+    firstStaged.set(
+      segment.minute,
+      Math.min(firstStaged.get(segment.minute) ?? segment.stagedAt, segment.stagedAt),
+    );
+  }
+  let frontier: number | null = null;
+  for (const minute of [...firstStaged.keys()].sort((a, b) => a - b)) {
+    const waited = (firstStaged.get(minute) ?? now) + sealDelayMs <= now;
+    if (minute > byClock || !waited) break;
+    frontier = minute;
+  }
+  return frontier;
+}

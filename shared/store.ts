@@ -1,0 +1,51 @@
+import type { PartitionLedger } from './ledger.js';
+
+/** What `publish` found: it made the object visible, or the object was already there (same content). */
+export type PublishOutcome = 'created' | 'exists';
+
+/**
+ * Object storage as the pipeline needs it. Implementations: local filesystem, Azure Blob, S3.
+ *
+ * - `stage` is durable and invisible to readers of the lake; staging the same path twice with the same
+ *   bytes is harmless (names are deterministic, so a redelivery restages identical content).
+ * - `publish` makes the concatenation of staged segments visible under `path` atomically and only if
+ *   nothing is there yet: a visible object is never rewritten.
+ */
+export interface ObjectStore {
+  stage(path: string, body: Buffer): Promise<void>;
+  publish(path: string, stagedPaths: readonly string[]): Promise<PublishOutcome>;
+  /** Removes staged segments once no ledger refers to them; missing paths are ignored. */
+  deleteStaged(paths: readonly string[]): Promise<void>;
+  /** Every visible object path under the prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  read(path: string): Promise<Buffer>;
+}
+
+/** The ledger as stored: the state and an opaque version (an ETag, a file generation). */
+export interface VersionedLedger {
+  readonly state: PartitionLedger;
+  /** null when no ledger exists yet for the partition. */
+  readonly version: string | null;
+}
+
+/**
+ * Per-partition ledger with compare-and-set. `write` returns false, and changes nothing, when the
+ * stored version is no longer `expectedVersion`: the caller re-reads and decides again.
+ */
+export interface LedgerStore {
+  read(topic: string, partition: string): Promise<VersionedLedger>;
+  write(
+    topic: string,
+    partition: string,
+    state: PartitionLedger,
+    expectedVersion: string | null,
+  ): Promise<boolean>;
+  /** Partitions that have a ledger, for the seal timer. */
+  partitions(topic: string): Promise<string[]>;
+}
+
+/** The two halves every deployment needs. */
+export interface CaptureStore {
+  readonly objects: ObjectStore;
+  readonly ledger: LedgerStore;
+}

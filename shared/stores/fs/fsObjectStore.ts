@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ObjectStore, PublishOutcome } from '../../store.js';
+import { replaceFile } from './atomicFile.js';
+
+/**
+ * The lake on a local folder. Staged segments are files under `_staging/`; publishing concatenates
+ * them into a temporary file and hard-links it to the object's name, which fails if the name exists:
+ * an atomic create-only publish, so a visible file is never rewritten.
+ */
+export function createFsObjectStore(root: string): ObjectStore {
+  const resolve = (path: string) => join(root, ...path.split('/'));
+
+  return {
+    async stage(path, body) {
+      await replaceFile(resolve(path), body);
+    },
+
+    async publish(path, stagedPaths): Promise<PublishOutcome> {
+      const target = resolve(path);
+      if (await exists(target)) return 'exists';
+      await mkdir(dirname(target), { recursive: true });
+      const temp = join(dirname(target), `.tmp-${randomUUID()}`);
+      try {
+        try {
+          await concatenate(stagedPaths.map(resolve), temp);
+        } catch (error) {
+          // A concurrent sealer may have published and cleaned the staging area already.
+          if (isNotFound(error) && (await exists(target))) return 'exists';
+          throw error;
+        }
+        try {
+          await link(temp, target);
+          return 'created';
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+          throw error;
+        }
+      } finally {
+        await rm(temp, { force: true });
+      }
+    },
+
+    async deleteStaged(paths) {
+      await Promise.all(paths.map((path) => unlink(resolve(path)).catch(ignoreNotFound)));
+    },
+
+    async list(prefix) {
+      const base = resolve(prefix);
+      const files = await walk(base).catch((error: unknown) =>
+        isNotFound(error) ? [] : Promise.reject(error),
+      );
+      return files.map((file) => relative(root, file).split(sep).join('/')).sort();
+    },
+
+    read(path) {
+      return readFile(resolve(path));
+    },
+  };
+}
+
+async function concatenate(sources: readonly string[], target: string): Promise<void> {
+  const handle = await open(target, 'wx');
+  try {
+    // One segment in memory at a time: segments are bounded by maxSegmentBytes.
+    for (const source of sources) await handle.write(await readFile(source));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Visible files only: temporary files start with ".tmp-" and are never part of the lake. */
+async function walk(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map(async (entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return walk(path);
+      return entry.name.startsWith('.tmp-') ? [] : [path];
+    }),
+  );
+  return nested.flat();
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await (await open(path, 'r')).close();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function ignoreNotFound(error: unknown): void {
+  if (!isNotFound(error)) throw error;
+}

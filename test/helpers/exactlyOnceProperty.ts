@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import type { TopicConfig } from '../../shared/config/schema.js';
+import { ingestBatch } from '../../shared/pipeline/ingest.js';
+import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
+import type { CaptureRecord } from '../../shared/record.js';
+import type { CaptureStore } from '../../shared/store.js';
+import { crashingStore, SimulatedCrash } from './crashingStore.js';
+import { topicConfig } from './factories.js';
+import { readLines, snapshotVisible } from './lakeReader.js';
+
+const START = Date.UTC(2026, 10, 21, 12, 0, 0);
+const MAX_RECORD_BYTES = 300;
+
+/** One partition's stream: positions with gaps (Kafka compaction), times that mostly advance. */
+const partitionStream = fc.array(
+  fc.record({
+    gap: fc.integer({ min: 1, max: 3 }),
+    advanceMs: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: -30_000, max: 90_000 })),
+    poison: fc.constantFrom('none', 'none', 'none', 'none', 'invalid-json', 'too-large', 'empty'),
+  }),
+  { minLength: 1, maxLength: 30 },
+);
+
+const action = fc.oneof(
+  fc.record({
+    kind: fc.constant('deliver' as const),
+    partition: fc.nat(),
+    size: fc.integer({ min: 1, max: 12 }),
+    /** The platform fails to record its checkpoint after success: the same records come again. */
+    checkpointLost: fc.boolean(),
+    crashBefore: fc.option(fc.nat({ max: 40 }), { freq: 3 }),
+    withTimer: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('timer' as const),
+    crashBefore: fc.option(fc.nat({ max: 20 }), { freq: 3 }),
+  }),
+  fc.record({ kind: fc.constant('clock' as const), advanceMs: fc.integer({ min: 0, max: 240_000 }) }),
+);
+
+export const scenario = fc.record({
+  partitions: fc.array(partitionStream, { minLength: 1, maxLength: 3 }),
+  actions: fc.array(action, { maxLength: 25 }),
+  compression: fc.constantFrom('gzip', 'zstd', 'none') as fc.Arbitrary<TopicConfig['compression']>,
+  envelope: fc.boolean(),
+  maxSegmentBytes: fc.integer({ min: 60, max: 600 }),
+  sealDelaySeconds: fc.constantFrom(0, 30, 60),
+});
+export type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function buildRecords(topic: string, streams: Scenario['partitions']): CaptureRecord[][] {
+  return streams.map((stream, index) => {
+    const partition = String(index);
+    let position = index * 1000;
+    let time = START;
+    return stream.map((spec) => {
+      position += spec.gap;
+      time = Math.max(START, time + spec.advanceMs);
+      const json = JSON.stringify({ partition, position });
+      const body =
+        spec.poison === 'invalid-json'
+          ? Buffer.from(`{"partition":"${partition}",`)
+          : spec.poison === 'too-large'
+            ? Buffer.from(JSON.stringify({ partition, position, pad: 'x'.repeat(MAX_RECORD_BYTES) }))
+            : spec.poison === 'empty'
+              ? Buffer.alloc(0)
+              : Buffer.from(json);
+      return {
+        topic,
+        partition,
+        position,
+        offset: String(position),
+        brokerTime: time,
+        key: Buffer.from(`k${position}`),
+        headers: [{ name: 'h', value: Buffer.from([0xff, position & 0xff]) }],
+        systemProperties: {},
+        body,
+      };
+    });
+  });
+}
+
+/**
+ * Plays a scenario the way a platform delivers: per partition in order from its checkpoint, at least
+ * once, batches cut anew on every delivery, the process killed between store calls, the timer
+ * running beside ingestion. Then drains and checks the contract on what is visible.
+ */
+export async function checkExactlyOnce(makeStore: () => Promise<CaptureStore>, run: Scenario): Promise<void> {
+  const topic = topicConfig({
+    name: 'orders',
+    compression: run.compression,
+    jsonl: { envelope: run.envelope, nonJsonBodies: 'deadletter' },
+    maxSegmentBytes: run.maxSegmentBytes,
+    maxRecordBytes: MAX_RECORD_BYTES,
+    sealDelaySeconds: run.sealDelaySeconds,
+  });
+  const store = await makeStore();
+  const streams = buildRecords(topic.name, run.partitions);
+  const checkpoints = streams.map(() => 0);
+  let now = START;
+  const seen = new Map<string, Buffer>();
+  const context = (crashBefore: number | null) => ({
+    topic,
+    store: crashingStore(store, crashBefore),
+    clock: () => now,
+  });
+  const deliver = async (
+    index: number,
+    size: number,
+    crashBefore: number | null,
+    checkpointLost: boolean,
+  ) => {
+    const stream = streams[index] ?? [];
+    const batch = stream.slice(checkpoints[index], (checkpoints[index] ?? 0) + size);
+    if (batch.length === 0) return;
+    now = Math.max(now, ...batch.map((record) => record.brokerTime));
+    await ingestBatch(context(crashBefore), batch);
+    if (!checkpointLost) checkpoints[index] = (checkpoints[index] ?? 0) + batch.length;
+  };
+  const tolerateCrash = (error: unknown) => {
+    if (!(error instanceof SimulatedCrash)) throw error;
+  };
+  const assertImmutable = async () => {
+    for (const [path, bytes] of await snapshotVisible(store.objects)) {
+      const before = seen.get(path);
+      if (before && !before.equals(bytes)) throw new Error(`visible object changed: ${path}`);
+      seen.set(path, bytes);
+    }
+  };
+
+  for (const step of run.actions) {
+    if (step.kind === 'clock') now += step.advanceMs;
+    if (step.kind === 'timer') await sealIdlePartitions(context(step.crashBefore)).catch(tolerateCrash);
+    if (step.kind === 'deliver') {
+      const index = step.partition % streams.length;
+      const work = [deliver(index, step.size, step.crashBefore, step.checkpointLost)];
+      if (step.withTimer) work.push(sealIdlePartitions(context(step.crashBefore)).then(() => undefined));
+      const results = await Promise.allSettled(work);
+      for (const result of results) if (result.status === 'rejected') tolerateCrash(result.reason);
+    }
+    await assertImmutable();
+  }
+
+  // Drain: the platform keeps delivering until every checkpoint is at the end, then time passes.
+  for (const [index, stream] of streams.entries()) {
+    while ((checkpoints[index] ?? 0) < stream.length) await deliver(index, 7, null, false);
+  }
+  now += 24 * 3600_000;
+  await sealIdlePartitions(context(null));
+  await assertImmutable();
+
+  await assertEveryRecordOnce(store, streams, topic);
+}
+
+async function assertEveryRecordOnce(store: CaptureStore, streams: CaptureRecord[][], topic: TopicConfig) {
+  const found = new Map<string, number>();
+  const count = (partition: unknown, position: unknown) => {
+    const key = `${partition}/${position}`;
+    found.set(key, (found.get(key) ?? 0) + 1);
+  };
+  for (const { value } of await readLines(store.objects, 'raw')) {
+    const line = value as {
+      partition: string;
+      position: number;
+      body?: { partition: string; position: number };
+    };
+    const body = topic.jsonl.envelope ? line.body : line;
+    if (topic.jsonl.envelope && (body?.partition !== line.partition || body?.position !== line.position)) {
+      throw new Error(`envelope and body disagree: ${JSON.stringify(line)}`);
+    }
+    count(body?.partition, body?.position);
+  }
+  for (const { value } of await readLines(store.objects, 'deadletter')) {
+    const line = value as { partition: string; position: number; reason: string };
+    count(line.partition, line.position);
+  }
+  const expected = streams.flat().map((record) => `${record.partition}/${record.position}`);
+  const missing = expected.filter((key) => !found.has(key));
+  const duplicated = [...found].filter(([, times]) => times > 1).map(([key]) => key);
+  const unexpected = [...found.keys()].filter((key) => !expected.includes(key));
+  if (missing.length > 0 || duplicated.length > 0 || unexpected.length > 0) {
+    throw new Error(
+      `exactly-once violated: missing ${missing}, duplicated ${duplicated}, unexpected ${unexpected}`,
+    );
+  }
+  await assertOneMainObjectPerMinute(store);
+}
+
+/** Per (kind, partition, minute folder): at most one object that is not marked late. */
+async function assertOneMainObjectPerMinute(store: CaptureStore) {
+  const mains = new Map<string, string>();
+  for (const prefix of ['raw', 'deadletter']) {
+    for (const path of await store.objects.list(prefix)) {
+      const folder = path.slice(0, path.lastIndexOf('/'));
+      const file = path.slice(path.lastIndexOf('/') + 1);
+      if (file.includes('.late.')) continue;
+      const key = `${folder}|${file.split('-')[0]}`;
+      const other = mains.get(key);
+      if (other) throw new Error(`two main objects for one minute: ${other} and ${path}`);
+      mains.set(key, path);
+    }
+  }
+}
