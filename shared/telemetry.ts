@@ -1,0 +1,33 @@
+import type { CaptureSummary } from './pipeline/summary.js';
+
+/**
+ * The one structured line an invocation logs: what came in, what was written, how far behind the
+ * topic is. Flat keys so Application Insights and CloudWatch Logs Insights can query them directly.
+ */
+export function invocationLogRecord(
+  functionName: string,
+  topic: string,
+  summary: CaptureSummary,
+  durationMs: number,
+): Record<string, unknown> {
+  const deadLetters = Object.values(summary.deadLetters).reduce((sum, count) => sum + count, 0);
+  return {
+    event: 'capture.invocation',
+    function: functionName,
+    topic,
+    partitions: summary.partitions,
+    records: summary.records,
+    redelivered: summary.redelivered,
+    bytesIn: summary.bytesIn,
+    bytesOut: summary.bytesOut,
+    segmentsStaged: summary.segmentsStaged,
+    objectsSealed: summary.objectsSealed,
+    lateObjectsSealed: summary.lateObjectsSealed,
+    deadLetters,
+    deadLettersByReason: summary.deadLetters,
+    timeFallbacks: summary.timeFallbacks,
+    ledgerConflicts: summary.ledgerConflicts,
+    lagMs: summary.lagMs,
+    durationMs: Math.round(durationMs),
+  };
+}
