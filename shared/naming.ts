@@ -1,4 +1,5 @@
 import type { TopicConfig } from './config/schema.js';
+import { CaptureError } from './errors.js';
 import { minuteStartMs } from './time.js';
 
 /** Raw objects hold records; dead-letter objects hold what could not be written as a record. */
@@ -71,4 +72,17 @@ export function minuteFolder(layout: string, topic: string, partition: string, m
     '{mm}': pad(start.getUTCMinutes()),
   };
   return layout.replace(/\{[A-Za-z]+\}/g, (token) => tokens[token] ?? token);
+}
+
+/**
+ * Stores stage and delete only under the staging prefix: a bug that passed a visible object's name
+ * would otherwise rewrite or remove it, which the contract forbids.
+ */
+export function assertStagingPath(path: string): void {
+  if (!path.startsWith(`${STAGING_PREFIX}/`)) {
+    throw new CaptureError(
+      `refusing to stage or delete ${path}: staged segments live under ${STAGING_PREFIX}/, anything else may be a visible object`,
+      { retriable: false },
+    );
+  }
 }

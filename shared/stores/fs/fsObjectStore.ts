@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { assertStagingPath } from '../../naming.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { replaceFile } from './atomicFile.js';
 
@@ -14,6 +15,7 @@ export function createFsObjectStore(root: string): ObjectStore {
 
   return {
     async stage(path, body) {
+      assertStagingPath(path);
       await replaceFile(resolve(path), body);
     },
 
@@ -43,6 +45,7 @@ export function createFsObjectStore(root: string): ObjectStore {
     },
 
     async deleteStaged(paths) {
+      paths.forEach(assertStagingPath);
       await Promise.all(paths.map((path) => unlink(resolve(path)).catch(ignoreNotFound)));
     },
 

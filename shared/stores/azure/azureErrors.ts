@@ -1,0 +1,69 @@
+import { TransientStoreError } from '../../errors.js';
+
+/** Socket and DNS failures: the service may answer the same request a moment later. */
+const NETWORK_CODES = new Set([
+  'REQUEST_SEND_ERROR',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Storage error codes that mean "busy or timed out" whatever the status says. */
+const TRANSIENT_STORAGE_CODES = new Set(['ServerBusy', 'OperationTimedOut', 'InternalError']);
+
+interface AzureErrorShape {
+  readonly name?: unknown;
+  readonly code?: unknown;
+  readonly statusCode?: unknown;
+  readonly cause?: unknown;
+}
+
+/** The HTTP status of an SDK error (`RestError.statusCode`), if the service answered at all. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as AzureErrorShape | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Throttling (429), timeouts (408), server errors (5xx), network failures and aborted tries: the same
+ * call can succeed later, so the platform should deliver the batch again. The SDK has already retried.
+ */
+export function isTransientAzureError(error: unknown): boolean {
+  for (
+    let current = error, depth = 0;
+    current && depth < 3;
+    current = (current as AzureErrorShape).cause, depth += 1
+  ) {
+    const { name, code } = current as AzureErrorShape;
+    const status = statusOf(current);
+    if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return true;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TRANSIENT_STORAGE_CODES.has(code)))
+      return true;
+    if (name === 'AbortError' || name === 'TimeoutError') return true;
+  }
+  return false;
+}
+
+/**
+ * Runs one storage call and turns a transient failure into `TransientStoreError` (original as cause),
+ * so handlers retry instead of treating a busy account as a bug. Other errors pass through unchanged.
+ */
+export async function withTransientErrors<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TransientStoreError || !isTransientAzureError(error)) throw error;
+    const status = statusOf(error);
+    const detail = status === undefined ? String((error as Error).message ?? error) : `HTTP ${status}`;
+    throw new TransientStoreError(`Azure Storage: ${operation} failed transiently (${detail})`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { CaptureError, TransientStoreError } from '../../errors.js';
+import { assertStagingPath } from '../../naming.js';
+import type { ObjectStore, PublishOutcome } from '../../store.js';
+import { statusOf, withTransientErrors } from './azureErrors.js';
+
+/** Objects are JSON lines, compressed or not; no Content-Encoding, so readers get the .gz/.zst bytes as named. */
+const OBJECT_CONTENT_TYPE = 'application/x-ndjson';
+/** Parallel deletes per round: enough to clear a sealed minute quickly without a burst of throttling. */
+const DELETE_CONCURRENCY = 16;
+
+/**
+ * `ObjectStore` on Azure Blob Storage. Staged segments are block blobs under `_staging/`; publishing
+ * builds the visible blob from them with Put Block + Put Block List `If-None-Match: *`, so an object
+ * appears whole, once, and is never replaced. The container is created on first use.
+ *
+ * @example
+ * const objects = createBlobObjectStore(BlobServiceClient.fromConnectionString(cs).getContainerClient('lake'));
+ */
+export function createBlobObjectStore(container: ContainerClient): ObjectStore {
+  let containerReady: Promise<unknown> | undefined;
+  const ensureContainer = () => {
+    containerReady ??= container.createIfNotExists().catch((error: unknown) => {
+      containerReady = undefined;
+      throw error;
+    });
+    return containerReady;
+  };
+  const run = <T>(operation: string, call: () => Promise<T>) =>
+    withTransientErrors(`${operation} in container ${container.containerName}`, async () => {
+      await ensureContainer();
+      return call();
+    });
+  const blob = (path: string) => container.getBlockBlobClient(path);
+
+  return {
+    async stage(path, body) {
+      assertStagingPath(path);
+      await run(`stage ${path}`, () => blob(path).upload(body, body.length));
+    },
+
+    publish(path, stagedPaths) {
+      return run(`publish ${path}`, () => publishConcatenation(blob(path), stagedPaths.map(blob)));
+    },
+
+    async deleteStaged(paths) {
+      paths.forEach(assertStagingPath);
+      await run('delete staged segments', async () => {
+        for (let start = 0; start < paths.length; start += DELETE_CONCURRENCY) {
+          const round = paths.slice(start, start + DELETE_CONCURRENCY);
+          await Promise.all(round.map((path) => blob(path).deleteIfExists()));
+        }
+      });
+    },
+
+    list(prefix) {
+      return run(`list ${prefix}`, async () => {
+        const names: string[] = [];
+        for await (const item of container.listBlobsFlat({ prefix })) names.push(item.name);
+        return names.sort();
+      });
+    },
+
+    read(path) {
+      return run(`read ${path}`, () => downloadWhole(blob(path)));
+    },
+  };
+}
+
+/**
+ * Stages every segment as a block of the target, in order, then commits the list only if no blob is
+ * there yet. Only sealers stage blocks into a final blob, and every sealer of an object stages the same
+ * ids with the same bytes (segment names are deterministic and restaging writes identical content), so a
+ * concurrent sealer replacing or discarding our uncommitted blocks changes nothing. Ingestion never
+ * stages blocks into final blobs: Put Block List discards every uncommitted block it does not name.
+ */
+async function publishConcatenation(
+  target: BlockBlobClient,
+  staged: readonly BlockBlobClient[],
+): Promise<PublishOutcome> {
+  if (await target.exists()) return 'exists';
+  const blockIds: string[] = [];
+  for (const [index, segment] of staged.entries()) {
+    let body: Buffer;
+    try {
+      body = await downloadWhole(segment);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      // Another sealer may have published the object and deleted its segments since we looked.
+      if (await target.exists()) return 'exists';
+      throw new CaptureError(
+        `cannot publish ${target.name}: staged segment ${segment.name} is missing and the object does not exist (a lost segment)`,
+        { retriable: false, cause: error },
+      );
+    }
+    const blockId = blockIdOf(index, segment.name);
+    await target.stageBlock(blockId, body, body.length);
+    blockIds.push(blockId);
+  }
+  try {
+    await target.commitBlockList(blockIds, {
+      conditions: { ifNoneMatch: '*' },
+      blobHTTPHeaders: { blobContentType: OBJECT_CONTENT_TYPE },
+    });
+    return 'created';
+  } catch (error) {
+    const status = statusOf(error);
+    // 409 BlobAlreadyExists or 412 ConditionNotMet: another sealer committed first. Other 409s stay errors.
+    if ((status === 409 || status === 412) && (await target.exists())) return 'exists';
+    throw error;
+  }
+}
+
+/**
+ * Block ids must have equal length within a blob; index first keeps them unique even if a segment were
+ * listed twice, and the name hash makes a different segment list produce different ids.
+ */
+function blockIdOf(index: number, segmentName: string): string {
+  const nameHash = createHash('sha256').update(segmentName).digest('hex').slice(0, 32);
+  return Buffer.from(`${String(index).padStart(6, '0')}-${nameHash}`).toString('base64');
+}
+
+/**
+ * One GET into one buffer of the announced size: a single segment in memory, never two copies. A body
+ * that ends early or runs long is a broken transfer, so it is transient like any other network failure.
+ */
+async function downloadWhole(source: BlockBlobClient): Promise<Buffer> {
+  const response = await source.download();
+  const stream = response.readableStreamBody;
+  if (!stream) throw new Error(`no body for ${source.name}`);
+  const size = response.contentLength ?? 0;
+  const body = Buffer.allocUnsafe(size);
+  let filled = 0;
+  for await (const chunk of stream) {
+    const bytes = chunk as Buffer;
+    if (filled + bytes.length > size)
+      throw new TransientStoreError(`${source.name} is longer than its Content-Length ${size}`);
+    bytes.copy(body, filled);
+    filled += bytes.length;
+  }
+  if (filled !== size) throw new TransientStoreError(`${source.name} ended after ${filled} of ${size} bytes`);
+  return body;
+}
