@@ -1,0 +1,26 @@
+import { app } from '@azure/functions';
+import { createEventhubIngestHandler, EVENTHUB_INGEST, eventhubIngestTrigger } from './eventhubIngest.js';
+import { createKafkaIngestHandler, KAFKA_INGEST, kafkaIngestTrigger } from './kafkaIngest.js';
+import { HOLD_PARTITION_RETRY } from './retryPolicy.js';
+import { azureContextProvider, topicFromEnvironment } from './runtime.js';
+import { createSealTimerHandler, SEAL_TIMER, sealTimerTrigger } from './sealTimer.js';
+
+// One Function App per topic: the config decides which ingestion trigger this app registers.
+const topic = topicFromEnvironment(process.env);
+const getContext = azureContextProvider(topic, process.env);
+
+if (topic.source === 'eventhub') {
+  app.generic(EVENTHUB_INGEST, {
+    trigger: eventhubIngestTrigger(topic),
+    retry: HOLD_PARTITION_RETRY,
+    handler: createEventhubIngestHandler(getContext),
+  });
+} else {
+  app.generic(KAFKA_INGEST, {
+    trigger: kafkaIngestTrigger(topic),
+    retry: HOLD_PARTITION_RETRY,
+    handler: createKafkaIngestHandler(getContext),
+  });
+}
+
+app.generic(SEAL_TIMER, { trigger: sealTimerTrigger(), handler: createSealTimerHandler(getContext) });

@@ -1,0 +1,42 @@
+import { loadConfigFile, selectTopic } from '../../shared/config/load.js';
+import type { TopicConfig } from '../../shared/config/schema.js';
+import { ConfigError } from '../../shared/errors.js';
+import type { CaptureContext } from '../../shared/pipeline/context.js';
+import { systemClock } from '../../shared/time.js';
+
+/** The config file deployed with the app, unless CAPTURE_CONFIG points elsewhere. */
+export const DEFAULT_CONFIG_FILE = 'capture.config.yaml';
+
+/**
+ * The topic this Function App captures, validated at cold start: a bad file or a missing setting
+ * stops the app with a message naming the file, the topic and the field, before any event is taken.
+ */
+export function topicFromEnvironment(env: NodeJS.ProcessEnv): TopicConfig {
+  const file = env.CAPTURE_CONFIG ?? DEFAULT_CONFIG_FILE;
+  const config = loadConfigFile(file);
+  const name = env.CAPTURE_TOPIC;
+  if (name) return selectTopic(config, name, file);
+  const [only, ...others] = config.topics;
+  if (only && others.length === 0) return only;
+  throw new ConfigError(
+    `${file}: lists ${config.topics.length} topics; set the app setting CAPTURE_TOPIC to the one this app captures`,
+  );
+}
+
+/** Gets the app's pipeline context, creating the store on first use (a cloud client per instance). */
+export type ContextProvider = () => Promise<CaptureContext>;
+
+/** The Azure store is loaded lazily so that a cold start pays for the SDKs only when an event comes. */
+export function azureContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): ContextProvider {
+  let context: Promise<CaptureContext> | undefined;
+  return () => {
+    context ??= import('../../shared/stores/azure/createAzureStore.js')
+      .then(({ createAzureStore }) => createAzureStore(topic.storage, env))
+      .then((store) => ({ topic, store, clock: systemClock }));
+    // A failed creation (say, storage briefly unreachable) is not cached: the next invocation tries again.
+    context.catch(() => {
+      context = undefined;
+    });
+    return context;
+  };
+}

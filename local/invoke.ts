@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
+import { createKafkaIngestHandler } from '../functions/azure/kafkaIngest.js';
+import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
+import { CaptureError } from '../shared/errors.js';
+import type { CaptureContext } from '../shared/pipeline/context.js';
+import { readEventHubsEventFile, readKafkaEventFile } from './eventFiles.js';
+import { localInvocation } from './invocations.js';
+import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
+import { localTopic } from './localTopic.js';
+
+const FUNCTIONS = ['eventhub-ingest', 'kafka-ingest', 'seal'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+
+const USAGE = `Usage: npm run invoke -- <function> [options]
+
+Runs one function once, as the Functions host would, and prints its log line.
+
+  <function>          eventhub-ingest | kafka-ingest | seal (the timer)
+  --event <file>      the trigger's input (ingest functions): see test/events/ for the shapes
+  --store fs|azurite  the lake in a folder, or in Azurite started for the call (default fs)
+  --dir <folder>      where the lake (or Azurite's data) is (default .lake)
+  --now <ISO time>    the clock sealing uses (default: the real time)
+  --config <file> --topic <name>   the topic (default: the embedded local topic)`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    options: {
+      event: { type: 'string' },
+      store: { type: 'string', default: 'fs' },
+      dir: { type: 'string', default: '.lake' },
+      now: { type: 'string' },
+      config: { type: 'string' },
+      topic: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const name = positionals[0] as FunctionName | undefined;
+  if (!name || !FUNCTIONS.includes(name) || positionals.length > 1) {
+    fail(`name one function: ${FUNCTIONS.join(', ')}`);
+  }
+  if (name !== 'seal' && !values.event) fail(`${name} needs --event <file>`);
+  if (!STORE_KINDS.includes(values.store as StoreKind))
+    fail(`--store must be one of ${STORE_KINDS.join(', ')}`);
+  const fixedNow = values.now === undefined ? undefined : Date.parse(values.now);
+  if (fixedNow !== undefined && Number.isNaN(fixedNow))
+    fail(`--now must be an ISO time such as 2026-11-21T12:05:00Z`);
+
+  const topic = localTopic(values.config, values.topic, name === 'kafka-ingest' ? 'kafka' : 'eventhub');
+  const local = await openLocalStore(values.store as StoreKind, values.dir, topic);
+  const context: CaptureContext = { topic, store: local.store, clock: () => fixedNow ?? Date.now() };
+  const getContext = async () => context;
+  try {
+    if (name === 'eventhub-ingest') {
+      const file = readEventHubsEventFile(values.event as string);
+      const invocation = localInvocation(name, file.triggerMetadata as Record<string, unknown>, null);
+      await createEventhubIngestHandler(getContext)(file.messages, invocation);
+    } else if (name === 'kafka-ingest') {
+      const file = readKafkaEventFile(values.event as string);
+      await createKafkaIngestHandler(getContext)(file.events, localInvocation(name, {}, null));
+    } else {
+      await createSealTimerHandler(getContext)(null, localInvocation('seal-timer', {}, null));
+    }
+    console.error(`store: ${local.where}`);
+  } finally {
+    await local.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof CaptureError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  console.error(`npm run invoke failed: ${message}`);
+  process.exit(1);
+});

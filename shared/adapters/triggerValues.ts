@@ -1,0 +1,138 @@
+import { TriggerShapeError } from '../errors.js';
+
+/**
+ * Readers for the scalar values every trigger adapter takes from untrusted platform input. Each one
+ * either returns a value the core can rely on or throws a {@link TriggerShapeError} that names where
+ * the value came from, so one bad coordinate stops the batch loudly instead of misfiling records.
+ */
+
+/** Latest broker time accepted: the end of year 9999, the last a four-digit folder can hold. */
+const MAX_BROKER_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+// .NET writes up to seven fraction digits and, for DateTime of unspecified kind, no zone at all.
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
+
+const PARTITION_ID = /^\d{1,5}$/;
+const DECIMAL_DIGITS = /^\d{1,16}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const TWO_POW_32 = 2 ** 32;
+
+/**
+ * Broker time in epoch milliseconds from a `Date`, epoch milliseconds, or an ISO 8601 string.
+ * A string without a zone is UTC: the Functions host writes Event Hubs enqueued times that way, and
+ * `Date.parse` would read them in the machine's local zone. Fractions finer than a millisecond are
+ * truncated. Anything before 1970 or after 9999 is rejected.
+ *
+ * @example brokerTimeOf('2026-11-21T12:00:01.1234567', 'enqueuedTimeUtcArray[0]') // 1795262401123
+ */
+export function brokerTimeOf(value: unknown, where: string): number {
+  const epochMs =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? value
+        : typeof value === 'string'
+          ? parseIsoUtc(value)
+          : Number.NaN;
+  if (!Number.isInteger(epochMs) || epochMs < 0 || epochMs > MAX_BROKER_TIME_MS) {
+    throw new TriggerShapeError(`${where} is ${describe(value)}, not a broker time between 1970 and 9999`);
+  }
+  return epochMs;
+}
+
+function parseIsoUtc(text: string): number {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return Number.NaN;
+  const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [y, mo, d, h, mi, s] = fields;
+  const wallMs = Date.UTC(y, mo - 1, d, h, mi, s, Number(fraction.slice(0, 3).padEnd(3, '0')));
+  // Date.UTC rolls 31 February into March; a round trip of the fields catches it.
+  const check = new Date(wallMs);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d)
+    return Number.NaN;
+  if (h > 23 || mi > 59 || s > 59) return Number.NaN;
+  if (zone === 'Z') return wallMs;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const offsetMinutes = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6));
+  return wallMs - sign * offsetMinutes * 60_000;
+}
+
+/**
+ * A non-negative safe integer position (sequence number or offset). Accepts numbers, decimal
+ * strings, bigints and protobuf Long-like objects `{ low, high, unsigned }`: Node.js worker 3.16.0
+ * briefly delivered `sequenceNumberArray` in that form (azure-functions-nodejs-worker#844).
+ */
+export function positionOf(value: unknown, where: string): number {
+  const position = toInteger(value);
+  if (position === undefined || !Number.isSafeInteger(position) || position < 0) {
+    throw new TriggerShapeError(`${where} is ${describe(value)}, not a non-negative safe integer position`);
+  }
+  return position;
+}
+
+function toInteger(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
+  if (typeof value === 'string') return DECIMAL_DIGITS.test(value) ? Number(value) : undefined;
+  if (isLongLike(value)) {
+    const negative = !value.unsigned && value.high < 0;
+    return negative ? -1 : value.high * TWO_POW_32 + (value.low >>> 0);
+  }
+  return undefined;
+}
+
+function isLongLike(value: unknown): value is { low: number; high: number; unsigned?: boolean } {
+  if (value === null || typeof value !== 'object') return false;
+  const { low, high } = value as { low?: unknown; high?: unknown };
+  return Number.isInteger(low) && Number.isInteger(high);
+}
+
+/** A partition id as decimal digits ("0" to "99999"); a small non-negative integer is accepted too. */
+export function partitionIdOf(value: unknown, where: string): string {
+  const text = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
+  if (typeof text !== 'string' || !PARTITION_ID.test(text)) {
+    throw new TriggerShapeError(
+      `${where} is ${describe(value)}, not a partition id of 1 to 5 decimal digits`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Message key bytes: UTF-8 of a string key, `null` when there is none. Keys the Node.js library has
+ * already JSON-parsed (a numeric key string becomes a number) are written back as their JSON text,
+ * which restores every key that was canonical JSON to begin with.
+ */
+export function keyBytesOf(value: unknown): Buffer | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+/** Strict base64 (`Buffer.from` silently skips bad characters, which would corrupt a header unnoticed). */
+export function decodeBase64(text: string, where: string): Buffer {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) {
+    throw new TriggerShapeError(`${where} is not valid base64`);
+  }
+  return Buffer.from(text, 'base64');
+}
+
+/** A short, safe description of an unexpected value for error messages (never the whole payload). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  if (value instanceof Date)
+    return `the date ${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()}`;
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
