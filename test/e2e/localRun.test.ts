@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** DuckDB reads what the runner wrote, independently of our own reader. */
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+  }
+}
+
+describe('Command: npm run local (end to end, read back with DuckDB)', () => {
+  let dir = '';
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('seals 200000 generated events over 8 partitions, each (partition, offset) exactly once', async () => {
+    // Prepare
+    dir = await mkdtemp(join(tmpdir(), 'capture-local-'));
+
+    // Act: the README's command, as a user runs it
+    const { stdout } = await run(
+      'npm',
+      [
+        'run',
+        'local',
+        '--',
+        '--events',
+        '200000',
+        '--partitions',
+        '8',
+        '--store',
+        'fs',
+        '--dir',
+        dir,
+        '--until-drained',
+      ],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
+    );
+
+    // Assess
+    expect(stdout).toContain(`Captured 200000 records of topic "local-events" into ${dir}`);
+    const files = `${dir}/raw/**/*.jsonl.zst`;
+    const [totals] = await query(`
+      SELECT count(*)::INTEGER AS records, count(DISTINCT (partition, position))::INTEGER AS distinct_offsets,
+             count(DISTINCT partition)::INTEGER AS partitions
+      FROM read_json('${files}', format = 'newline_delimited')`);
+    expect(totals).toEqual({ records: 200000, distinct_offsets: 200000, partitions: 8 });
+
+    // Every record lies in the minute folder of its object, and a minute has one object per partition
+    // (plus late objects, whose names say so).
+    const [placement] = await query(`
+      SELECT (count(*) FILTER (WHERE strftime(CAST(timestamp AS TIMESTAMP), '%Y/%m/%d/%H/%M') <> regexp_extract(filename, '(\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{2})/', 1)))::INTEGER AS misplaced
+      FROM read_json('${files}', format = 'newline_delimited', filename = true)`);
+    expect(placement).toEqual({ misplaced: 0 });
+    const mains = await query(`
+      SELECT regexp_extract(file, '(\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{2})/(\\d+)-', ['minute', 'partition']) AS key, count(*)::INTEGER AS objects
+      FROM glob('${files}') WHERE file NOT LIKE '%.late.%' GROUP BY key HAVING count(*) > 1`);
+    expect(mains).toEqual([]);
+    const [sequences] = await query(`
+      SELECT count(*)::INTEGER AS gaps FROM (
+        SELECT position - lag(position) OVER (PARTITION BY partition ORDER BY position) AS step
+        FROM read_json('${files}', format = 'newline_delimited')) WHERE step <> 1`);
+    expect(sequences).toEqual({ gaps: 0 });
+  });
+});
