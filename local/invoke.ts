@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createKafkaIngestHandler } from '../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
-import { CaptureError } from '../shared/errors.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
+import { parseCommandArgs, runCommand, usageError } from './cli.js';
 import { readEventHubsEventFile, readKafkaEventFile } from './eventFiles.js';
 import { localInvocation } from './invocations.js';
 import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
@@ -23,25 +22,25 @@ Runs one function once, as the Functions host would, and prints its log line.
   --now <ISO time>    the clock sealing uses (default: the real time)
   --config <file> --topic <name>   the topic (default: the embedded local topic)`;
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
+const fail = (message: string): never => usageError(message, USAGE);
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    options: {
-      event: { type: 'string' },
-      store: { type: 'string', default: 'fs' },
-      dir: { type: 'string', default: '.lake' },
-      now: { type: 'string' },
-      config: { type: 'string' },
-      topic: { type: 'string' },
-      help: { type: 'boolean', default: false },
+  const { values, positionals } = parseCommandArgs(
+    {
+      options: {
+        event: { type: 'string' },
+        store: { type: 'string', default: 'fs' },
+        dir: { type: 'string', default: '.lake' },
+        now: { type: 'string' },
+        config: { type: 'string' },
+        topic: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      allowPositionals: true,
+      strict: true,
     },
-    allowPositionals: true,
-    strict: true,
-  });
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return;
@@ -78,13 +77,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof CaptureError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  console.error(`npm run invoke failed: ${message}`);
-  process.exit(1);
-});
+runCommand('npm run invoke', main);

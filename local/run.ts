@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
-import { CaptureError } from '../shared/errors.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { addSummary, emptySummary } from '../shared/pipeline/summary.js';
+import { parseCommandArgs, runCommand, usageError } from './cli.js';
 import { eventHubsDelivery, type PartitionEvent } from './eventHubsDelivery.js';
 import { createEventGenerator } from './generator.js';
 import { localInvocation } from './invocations.js';
@@ -27,22 +26,25 @@ ingestion function and the seal timer, exactly as the cloud would, into a local 
   --seed <n>          generator seed (default 1)
   --config <file> --topic <name>   take the topic from a config file instead of the embedded default`;
 
-const { values } = parseArgs({
-  options: {
-    events: { type: 'string', default: '20000' },
-    partitions: { type: 'string', default: '4' },
-    rate: { type: 'string', default: '500' },
-    'batch-size': { type: 'string', default: '500' },
-    store: { type: 'string', default: 'fs' },
-    dir: { type: 'string', default: '.lake' },
-    'until-drained': { type: 'boolean', default: false },
-    seed: { type: 'string', default: '1' },
-    config: { type: 'string' },
-    topic: { type: 'string' },
-    help: { type: 'boolean', default: false },
+const { values } = parseCommandArgs(
+  {
+    options: {
+      events: { type: 'string', default: '20000' },
+      partitions: { type: 'string', default: '4' },
+      rate: { type: 'string', default: '500' },
+      'batch-size': { type: 'string', default: '500' },
+      store: { type: 'string', default: 'fs' },
+      dir: { type: 'string', default: '.lake' },
+      'until-drained': { type: 'boolean', default: false },
+      seed: { type: 'string', default: '1' },
+      config: { type: 'string' },
+      topic: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
   },
-  strict: true,
-});
+  USAGE,
+);
 
 function positiveInteger(name: string, value: string | undefined): number {
   const number = Number(value);
@@ -51,10 +53,7 @@ function positiveInteger(name: string, value: string | undefined): number {
   return number;
 }
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
+const fail = (message: string): never => usageError(message, USAGE);
 
 async function main(): Promise<void> {
   if (values.help) {
@@ -155,13 +154,4 @@ async function drained(context: CaptureContext): Promise<boolean> {
   return true;
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof CaptureError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  console.error(`npm run local failed: ${message}`);
-  process.exit(1);
-});
+runCommand('npm run local', main);

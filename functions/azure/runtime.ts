@@ -1,6 +1,7 @@
 import { loadConfigFile, selectTopic } from '../../shared/config/load.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ConfigError } from '../../shared/errors.js';
+import { onceUntilSuccess } from '../../shared/onceUntilSuccess.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { systemClock } from '../../shared/time.js';
 
@@ -28,15 +29,8 @@ export type ContextProvider = () => Promise<CaptureContext>;
 
 /** The Azure store is loaded lazily so that a cold start pays for the SDKs only when an event comes. */
 export function azureContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): ContextProvider {
-  let context: Promise<CaptureContext> | undefined;
-  return () => {
-    context ??= import('../../shared/stores/azure/createAzureStore.js')
-      .then(({ createAzureStore }) => createAzureStore(topic.storage, env))
-      .then((store) => ({ topic, store, clock: systemClock }));
-    // A failed creation (say, storage briefly unreachable) is not cached: the next invocation tries again.
-    context.catch(() => {
-      context = undefined;
-    });
-    return context;
-  };
+  return onceUntilSuccess(async () => {
+    const { createAzureStore } = await import('../../shared/stores/azure/createAzureStore.js');
+    return { topic, store: await createAzureStore(topic.storage, env), clock: systemClock };
+  });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { CaptureError, TransientStoreError } from '../../errors.js';
 import { assertStagingPath } from '../../naming.js';
+import { onceUntilSuccess } from '../../onceUntilSuccess.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { statusOf, withTransientErrors } from './azureErrors.js';
 
@@ -19,14 +20,7 @@ const DELETE_CONCURRENCY = 16;
  * const objects = createBlobObjectStore(BlobServiceClient.fromConnectionString(cs).getContainerClient('lake'));
  */
 export function createBlobObjectStore(container: ContainerClient): ObjectStore {
-  let containerReady: Promise<unknown> | undefined;
-  const ensureContainer = () => {
-    containerReady ??= container.createIfNotExists().catch((error: unknown) => {
-      containerReady = undefined;
-      throw error;
-    });
-    return containerReady;
-  };
+  const ensureContainer = onceUntilSuccess(() => container.createIfNotExists());
   const run = <T>(operation: string, call: () => Promise<T>) =>
     withTransientErrors(`${operation} in container ${container.containerName}`, async () => {
       await ensureContainer();

@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import { CaptureError } from '../../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
+import { onceUntilSuccess } from '../../onceUntilSuccess.js';
 import type { LedgerStore } from '../../store.js';
 import { statusOf, withTransientErrors } from './azureErrors.js';
 
@@ -21,14 +22,7 @@ type LedgerEntity = { chunks: number } & Record<`state${number}`, string>;
  * const ledger = createTableLedgerStore(TableClient.fromConnectionString(cs, 'captureledger'));
  */
 export function createTableLedgerStore(table: TableClient): LedgerStore {
-  let tableReady: Promise<void> | undefined;
-  const ensureTable = () => {
-    tableReady ??= createTableIfMissing(table).catch((error: unknown) => {
-      tableReady = undefined;
-      throw error;
-    });
-    return tableReady;
-  };
+  const ensureTable = onceUntilSuccess(() => createTableIfMissing(table));
   const run = <T>(operation: string, call: () => Promise<T>) =>
     withTransientErrors(`${operation} in table ${table.tableName}`, async () => {
       await ensureTable();
