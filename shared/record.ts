@@ -22,7 +22,10 @@ export interface CaptureRecord {
   readonly position: number;
   /** The offset exactly as the platform reported it (Event Hubs offsets are opaque strings). */
   readonly offset: string;
-  /** Broker time (Event Hubs enqueued time, Kafka record timestamp), epoch milliseconds. */
+  /**
+   * Broker time (Event Hubs enqueued time, Kafka record timestamp), epoch milliseconds; NaN when the
+   * platform gave none usable, in which case the pipeline uses the time the record arrived.
+   */
   readonly brokerTime: number;
   readonly key: Buffer | null;
   readonly headers: readonly RecordHeader[];

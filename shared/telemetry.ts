@@ -26,6 +26,7 @@ export function invocationLogRecord(
     deadLetters,
     deadLettersByReason: summary.deadLetters,
     timeFallbacks: summary.timeFallbacks,
+    arrivalTimeFallbacks: summary.arrivalTimeFallbacks,
     ledgerConflicts: summary.ledgerConflicts,
     lagMs: summary.lagMs,
     durationMs: Math.round(durationMs),

@@ -70,7 +70,7 @@ export function azureKafkaBatchToRecords(topic: string, events: unknown): Captur
       partition: partitionIdOf(event.Partition, `${eventWhere}.Partition`),
       position,
       offset: String(position),
-      brokerTime: brokerTimeOf(event.Timestamp, `${eventWhere}.Timestamp`),
+      brokerTime: brokerTimeOf(event.Timestamp),
       key: keyBytesOf(event.Key),
       headers: headersOf(event, eventWhere),
       systemProperties: {},

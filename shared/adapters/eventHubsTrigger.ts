@@ -49,7 +49,8 @@ type EventHubsMetadata = z.infer<typeof metadataSchema>;
  * @param messages the handler's first argument
  * @param triggerMetadata `context.triggerMetadata`
  * @throws TriggerShapeError when the batch cannot be read (not an array, metadata missing, array
- *   lengths differ from the message count, a bad partition id, sequence number or time)
+ *   lengths differ from the message count, a bad partition id or sequence number); an unusable
+ *   enqueued time is not an error but NaN (see `brokerTimeOf`)
  */
 export function eventHubsBatchToRecords(
   topic: string,
@@ -114,10 +115,7 @@ export function eventHubsBatchToRecords(
       partition,
       position: positionOf(metadata.sequenceNumberArray[index], `${where}: sequenceNumberArray[${index}]`),
       offset: offsetText(offsets.values[index], `${where}: ${offsets.name}[${index}]`),
-      brokerTime: brokerTimeOf(
-        metadata.enqueuedTimeUtcArray[index],
-        `${where}: enqueuedTimeUtcArray[${index}]`,
-      ),
+      brokerTime: brokerTimeOf(metadata.enqueuedTimeUtcArray[index]),
       key: keyBytesOf(partitionKeyOf(systemProperties, index)),
       headers: headersOf(metadata.propertiesArray?.[index] ?? {}),
       systemProperties,

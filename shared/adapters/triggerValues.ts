@@ -21,11 +21,15 @@ const TWO_POW_32 = 2 ** 32;
  * Broker time in epoch milliseconds from a `Date`, epoch milliseconds, or an ISO 8601 string.
  * A string without a zone is UTC: the Functions host writes Event Hubs enqueued times that way, and
  * `Date.parse` would read them in the machine's local zone. Fractions finer than a millisecond are
- * truncated. Anything before 1970 or after 9999 is rejected.
+ * truncated.
  *
- * @example brokerTimeOf('2026-11-21T12:00:01.1234567', 'enqueuedTimeUtcArray[0]') // 1795262401123
+ * Returns NaN for a missing time or one outside 1970 to 9999 instead of throwing: a Kafka producer
+ * sets its records' timestamps (-1 when it sets none), and one such record must not hold its whole
+ * partition. The pipeline places it by arrival time instead (see `ingestBatch`).
+ *
+ * @example brokerTimeOf('2026-11-21T12:00:01.1234567') // 1795262401123
  */
-export function brokerTimeOf(value: unknown, where: string): number {
+export function brokerTimeOf(value: unknown): number {
   const epochMs =
     value instanceof Date
       ? value.getTime()
@@ -34,10 +38,7 @@ export function brokerTimeOf(value: unknown, where: string): number {
         : typeof value === 'string'
           ? parseIsoUtc(value)
           : Number.NaN;
-  if (!Number.isInteger(epochMs) || epochMs < 0 || epochMs > MAX_BROKER_TIME_MS) {
-    throw new TriggerShapeError(`${where} is ${describe(value)}, not a broker time between 1970 and 9999`);
-  }
-  return epochMs;
+  return Number.isInteger(epochMs) && epochMs >= 0 && epochMs <= MAX_BROKER_TIME_MS ? epochMs : Number.NaN;
 }
 
 function parseIsoUtc(text: string): number {

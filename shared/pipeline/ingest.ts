@@ -20,8 +20,11 @@ export async function ingestBatch(
   records: readonly CaptureRecord[],
 ): Promise<CaptureSummary> {
   const encode = createRecordEncoder(context.topic);
+  const arrivalTime = context.clock();
   const byPartition = new Map<string, CaptureRecord[]>();
-  for (const record of records) {
+  for (const delivered of records) {
+    // A record without a usable broker time is placed by when it arrived, like a wall-clock partitioner.
+    const record = Number.isNaN(delivered.brokerTime) ? { ...delivered, brokerTime: arrivalTime } : delivered;
     const list = byPartition.get(record.partition);
     if (list) list.push(record);
     else byPartition.set(record.partition, [record]);
@@ -31,7 +34,9 @@ export async function ingestBatch(
       ingestPartition(context, partition, orderedUniqueByPosition(list), encode),
     ),
   );
-  return parts.reduce(addSummary, emptySummary());
+  const total = parts.reduce(addSummary, emptySummary());
+  total.arrivalTimeFallbacks = records.filter((record) => Number.isNaN(record.brokerTime)).length;
+  return total;
 }
 
 async function ingestPartition(

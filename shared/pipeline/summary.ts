@@ -11,6 +11,8 @@ export interface CaptureSummary {
   deadLetters: Record<string, number>;
   /** Records whose configured body time field was unusable, placed by broker time instead. */
   timeFallbacks: number;
+  /** Records the platform delivered without a usable broker time, placed by arrival time instead. */
+  arrivalTimeFallbacks: number;
   partitions: number;
   /** Age of the oldest record of the batch when it was processed: how far behind the topic we are. */
   lagMs: number | null;
@@ -29,6 +31,7 @@ export function emptySummary(): CaptureSummary {
     lateObjectsSealed: 0,
     deadLetters: {},
     timeFallbacks: 0,
+    arrivalTimeFallbacks: 0,
     partitions: 0,
     lagMs: null,
     ledgerConflicts: 0,
@@ -48,6 +51,7 @@ export function addSummary(total: CaptureSummary, part: CaptureSummary): Capture
     total.deadLetters[reason] = (total.deadLetters[reason] ?? 0) + count;
   }
   total.timeFallbacks += part.timeFallbacks;
+  total.arrivalTimeFallbacks += part.arrivalTimeFallbacks;
   total.partitions += part.partitions;
   total.lagMs = part.lagMs === null ? total.lagMs : Math.max(total.lagMs ?? 0, part.lagMs);
   total.ledgerConflicts += part.ledgerConflicts;

@@ -255,3 +255,39 @@ describe('Function: seal-timer', () => {
     expect(JSON.parse(errors[0] ?? '{}')).toMatchObject({ event: 'capture.failure', retriable: true });
   });
 });
+
+describe('Function: kafka-ingest with producer timestamps', () => {
+  it('places a record without a usable timestamp by its arrival time and counts it', async () => {
+    // Prepare
+    const test = await harness(stores[0]?.[1] as () => Promise<CaptureStore>, {
+      source: 'kafka',
+      jsonl: { envelope: true },
+    });
+    const arrival = Date.UTC(2026, 10, 21, 13, 30, 5);
+    test.setNow(arrival);
+    const events = [0, 1].map((offset) => ({
+      Offset: offset,
+      Partition: 0,
+      Topic: 'orders',
+      Timestamp: offset === 0 ? -1 : '2026-11-21T13:00:00Z',
+      Key: null,
+      Value: `{"n":${offset}}`,
+      Headers: [],
+    }));
+
+    // Act
+    const summary = await createKafkaIngestHandler(async () => test.context)(
+      events,
+      test.invocation('kafka-ingest'),
+    );
+    test.setNow(arrival + 3_600_000);
+    await test.seal();
+
+    // Assess
+    expect(summary.arrivalTimeFallbacks).toBe(1);
+    expect(await test.store.objects.list('raw')).toEqual([
+      'raw/orders/2026/11/21/13/00/0-00000000000000000001.jsonl.gz',
+      'raw/orders/2026/11/21/13/30/0-00000000000000000000.jsonl.gz',
+    ]);
+  });
+});

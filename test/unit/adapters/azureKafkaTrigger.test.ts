@@ -182,6 +182,18 @@ describe('Function: azureKafkaBatchToRecords', () => {
   });
 
   it.each([
+    ['-1 (a producer that set none)', -1],
+    ['text that is not a time', 'soon'],
+    ['past the year 9999', 253402300800000],
+  ])('reads a Timestamp of %s as NaN, so one record cannot hold its partition', (_, timestamp) => {
+    // Act
+    const [record] = azureKafkaBatchToRecords('clicks', [clickWith({ Timestamp: timestamp })]);
+
+    // Assess
+    expect(record?.brokerTime).toBeNaN();
+  });
+
+  it.each([
     ['a Buffer (dataType binary)', Buffer.from('{"event":"click"}'), /dataType: 'string'/],
     ['text that is not JSON', 'not json', /not KafkaEventData JSON/],
     ['an object without Value', clickWith({ Value: undefined }), /Value/],
@@ -190,7 +202,6 @@ describe('Function: azureKafkaBatchToRecords', () => {
     ['a six-digit Partition', clickWith({ Partition: 123456 }), /Partition/],
     ['a negative Offset', clickWith({ Offset: -1 }), /Offset/],
     ['an Offset beyond safe integers', clickWith({ Offset: 2 ** 53 }), /Offset/],
-    ['a Timestamp that is not a time', clickWith({ Timestamp: 'soon' }), /Timestamp/],
     [
       'a header value that is not base64',
       clickWith({ Headers: [{ Key: 'k', Value: 'ab$=' }] }),
