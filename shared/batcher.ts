@@ -12,7 +12,7 @@ export function orderedUniqueByPosition(records: readonly CaptureRecord[]): Capt
 }
 
 /** A segment ready to compress and stage: consecutive records of one (kind, minute). */
-export interface SegmentDraft extends SegmentCoordinates {
+export interface SegmentDraft extends Omit<SegmentCoordinates, 'digest'> {
   readonly lines: readonly Buffer[];
   readonly records: number;
   readonly uncompressedBytes: number;

@@ -10,6 +10,8 @@ export interface LedgerSegment {
   readonly records: number;
   readonly bytes: number;
   readonly encoding: string;
+  /** Digest of the staged bytes, part of the staging path. */
+  readonly digest: string;
   /** Clock time of staging: the seal timer closes a minute no later than one seal delay after this. */
   readonly stagedAt: number;
 }
@@ -21,7 +23,15 @@ export interface PendingObject {
   readonly late: boolean;
   readonly encoding: string;
   readonly segments: readonly LedgerSegment[];
+  /**
+   * The object's name, decided with its content: a deploy that changes the layout between deciding
+   * and publishing must not publish the same records under a second name.
+   */
+  readonly path: string;
 }
+
+/** What names an object: everything of a pending object but its name. */
+export type ObjectDecision = Omit<PendingObject, 'path'>;
 
 /**
  * The state of one (topic, partition): the single source of truth for what has been staged and what
@@ -70,7 +80,11 @@ export function recordStaged(
  * become one pending object, in position order. An object is late when its minute was already closed
  * before this call, which can only happen to records that arrived after their minute was sealed.
  */
-export function closeMinutes(ledger: PartitionLedger, throughMinute: number): PartitionLedger {
+export function closeMinutes(
+  ledger: PartitionLedger,
+  throughMinute: number,
+  pathOf: (object: ObjectDecision) => string,
+): PartitionLedger {
   const previous = ledger.closedThrough;
   const through = Math.max(previous ?? throughMinute, throughMinute);
   const closing = ledger.open.filter((segment) => segment.minute <= through);
@@ -85,13 +99,14 @@ export function closeMinutes(ledger: PartitionLedger, throughMinute: number): Pa
   const sealed = [...groups.values()].map((segments): PendingObject => {
     const ordered = [...segments].sort((a, b) => a.first - b.first);
     const [head] = ordered as [LedgerSegment, ...LedgerSegment[]];
-    return {
+    const decision: ObjectDecision = {
       kind: head.kind,
       minute: head.minute,
       late: previous !== null && head.minute <= previous,
       encoding: head.encoding,
       segments: ordered,
     };
+    return { ...decision, path: pathOf(decision) };
   });
   return {
     ...ledger,
@@ -117,11 +132,28 @@ export function forgetPublished(
 }
 
 /**
+ * Open segments a partition may hold before its oldest minutes are sealed early. Every batch rewrites
+ * the ledger, which must stay far below the 1 MiB an Azure Table entity holds (about 200 bytes a
+ * segment); records that arrive for a minute sealed this way go to a late object, as any late record.
+ */
+export const MAX_OPEN_SEGMENTS = 2000;
+
+/**
  * The minute up to which records that have moved on close the partition: a minute is done once a
- * record at least one seal delay past its end has been staged.
+ * record at least one seal delay past its end has been staged. Beyond {@link MAX_OPEN_SEGMENTS}, the
+ * oldest minutes close too.
  */
 export function ingestionSealFrontier(ledger: PartitionLedger, sealDelayMs: number): number | null {
-  return ledger.maxRecordTime === null ? null : lastSealableMinute(ledger.maxRecordTime, sealDelayMs);
+  const byTime = ledger.maxRecordTime === null ? null : lastSealableMinute(ledger.maxRecordTime, sealDelayMs);
+  const bySize = capacityFrontier(ledger.open);
+  return byTime === null ? bySize : bySize === null ? byTime : Math.max(byTime, bySize);
+}
+
+/** The lowest minute whose closing (with all before it) leaves at most MAX_OPEN_SEGMENTS open. */
+function capacityFrontier(open: readonly LedgerSegment[]): number | null {
+  if (open.length <= MAX_OPEN_SEGMENTS) return null;
+  const minutes = open.map((segment) => segment.minute).sort((a, b) => a - b);
+  return minutes[open.length - MAX_OPEN_SEGMENTS - 1] ?? null;
 }
 
 /**

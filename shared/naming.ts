@@ -1,5 +1,6 @@
 import type { TopicConfig } from './config/schema.js';
 import { CaptureError } from './errors.js';
+import type { ObjectDecision } from './ledger.js';
 import { minuteStartMs } from './time.js';
 
 /** Raw objects hold records; dead-letter objects hold what could not be written as a record. */
@@ -11,7 +12,7 @@ export const DEAD_LETTER_PREFIX = 'deadletter';
 export const STAGING_PREFIX = '_staging';
 
 /** Zero-padded so that names sort like the positions they carry (Kafka pads log segments the same way). */
-export function padPosition(position: number): string {
+function padPosition(position: number): string {
   return String(position).padStart(20, '0');
 }
 
@@ -27,18 +28,22 @@ export interface SegmentCoordinates {
   readonly first: number;
   readonly last: number;
   readonly encoding: string;
+  /** Digest of the staged bytes: two stagings share a name only when they share their content. */
+  readonly digest: string;
 }
 
 /**
- * Where a segment waits, invisible to readers of the lake, until its minute is sealed. The name is a
- * function of the coordinates only, so a redelivered batch stages to the same name.
+ * Where a segment waits, invisible to readers of the lake, until its minute is sealed. The name holds
+ * the segment's coordinates and a digest of its bytes, so whatever two instances stage for the same
+ * positions (another config during a deploy, another arrival time), neither can replace the segment
+ * the ledger names.
  */
 export function stagingPath(topic: string, partition: string, segment: SegmentCoordinates): string {
-  const range = `${padPosition(segment.first)}-${padPosition(segment.last)}`;
+  const range = `${padPosition(segment.first)}-${padPosition(segment.last)}-${segment.digest}`;
   return `${STAGING_PREFIX}/${topic}/${partition}/${segment.kind}/${segment.minute}/${range}${segment.encoding}`;
 }
 
-export interface ObjectCoordinates {
+interface ObjectCoordinates {
   readonly kind: ObjectKind;
   readonly partition: string;
   readonly minute: number;
@@ -52,14 +57,19 @@ export interface ObjectCoordinates {
  * The visible name of a sealed object: `raw/<layout>/<partition>-<first position>[.late]<encoding>`.
  * Every part comes from the object's coordinates, so sealing the same minute twice names the same object.
  */
-export function objectPath(topic: TopicConfig, object: ObjectCoordinates): string {
+function objectPath(topic: TopicConfig, object: ObjectCoordinates): string {
   const prefix = object.kind === 'data' ? RAW_PREFIX : DEAD_LETTER_PREFIX;
   const fileName = `${object.partition}-${padPosition(object.first)}${object.late ? '.late' : ''}${object.encoding}`;
   return `${prefix}/${minuteFolder(topic.layout, topic.name, object.partition, object.minute)}/${fileName}`;
 }
 
+/** Names the objects a partition's ledger decides, from the topic's layout at the time of deciding. */
+export function objectPathOf(topic: TopicConfig, partition: string): (object: ObjectDecision) => string {
+  return (object) => objectPath(topic, { ...object, partition, first: object.segments[0]?.first ?? 0 });
+}
+
 /** Expands a layout template for one (partition, minute). Topic and partition are validated upstream. */
-export function minuteFolder(layout: string, topic: string, partition: string, minute: number): string {
+function minuteFolder(layout: string, topic: string, partition: string, minute: number): string {
   const start = new Date(minuteStartMs(minute));
   const pad = (value: number) => String(value).padStart(2, '0');
   const tokens: Record<string, string> = {

@@ -21,3 +21,10 @@ export function minuteStartMs(minute: number): number {
 export function lastSealableMinute(referenceMs: number, sealDelayMs: number): number {
   return minuteOf(referenceMs - sealDelayMs) - 1;
 }
+
+/**
+ * How far ahead of the clock a record's time may be and still count. Producers set Kafka timestamps
+ * and body times; one from a skewed clock or a bug, years ahead, would otherwise seal every minute
+ * before it and stay invisible itself until that year.
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * MINUTE_MS;

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { TopicConfig } from '../config/schema.js';
 import type { ObjectKind } from '../naming.js';
 import type { CaptureRecord } from '../record.js';
-import { minuteOf } from '../time.js';
+import { MAX_FUTURE_SKEW_MS, minuteOf } from '../time.js';
 import { deadLetterLine } from './deadLetter.js';
 import { bytesAsJson, headerValueAsJson } from './jsonValue.js';
 import { bodyTime } from './recordTime.js';
@@ -42,9 +42,13 @@ const NEWLINE = Buffer.from('\n');
 /**
  * Builds the encoder of one topic's records: JSON lines, either the body itself or an envelope with
  * the record's coordinates. Bodies that cannot be lines become dead letters (or, in envelope mode with
- * `nonJsonBodies: keep`, envelopes carrying the body as text or base64).
+ * `nonJsonBodies: keep`, envelopes carrying the body as text or base64). A body time more than
+ * MAX_FUTURE_SKEW_MS past `arrivalTime` is not believed: broker time places that record instead.
  */
-export function createRecordEncoder(topic: TopicConfig): (record: CaptureRecord) => EncodedRecord {
+export function createRecordEncoder(
+  topic: TopicConfig,
+  arrivalTime: number,
+): (record: CaptureRecord) => EncodedRecord {
   const { envelope, nonJsonBodies } = topic.jsonl;
 
   return (record) => {
@@ -68,7 +72,9 @@ export function createRecordEncoder(topic: TopicConfig): (record: CaptureRecord)
     const parsed = parseBody(record.body);
     if (!parsed.ok && nonJsonBodies === 'deadletter') return deadLetter(parsed.reason, parsed.detail);
 
-    const fieldTime = parsed.ok ? bodyTime(parsed.value, topic.timeSource) : undefined;
+    const claimed = parsed.ok ? bodyTime(parsed.value, topic.timeSource) : undefined;
+    const fieldTime =
+      claimed !== undefined && claimed <= arrivalTime + MAX_FUTURE_SKEW_MS ? claimed : undefined;
     const time = fieldTime ?? record.brokerTime;
     const bodyJson = parsed.ok ? singleLineJson(record.body, parsed) : undefined;
     const text = envelope ? envelopeJson(record, bodyJson) : bodyJson;

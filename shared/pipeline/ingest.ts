@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { cutSegments, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
 import { compressMember } from '../encode/compress.js';
 import { createRecordEncoder, type EncodedRecord } from '../encode/recordEncoder.js';
-import { TransientStoreError } from '../errors.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
-import { encodingOf, stagingPath } from '../naming.js';
+import { encodingOf, objectPathOf, stagingPath } from '../naming.js';
 import type { CaptureRecord } from '../record.js';
+import { MAX_FUTURE_SKEW_MS } from '../time.js';
 import type { CaptureContext } from './context.js';
-import { backoff, LEDGER_ATTEMPTS, publishPending } from './publishPending.js';
+import { updateLedger } from './ledgerUpdate.js';
+import { publishPending } from './publishPending.js';
 import { addSummary, type CaptureSummary, emptySummary } from './summary.js';
 
 /**
@@ -19,12 +21,16 @@ export async function ingestBatch(
   context: CaptureContext,
   records: readonly CaptureRecord[],
 ): Promise<CaptureSummary> {
-  const encode = createRecordEncoder(context.topic);
   const arrivalTime = context.clock();
+  const encode = createRecordEncoder(context.topic, arrivalTime);
   const byPartition = new Map<string, CaptureRecord[]>();
+  let arrivalTimeFallbacks = 0;
   for (const delivered of records) {
-    // A record without a usable broker time is placed by when it arrived, like a wall-clock partitioner.
-    const record = Number.isNaN(delivered.brokerTime) ? { ...delivered, brokerTime: arrivalTime } : delivered;
+    // A record without a usable broker time (none, or from a clock far ahead) is placed by when it
+    // arrived, as a wall-clock partitioner would.
+    const usable = delivered.brokerTime <= arrivalTime + MAX_FUTURE_SKEW_MS;
+    if (!usable) arrivalTimeFallbacks++;
+    const record = usable ? delivered : { ...delivered, brokerTime: arrivalTime };
     const list = byPartition.get(record.partition);
     if (list) list.push(record);
     else byPartition.set(record.partition, [record]);
@@ -35,7 +41,7 @@ export async function ingestBatch(
     ),
   );
   const total = parts.reduce(addSummary, emptySummary());
-  total.arrivalTimeFallbacks = records.filter((record) => Number.isNaN(record.brokerTime)).length;
+  total.arrivalTimeFallbacks = arrivalTimeFallbacks;
   return total;
 }
 
@@ -45,54 +51,52 @@ async function ingestPartition(
   records: readonly CaptureRecord[],
   encode: (record: CaptureRecord) => EncodedRecord,
 ): Promise<CaptureSummary> {
-  const { topic, store, clock } = context;
+  const { topic, clock } = context;
   const encoded = records.map(encode);
   const encoding = encodingOf(topic);
   const sealDelayMs = topic.sealDelaySeconds * 1000;
-  // Compressed segments by staging path: a retry after a ledger conflict stages nothing twice.
+  const pathOf = objectPathOf(topic, partition);
+  // Staged segments by coordinates: a retry after a ledger conflict compresses and stages nothing twice.
   const staged = new Map<string, LedgerSegment>();
+  let fresh: readonly EncodedRecord[] = [];
+  let segments: readonly LedgerSegment[] = [];
+
+  const { state, conflicts } = await updateLedger(context, partition, async (current) => {
+    fresh = encoded.filter((record) => record.position > current.stagedThrough);
+    const now = clock();
+    segments = await Promise.all(
+      cutSegments(fresh, encoding, topic.maxSegmentBytes).map((draft) =>
+        stageOnce(context, partition, draft, now, staged),
+      ),
+    );
+    const lastFresh = fresh.at(-1);
+    const maxWatermark = fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0);
+    const withStaged = lastFresh
+      ? recordStaged(current, segments, lastFresh.position, maxWatermark)
+      : current;
+    const frontier = ingestionSealFrontier(withStaged, sealDelayMs);
+    const next = frontier === null ? withStaged : closeMinutes(withStaged, frontier, pathOf);
+    return next === current ? null : next;
+  });
+  const published = await publishPending(context, partition, state.pending);
+
   const summary = emptySummary();
   summary.partitions = 1;
   summary.records = records.length;
+  summary.redelivered = encoded.length - fresh.length;
   summary.bytesIn = records.reduce((sum, record) => sum + record.body.length, 0);
   const oldest = records.reduce((min, record) => Math.min(min, record.brokerTime), Number.POSITIVE_INFINITY);
   summary.lagMs = records.length > 0 ? Math.max(0, clock() - oldest) : null;
-
-  for (let attempt = 0; attempt < LEDGER_ATTEMPTS; attempt++) {
-    const { state, version } = await store.ledger.read(topic.name, partition);
-    const fresh = encoded.filter((record) => record.position > state.stagedThrough);
-    const drafts = cutSegments(fresh, encoding, topic.maxSegmentBytes);
-    const now = clock();
-    const segments = await Promise.all(
-      drafts.map((draft) => stageOnce(context, partition, draft, now, staged)),
-    );
-    const lastFresh = fresh.at(-1);
-    const withStaged = lastFresh
-      ? recordStaged(
-          state,
-          segments,
-          lastFresh.position,
-          fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0),
-        )
-      : state;
-    const frontier = ingestionSealFrontier(withStaged, sealDelayMs);
-    const next = frontier === null ? withStaged : closeMinutes(withStaged, frontier);
-
-    if (next !== state && !(await store.ledger.write(topic.name, partition, next, version))) {
-      summary.ledgerConflicts++;
-      await backoff(attempt);
-      continue;
-    }
-    countStaged(summary, fresh, segments, encoded.length - fresh.length);
-    const published = await publishPending(context, partition, next.pending);
-    summary.objectsSealed += published.created;
-    summary.lateObjectsSealed += published.lateCreated;
-    summary.ledgerConflicts += published.conflicts;
-    return summary;
+  summary.segmentsStaged = segments.length;
+  summary.bytesOut = segments.reduce((sum, segment) => sum + segment.bytes, 0);
+  for (const record of fresh) {
+    if (record.reason) summary.deadLetters[record.reason] = (summary.deadLetters[record.reason] ?? 0) + 1;
+    if (record.timeFellBack) summary.timeFallbacks++;
   }
-  throw new TransientStoreError(
-    `ledger of ${topic.name}/${partition} kept changing under ${LEDGER_ATTEMPTS} attempts; the batch will be retried`,
-  );
+  summary.objectsSealed = published.created;
+  summary.lateObjectsSealed = published.lateCreated;
+  summary.ledgerConflicts = conflicts + published.conflicts;
+  return summary;
 }
 
 async function stageOnce(
@@ -102,11 +106,10 @@ async function stageOnce(
   now: number,
   staged: Map<string, LedgerSegment>,
 ): Promise<LedgerSegment> {
-  const path = stagingPath(context.topic.name, partition, draft);
-  const known = staged.get(path);
+  const key = `${draft.kind}|${draft.minute}|${draft.first}|${draft.last}`;
+  const known = staged.get(key);
   if (known) return known;
   const body = await compressMember(Buffer.concat(draft.lines), context.topic.compression);
-  await context.store.objects.stage(path, body);
   const segment: LedgerSegment = {
     kind: draft.kind,
     minute: draft.minute,
@@ -115,23 +118,10 @@ async function stageOnce(
     records: draft.records,
     bytes: body.length,
     encoding: draft.encoding,
+    digest: createHash('sha256').update(body).digest('hex').slice(0, 16),
     stagedAt: now,
   };
-  staged.set(path, segment);
+  await context.store.objects.stage(stagingPath(context.topic.name, partition, segment), body);
+  staged.set(key, segment);
   return segment;
-}
-
-function countStaged(
-  summary: CaptureSummary,
-  fresh: readonly EncodedRecord[],
-  segments: readonly LedgerSegment[],
-  redelivered: number,
-) {
-  summary.redelivered = redelivered;
-  summary.segmentsStaged = segments.length;
-  summary.bytesOut = segments.reduce((sum, segment) => sum + segment.bytes, 0);
-  for (const record of fresh) {
-    if (record.reason) summary.deadLetters[record.reason] = (summary.deadLetters[record.reason] ?? 0) + 1;
-    if (record.timeFellBack) summary.timeFallbacks++;
-  }
 }

@@ -17,6 +17,8 @@ const partitionStream = fc.array(
     gap: fc.integer({ min: 1, max: 3 }),
     advanceMs: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: -30_000, max: 90_000 })),
     poison: fc.constantFrom('none', 'none', 'none', 'none', 'invalid-json', 'too-large', 'empty'),
+    /** Producers set Kafka timestamps: some records come without one, or from a clock years ahead. */
+    brokerTime: fc.constantFrom('set', 'set', 'set', 'set', 'set', 'missing', 'far-future'),
   }),
   { minLength: 1, maxLength: 30 },
 );
@@ -30,6 +32,16 @@ const action = fc.oneof(
     checkpointLost: fc.boolean(),
     crashBefore: fc.option(fc.nat({ max: 40 }), { freq: 3 }),
     withTimer: fc.boolean(),
+    /** During a rebalance a second instance takes the same partition from the same checkpoint. */
+    twin: fc.option(
+      fc.record({
+        size: fc.integer({ min: 1, max: 12 }),
+        crashBefore: fc.option(fc.nat({ max: 40 }), { freq: 3 }),
+        /** The twin's clock: it receives the records later, so arrival-time fallbacks differ. */
+        clockAheadMs: fc.integer({ min: 0, max: 180_000 }),
+      }),
+      { freq: 3 },
+    ),
   }),
   fc.record({
     kind: fc.constant('timer' as const),
@@ -65,12 +77,15 @@ function buildRecords(topic: string, streams: Scenario['partitions']): CaptureRe
             : spec.poison === 'empty'
               ? Buffer.alloc(0)
               : Buffer.from(json);
+      const brokerTime = { set: time, missing: Number.NaN, 'far-future': START + 10 * 365 * 86_400_000 }[
+        spec.brokerTime
+      ];
       return {
         topic,
         partition,
         position,
         offset: String(position),
-        brokerTime: time,
+        brokerTime,
         key: Buffer.from(`k${position}`),
         headers: [{ name: 'h', value: Buffer.from([0xff, position & 0xff]) }],
         systemProperties: {},
@@ -82,8 +97,9 @@ function buildRecords(topic: string, streams: Scenario['partitions']): CaptureRe
 
 /**
  * Plays a scenario the way a platform delivers: per partition in order from its checkpoint, at least
- * once, batches cut anew on every delivery, the process killed between store calls, the timer
- * running beside ingestion. Then drains and checks the contract on what is visible.
+ * once, batches cut anew on every delivery, the process killed between store calls, a second
+ * instance on the same partition during a rebalance, the timer running beside ingestion, records
+ * without a broker time or with one years ahead. Then drains and checks the contract on what is visible.
  */
 export async function checkExactlyOnce(makeStore: () => Promise<CaptureStore>, run: Scenario): Promise<void> {
   const topic = topicConfig({
@@ -99,26 +115,25 @@ export async function checkExactlyOnce(makeStore: () => Promise<CaptureStore>, r
   const checkpoints = streams.map(() => 0);
   let now = START;
   const seen = new Map<string, Buffer>();
-  const context = (crashBefore: number | null) => ({
+  const context = (crashBefore: number | null, clockAheadMs = 0) => ({
     topic,
     store: crashingStore(store, crashBefore),
-    clock: () => now,
+    clock: () => now + clockAheadMs,
   });
-  const deliver = async (
-    index: number,
-    size: number,
-    crashBefore: number | null,
-    checkpointLost: boolean,
-  ) => {
-    const stream = streams[index] ?? [];
-    const batch = stream.slice(checkpoints[index], (checkpoints[index] ?? 0) + size);
-    if (batch.length === 0) return;
-    now = Math.max(now, ...batch.map((record) => record.brokerTime));
-    await ingestBatch(context(crashBefore), batch);
-    if (!checkpointLost) checkpoints[index] = (checkpoints[index] ?? 0) + batch.length;
+  // One instance takes up to `size` records from the checkpoint; resolves to how many it captured.
+  const capture = async (index: number, size: number, crashBefore: number | null, clockAheadMs = 0) => {
+    const batch = (streams[index] ?? []).slice(checkpoints[index], (checkpoints[index] ?? 0) + size);
+    if (batch.length === 0) return 0;
+    // The clock follows the delivered broker times that are believable.
+    for (const record of batch)
+      if (record.brokerTime < START + 86_400_000) now = Math.max(now, record.brokerTime);
+    await ingestBatch(context(crashBefore, clockAheadMs), batch);
+    return batch.length;
   };
+  // The timer reports its partitions' failures together, the crash being the cause.
   const tolerateCrash = (error: unknown) => {
-    if (!(error instanceof SimulatedCrash)) throw error;
+    if (!(error instanceof SimulatedCrash) && !((error as Error).cause instanceof SimulatedCrash))
+      throw error;
   };
   const assertImmutable = async () => {
     for (const [path, bytes] of await snapshotVisible(store.objects)) {
@@ -133,17 +148,27 @@ export async function checkExactlyOnce(makeStore: () => Promise<CaptureStore>, r
     if (step.kind === 'timer') await sealIdlePartitions(context(step.crashBefore)).catch(tolerateCrash);
     if (step.kind === 'deliver') {
       const index = step.partition % streams.length;
-      const work = [deliver(index, step.size, step.crashBefore, step.checkpointLost)];
-      if (step.withTimer) work.push(sealIdlePartitions(context(step.crashBefore)).then(() => undefined));
-      const results = await Promise.allSettled(work);
-      for (const result of results) if (result.status === 'rejected') tolerateCrash(result.reason);
+      const instances = [capture(index, step.size, step.crashBefore)];
+      if (step.twin)
+        instances.push(capture(index, step.twin.size, step.twin.crashBefore, step.twin.clockAheadMs));
+      const timer = step.withTimer ? [sealIdlePartitions(context(step.crashBefore))] : [];
+      const [captures, timers] = await Promise.all([
+        Promise.allSettled(instances),
+        Promise.allSettled(timer),
+      ]);
+      for (const result of [...captures, ...timers])
+        if (result.status === 'rejected') tolerateCrash(result.reason);
+      // The checkpoint moves as far as an instance that succeeded got, unless recording it failed.
+      const captured = captures.map((result) => (result.status === 'fulfilled' ? result.value : 0));
+      if (!step.checkpointLost) checkpoints[index] = (checkpoints[index] ?? 0) + Math.max(0, ...captured);
     }
     await assertImmutable();
   }
 
   // Drain: the platform keeps delivering until every checkpoint is at the end, then time passes.
   for (const [index, stream] of streams.entries()) {
-    while ((checkpoints[index] ?? 0) < stream.length) await deliver(index, 7, null, false);
+    while ((checkpoints[index] ?? 0) < stream.length)
+      checkpoints[index] = (checkpoints[index] ?? 0) + (await capture(index, 7, null));
   }
   now += 24 * 3600_000;
   await sealIdlePartitions(context(null));

@@ -21,6 +21,7 @@ function segment(index: number): LedgerSegment {
     records: 1000,
     bytes: 65_536 + index,
     encoding: '.jsonl.gz',
+    digest: (index * 2654435761).toString(16).padStart(16, '0').slice(-16),
     stagedAt: 1_740_830_401_000 + index,
   };
 }
@@ -34,7 +35,14 @@ export function ledgerWith(openSegments: number): PartitionLedger {
     maxRecordTime: 1_740_830_400_000,
     open,
     pending: [
-      { kind: 'deadletter', minute: 28_999_999, late: true, encoding: '.jsonl', segments: [segment(0)] },
+      {
+        kind: 'deadletter',
+        minute: 28_999_999,
+        late: true,
+        encoding: '.jsonl',
+        segments: [segment(0)],
+        path: 'deadletter/orders/2025/02/19/06/39/0-00000000000000000000.jsonl',
+      },
     ],
   };
 }

@@ -70,7 +70,16 @@ describe('Store: azure specifics', () => {
     const name = topic();
     const state: PartitionLedger = {
       ...EMPTY_LEDGER,
-      pending: [{ kind: 'data', minute: 1, late: false, encoding: `é${'😀'.repeat(20_000)}`, segments: [] }],
+      pending: [
+        {
+          kind: 'data',
+          minute: 1,
+          late: false,
+          encoding: '.jsonl',
+          segments: [],
+          path: `é${'😀'.repeat(20_000)}`,
+        },
+      ],
     };
 
     // Act

@@ -5,6 +5,8 @@ import {
   forgetPublished,
   ingestionSealFrontier,
   type LedgerSegment,
+  MAX_OPEN_SEGMENTS,
+  type ObjectDecision,
   type PartitionLedger,
   recordStaged,
   timerSealFrontier,
@@ -20,8 +22,11 @@ const segment = (minute: number, first: number, last: number, stagedAt = 0): Led
   records: last - first + 1,
   bytes: 100,
   encoding: '.jsonl.gz',
+  digest: '00000000000000ff',
   stagedAt,
 });
+const pathOf = (object: ObjectDecision) =>
+  `${object.kind}/${object.minute}/${object.segments[0]?.first}${object.late ? '.late' : ''}`;
 
 describe('Function: closeMinutes', () => {
   it('turns the open segments of each closed minute into one pending object, in position order', () => {
@@ -34,7 +39,7 @@ describe('Function: closeMinutes', () => {
     );
 
     // Act
-    const closed = closeMinutes(ledger, M);
+    const closed = closeMinutes(ledger, M, pathOf);
 
     // Assess
     expect(closed.closedThrough).toBe(M);
@@ -46,6 +51,7 @@ describe('Function: closeMinutes', () => {
         late: false,
         encoding: '.jsonl.gz',
         segments: [segment(M, 1, 4), segment(M, 5, 9)],
+        path: `data/${M}/1`,
       },
     ]);
   });
@@ -56,7 +62,7 @@ describe('Function: closeMinutes', () => {
     const ledger = recordStaged(closedEarlier, [segment(M + 1, 21, 22)], 22, 0);
 
     // Act: a frontier behind the one already reached must not reopen anything.
-    const closed = closeMinutes(ledger, M);
+    const closed = closeMinutes(ledger, M, pathOf);
 
     // Assess
     expect(closed.closedThrough).toBe(M + 3);
@@ -73,7 +79,7 @@ describe('Function: closeMinutes', () => {
     );
 
     // Act
-    const closed = closeMinutes(ledger, M);
+    const closed = closeMinutes(ledger, M, pathOf);
 
     // Assess
     expect(closed.pending.map((object) => object.kind).sort()).toEqual(['data', 'deadletter']);
@@ -84,7 +90,7 @@ describe('Function: closeMinutes', () => {
     const ledger: PartitionLedger = { ...EMPTY_LEDGER, closedThrough: M };
 
     // Act & Assess
-    expect(closeMinutes(ledger, M)).toBe(ledger);
+    expect(closeMinutes(ledger, M, pathOf)).toBe(ledger);
   });
 });
 
@@ -104,6 +110,23 @@ describe('Function: ingestionSealFrontier', () => {
       expect(ingestionSealFrontier(ledger, delaySeconds * 1000)).toBe(expected);
     },
   );
+});
+
+describe('Function: ingestionSealFrontier at capacity', () => {
+  it('closes the oldest minutes once a partition holds more than MAX_OPEN_SEGMENTS', () => {
+    // Prepare: one segment per minute, two over the limit, records not yet past any minute
+    const open = Array.from({ length: MAX_OPEN_SEGMENTS + 2 }, (_, index) =>
+      segment(M + index, index, index),
+    );
+    const ledger: PartitionLedger = { ...EMPTY_LEDGER, open, maxRecordTime: M * MINUTE_MS };
+
+    // Act
+    const frontier = ingestionSealFrontier(ledger, 60_000);
+
+    // Assess
+    expect(frontier).toBe(M + 1);
+    expect(closeMinutes(ledger, frontier ?? 0, pathOf).open).toHaveLength(MAX_OPEN_SEGMENTS);
+  });
 });
 
 describe('Function: timerSealFrontier', () => {
@@ -149,6 +172,7 @@ describe('Function: forgetPublished', () => {
     const ledger = closeMinutes(
       recordStaged(EMPTY_LEDGER, [segment(M, 1, 2), segment(M + 1, 3, 4)], 4, 0),
       M + 1,
+      pathOf,
     );
     const [first] = ledger.pending;
 

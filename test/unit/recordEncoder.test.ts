@@ -4,11 +4,12 @@ import { minuteOf } from '../../shared/time.js';
 import { makeRecord, topicConfig } from '../helpers/factories.js';
 
 const BROKER_TIME = Date.UTC(2026, 10, 21, 12, 34, 56);
+const ARRIVAL = BROKER_TIME + 1000;
 
 describe('Function: createRecordEncoder', () => {
   it('writes a JSON body as it came, one line, in the minute of its broker time', () => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig());
+    const encode = createRecordEncoder(topicConfig(), ARRIVAL);
     const body = Buffer.from('{"id": 7, "name":"ä"}');
 
     // Act
@@ -21,7 +22,7 @@ describe('Function: createRecordEncoder', () => {
 
   it('re-serializes a pretty-printed JSON body so it stays on one line', () => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig());
+    const encode = createRecordEncoder(topicConfig(), ARRIVAL);
 
     // Act
     const encoded = encode(makeRecord({ body: Buffer.from('{\r\n  "id": 7,\n  "tags": ["a"]\n}') }));
@@ -32,7 +33,7 @@ describe('Function: createRecordEncoder', () => {
 
   it('wraps the body in an envelope with coordinates, key and headers when configured', () => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig({ jsonl: { envelope: true } }));
+    const encode = createRecordEncoder(topicConfig({ jsonl: { envelope: true } }), ARRIVAL);
     const record = makeRecord({
       partition: '3',
       position: 1200,
@@ -79,7 +80,7 @@ describe('Function: createRecordEncoder', () => {
     ['a NUL byte outside a string', Buffer.from('{"a":1}\u0000'), DeadLetterReason.invalidJson],
   ])('dead-letters %s with the reason, coordinates and original bytes', (_case, body, reason) => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig({ maxRecordBytes: 1024 }));
+    const encode = createRecordEncoder(topicConfig({ maxRecordBytes: 1024 }), ARRIVAL);
     const record = makeRecord({ partition: '2', position: 9, brokerTime: BROKER_TIME, body });
 
     // Act
@@ -99,7 +100,10 @@ describe('Function: createRecordEncoder', () => {
     ['empty', Buffer.alloc(0), { bodyText: '' }],
   ])('keeps a %s body in the envelope when nonJsonBodies is keep', (_case, body, expected) => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig({ jsonl: { envelope: true, nonJsonBodies: 'keep' } }));
+    const encode = createRecordEncoder(
+      topicConfig({ jsonl: { envelope: true, nonJsonBodies: 'keep' } }),
+      ARRIVAL,
+    );
 
     // Act
     const encoded = encode(makeRecord({ body }));
@@ -113,6 +117,7 @@ describe('Function: createRecordEncoder', () => {
     // Prepare
     const encode = createRecordEncoder(
       topicConfig({ maxRecordBytes: 10, jsonl: { envelope: true, nonJsonBodies: 'keep' } }),
+      ARRIVAL,
     );
 
     // Act & Assess
@@ -133,7 +138,7 @@ describe('Function: createRecordEncoder', () => {
     ['a negative time', { meta: { at: -1 } }, BROKER_TIME, true],
   ])('places a record by its body time field given %s', (_case, body, expectedTime, fellBack) => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig({ timeSource: { field: 'meta.at' } }));
+    const encode = createRecordEncoder(topicConfig({ timeSource: { field: 'meta.at' } }), ARRIVAL);
 
     // Act
     const encoded = encode(makeRecord({ brokerTime: BROKER_TIME, body: Buffer.from(JSON.stringify(body)) }));
@@ -143,10 +148,24 @@ describe('Function: createRecordEncoder', () => {
     expect(encoded.timeFellBack).toBe(fellBack);
   });
 
+  it('does not believe a body time more than five minutes past arrival and uses broker time', () => {
+    // Prepare
+    const encode = createRecordEncoder(topicConfig({ timeSource: { field: 'at' } }), ARRIVAL);
+    const body = (at: number) => Buffer.from(JSON.stringify({ at }));
+
+    // Act
+    const believable = encode(makeRecord({ brokerTime: BROKER_TIME, body: body(ARRIVAL + 4 * 60_000) }));
+    const unbelievable = encode(makeRecord({ brokerTime: BROKER_TIME, body: body(ARRIVAL + 6 * 60_000) }));
+
+    // Assess
+    expect(believable).toMatchObject({ minute: minuteOf(ARRIVAL + 4 * 60_000), timeFellBack: false });
+    expect(unbelievable).toMatchObject({ minute: minuteOf(BROKER_TIME), timeFellBack: true });
+  });
+
   it('never lets a body time run ahead of broker time for sealing', () => {
     // Prepare
-    const encode = createRecordEncoder(topicConfig({ timeSource: { field: 'at' } }));
-    const future = Date.UTC(2030, 0, 1);
+    const encode = createRecordEncoder(topicConfig({ timeSource: { field: 'at' } }), ARRIVAL);
+    const future = ARRIVAL + 60_000;
 
     // Act
     const encoded = encode(

@@ -1,8 +1,8 @@
-import { link, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
 import type { LedgerStore, VersionedLedger } from '../../store.js';
-import { writeTempBeside } from './atomicFile.js';
+import { linkDurably, writeTemp } from './atomicFile.js';
 
 /** Versions kept behind the newest; older ones are pruned (see `write` for why that stays safe). */
 const KEPT_VERSIONS = 8;
@@ -36,9 +36,9 @@ export function createFsLedgerStore(root: string): LedgerStore {
       const folder = folderOf(topic, partition);
       const next = expectedVersion === null ? 1 : Number(expectedVersion) + 1;
       const target = join(folder, fileName(next));
-      const temp = await writeTempBeside(target, JSON.stringify(state));
+      const temp = await writeTemp(folder, JSON.stringify(state));
       try {
-        await link(temp, target);
+        await linkDurably(temp, target);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
         throw error;

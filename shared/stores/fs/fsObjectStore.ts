@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import { assertStagingPath } from '../../naming.js';
+import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { assertStagingPath, STAGING_PREFIX } from '../../naming.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
-import { replaceFile } from './atomicFile.js';
+import { linkDurably, replaceFile } from './atomicFile.js';
 
 /**
  * The lake on a local folder. Staged segments are files under `_staging/`; publishing concatenates
@@ -12,6 +12,7 @@ import { replaceFile } from './atomicFile.js';
  */
 export function createFsObjectStore(root: string): ObjectStore {
   const resolve = (path: string) => join(root, ...path.split('/'));
+  const tempFolder = resolve(STAGING_PREFIX);
 
   return {
     async stage(path, body) {
@@ -22,8 +23,9 @@ export function createFsObjectStore(root: string): ObjectStore {
     async publish(path, stagedPaths): Promise<PublishOutcome> {
       const target = resolve(path);
       if (await exists(target)) return 'exists';
-      await mkdir(dirname(target), { recursive: true });
-      const temp = join(dirname(target), `.tmp-${randomUUID()}`);
+      // Assembled under the staging area, so a crash leaves no stray file among the visible ones.
+      await mkdir(tempFolder, { recursive: true });
+      const temp = join(tempFolder, `.tmp-${randomUUID()}`);
       try {
         try {
           await concatenate(stagedPaths.map(resolve), temp);
@@ -33,7 +35,7 @@ export function createFsObjectStore(root: string): ObjectStore {
           throw error;
         }
         try {
-          await link(temp, target);
+          await linkDurably(temp, target);
           return 'created';
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
