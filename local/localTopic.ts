@@ -5,7 +5,7 @@ import { type TopicConfig, topicSchema } from '../shared/config/schema.js';
  * The embedded default topic of local runs: an Event Hubs-shaped topic written as JSON-lines envelopes
  * (coordinates beside each body, so the output can be checked offset by offset), zstd-compressed.
  */
-export const LOCAL_TOPIC: TopicConfig = topicSchema.parse({
+const LOCAL_TOPIC: TopicConfig = topicSchema.parse({
   name: 'local-events',
   source: 'eventhub',
   compression: 'zstd',

@@ -117,7 +117,7 @@ export function closeMinutes(
 }
 
 /** Identity of a pending object: no two objects of a partition start at the same position. */
-export function pendingKey(object: PendingObject): string {
+function pendingKey(object: PendingObject): string {
   const [head] = object.segments;
   return `${object.kind}|${head?.first}`;
 }

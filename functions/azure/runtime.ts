@@ -6,7 +6,7 @@ import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { systemClock } from '../../shared/time.js';
 
 /** The config file deployed with the app, unless CAPTURE_CONFIG points elsewhere. */
-export const DEFAULT_CONFIG_FILE = 'capture.config.yaml';
+const DEFAULT_CONFIG_FILE = 'capture.config.yaml';
 
 /**
  * The topic this Function App captures, validated at cold start: a bad file or a missing setting

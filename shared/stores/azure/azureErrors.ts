@@ -35,7 +35,7 @@ export function statusOf(error: unknown): number | undefined {
  * Throttling (429), timeouts (408), server errors (5xx), network failures and aborted tries: the same
  * call can succeed later, so the platform should deliver the batch again. The SDK has already retried.
  */
-export function isTransientAzureError(error: unknown): boolean {
+function isTransientAzureError(error: unknown): boolean {
   for (
     let current = error, depth = 0;
     current && depth < 3;

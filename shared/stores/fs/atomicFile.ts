@@ -44,3 +44,8 @@ async function syncDirectory(folder: string): Promise<void> {
     await handle.close();
   }
 }
+
+/** The error a missing file or folder gives: often an expected answer here, not a failure. */
+export function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

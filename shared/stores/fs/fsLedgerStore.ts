@@ -2,7 +2,7 @@ import { readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
 import type { LedgerStore, VersionedLedger } from '../../store.js';
-import { linkDurably, writeTemp } from './atomicFile.js';
+import { isNotFound, linkDurably, writeTemp } from './atomicFile.js';
 
 /** Versions kept behind the newest; older ones are pruned (see `write` for why that stays safe). */
 const KEPT_VERSIONS = 8;
@@ -27,7 +27,7 @@ export function createFsLedgerStore(root: string): LedgerStore {
           const state = JSON.parse(await readFile(join(folder, fileName(newest)), 'utf8')) as PartitionLedger;
           return { state, version: String(newest) };
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          if (!isNotFound(error)) throw error;
         }
       }
     },
@@ -65,7 +65,7 @@ export function createFsLedgerStore(root: string): LedgerStore {
           .map((entry) => entry.name)
           .sort((a, b) => Number(a) - Number(b));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        if (isNotFound(error)) return [];
         throw error;
       }
     },
@@ -83,7 +83,7 @@ async function versions(folder: string): Promise<number[]> {
       .map((name) => Number(name.slice(0, 12)))
       .sort((a, b) => a - b);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (isNotFound(error)) return [];
     throw error;
   }
 }

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { assertStagingPath, STAGING_PREFIX } from '../../naming.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
-import { linkDurably, replaceFile } from './atomicFile.js';
+import { isNotFound, linkDurably, replaceFile } from './atomicFile.js';
 
 /**
  * The lake on a local folder. Staged segments are files under `_staging/`; publishing concatenates
@@ -97,10 +97,6 @@ async function exists(path: string): Promise<boolean> {
     if (isNotFound(error)) return false;
     throw error;
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 function ignoreNotFound(error: unknown): void {
