@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEventhubIngestHandler } from '../../functions/azure/eventhubIngest.js';
 import { createKafkaIngestHandler } from '../../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler } from '../../functions/azure/sealTimer.js';
@@ -13,24 +9,9 @@ import type { TopicConfigInput } from '../../shared/config/schema.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import type { CaptureStore } from '../../shared/store.js';
 import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
-import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
 import { topicConfig } from '../helpers/factories.js';
+import { FRESH_STORES, freshFsStore } from '../helpers/freshStores.js';
 import { readLines } from '../helpers/lakeReader.js';
-
-const stores: [string, () => Promise<CaptureStore>][] = [
-  ['filesystem', async () => createFsStore(await mkdtemp(join(tmpdir(), 'capture-fn-')))],
-  [
-    'Azurite',
-    () => {
-      // Each test its own container and ledger table: they reuse topic and partition names.
-      const id = randomUUID().replaceAll('-', '').slice(0, 12);
-      return createAzureStore(
-        { container: `fn-${id}`, ledgerTable: `ledger${id}`, connection: 'LakeStorage' },
-        { LakeStorage: inject('azuriteConnectionString') },
-      );
-    },
-  ],
-];
 
 const AT = Date.UTC(2026, 10, 21, 12, 0, 10);
 
@@ -80,7 +61,7 @@ const event = (
   properties,
 });
 
-describe.each(stores)('Function: eventhub-ingest on the %s store', (_name, makeStore) => {
+describe.each(FRESH_STORES)('Function: eventhub-ingest on the %s store', (_name, makeStore) => {
   it('seals a real Event Hubs batch into one object per minute once the timer runs', async () => {
     // Prepare
     const test = await harness(makeStore, { jsonl: { envelope: true } });
@@ -208,7 +189,7 @@ describe.each(stores)('Function: eventhub-ingest on the %s store', (_name, makeS
 describe('Function: kafka-ingest', () => {
   it('captures a real Azure Kafka trigger batch over two partitions', async () => {
     // Prepare
-    const test = await harness(stores[0]?.[1] as () => Promise<CaptureStore>, {
+    const test = await harness(freshFsStore, {
       source: 'kafka',
       jsonl: { envelope: true },
     });
@@ -259,7 +240,7 @@ describe('Function: seal-timer', () => {
 describe('Function: kafka-ingest with producer timestamps', () => {
   it('places a record without a usable timestamp by its arrival time and counts it', async () => {
     // Prepare
-    const test = await harness(stores[0]?.[1] as () => Promise<CaptureStore>, {
+    const test = await harness(freshFsStore, {
       source: 'kafka',
       jsonl: { envelope: true },
     });
