@@ -13,7 +13,7 @@ export function orderedUniqueByPosition(records: readonly CaptureRecord[]): Capt
 
 /** A segment ready to compress and stage: consecutive records of one (kind, minute). */
 export interface SegmentDraft extends Omit<SegmentCoordinates, 'digest'> {
-  readonly lines: readonly Buffer[];
+  readonly encoded: readonly EncodedRecord[];
   readonly records: number;
   readonly uncompressedBytes: number;
 }
@@ -49,7 +49,7 @@ export function cutSegments(
         first: first.position,
         last: last.position,
         encoding,
-        lines: current.map((record) => record.line),
+        encoded: current,
         records: current.length,
         uncompressedBytes: size,
       });
@@ -57,11 +57,22 @@ export function cutSegments(
       size = 0;
     };
     for (const record of group) {
-      if (size > 0 && size + record.line.length > maxSegmentBytes) flush();
+      if (size > 0 && size + record.lineBytes > maxSegmentBytes) flush();
       current.push(record);
-      size += record.line.length;
+      size += record.lineBytes;
     }
     flush();
   }
   return segments;
+}
+
+/** The segment's bytes before compression: each record's line and a newline, in one allocation. */
+export function joinLines(segment: SegmentDraft): Buffer {
+  const joined = Buffer.allocUnsafe(segment.uncompressedBytes);
+  let offset = 0;
+  for (const record of segment.encoded) {
+    for (const chunk of record.chunks) offset += chunk.copy(joined, offset);
+    joined[offset++] = 0x0a;
+  }
+  return joined;
 }

@@ -4,6 +4,7 @@ import type { ObjectKind } from '../naming.js';
 import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS, minuteOf } from '../time.js';
 import { deadLetterLine } from './deadLetter.js';
+import { checkJson } from './jsonCheck.js';
 import { bytesAsJson, headerValueAsJson } from './jsonValue.js';
 import { bodyTime } from './recordTime.js';
 
@@ -26,18 +27,20 @@ export interface EncodedRecord {
    * body claiming a far future cannot seal minutes whose records are still on their way.
    */
   readonly watermarkTime: number;
-  /** One JSON line including its trailing newline. */
-  readonly line: Buffer;
+  /** The bytes of one JSON line, in pieces (a body is used as it came, not copied); no newline. */
+  readonly chunks: readonly Buffer[];
+  /** Length of the line including the newline the segment adds after it. */
+  readonly lineBytes: number;
   readonly reason?: DeadLetterReason;
   /** True when a body time field was configured but unusable, so broker time decided the minute. */
   readonly timeFellBack: boolean;
 }
 
 type ParsedBody =
-  | { ok: true; value: unknown; text: string }
+  | { ok: true; value: unknown; lineBreaks: boolean }
   | { ok: false; reason: DeadLetterReason; detail: string };
 
-const NEWLINE = Buffer.from('\n');
+const CLOSE_BRACE = Buffer.from('}');
 
 /**
  * Builds the encoder of one topic's records: JSON lines, either the body itself or an envelope with
@@ -50,18 +53,24 @@ export function createRecordEncoder(
   arrivalTime: number,
 ): (record: CaptureRecord) => EncodedRecord {
   const { envelope, nonJsonBodies } = topic.jsonl;
+  // Only a body time field needs the parsed body; otherwise checking that it is JSON is enough.
+  const needsValue = topic.timeSource !== 'broker';
 
   return (record) => {
     const brokerMinute = minuteOf(record.brokerTime);
-    const deadLetter = (reason: DeadLetterReason, detail: string): EncodedRecord => ({
-      kind: 'deadletter',
-      position: record.position,
-      minute: brokerMinute,
-      watermarkTime: record.brokerTime,
-      line: deadLetterLine(record, reason, detail),
-      reason,
-      timeFellBack: false,
-    });
+    const deadLetter = (reason: DeadLetterReason, detail: string): EncodedRecord => {
+      const line = deadLetterLine(record, reason, detail);
+      return {
+        kind: 'deadletter',
+        position: record.position,
+        minute: brokerMinute,
+        watermarkTime: record.brokerTime,
+        chunks: [line],
+        lineBytes: line.length + 1,
+        reason,
+        timeFellBack: false,
+      };
+    };
 
     if (record.body.length > topic.maxRecordBytes) {
       return deadLetter(
@@ -69,7 +78,7 @@ export function createRecordEncoder(
         `body is ${record.body.length} bytes; maxRecordBytes is ${topic.maxRecordBytes}`,
       );
     }
-    const parsed = parseBody(record.body);
+    const parsed = parseBody(record.body, needsValue);
     if (!parsed.ok && nonJsonBodies === 'deadletter') return deadLetter(parsed.reason, parsed.detail);
 
     const claimed = parsed.ok ? bodyTime(parsed.value, topic.timeSource) : undefined;
@@ -77,43 +86,51 @@ export function createRecordEncoder(
       claimed !== undefined && claimed <= arrivalTime + MAX_FUTURE_SKEW_MS ? claimed : undefined;
     const time = fieldTime ?? record.brokerTime;
     const bodyJson = parsed.ok ? singleLineJson(record.body, parsed) : undefined;
-    const text = envelope ? envelopeJson(record, bodyJson) : bodyJson;
+    const chunks = envelope ? envelopeChunks(record, bodyJson) : bodyJson ? [bodyJson] : [];
     return {
       kind: 'data',
       position: record.position,
       minute: minuteOf(time),
       watermarkTime: Math.min(time, record.brokerTime),
-      line: Buffer.concat([
-        typeof text === 'string' ? Buffer.from(text) : (text ?? Buffer.alloc(0)),
-        NEWLINE,
-      ]),
-      timeFellBack: topic.timeSource !== 'broker' && fieldTime === undefined,
+      chunks,
+      lineBytes: chunks.reduce((sum, chunk) => sum + chunk.length, 1),
+      timeFellBack: needsValue && fieldTime === undefined,
     };
   };
 }
 
-function parseBody(body: Buffer): ParsedBody {
+function parseBody(body: Buffer, needsValue: boolean): ParsedBody {
   if (body.length === 0) return { ok: false, reason: DeadLetterReason.emptyBody, detail: 'body is empty' };
   if (!isUtf8(body))
     return { ok: false, reason: DeadLetterReason.notUtf8, detail: 'body is not valid UTF-8' };
-  const text = body.toString('utf8');
+  if (!needsValue) {
+    const check = checkJson(body);
+    return check.valid
+      ? { ok: true, value: undefined, lineBreaks: check.lineBreaks }
+      : { ok: false, reason: DeadLetterReason.invalidJson, detail: `not a JSON value (at byte ${check.at})` };
+  }
   try {
-    return { ok: true, value: JSON.parse(text), text };
+    return {
+      ok: true,
+      value: JSON.parse(body.toString('utf8')),
+      lineBreaks: body.includes(0x0a) || body.includes(0x0d),
+    };
   } catch (error) {
     return { ok: false, reason: DeadLetterReason.invalidJson, detail: (error as Error).message };
   }
 }
 
-/** The body's own bytes when they already fit on one line; JSON whitespace may hold newlines, so those are re-serialized. */
-function singleLineJson(body: Buffer, parsed: { value: unknown; text: string }): Buffer | string {
-  return body.includes(0x0a) || body.includes(0x0d) ? JSON.stringify(parsed.value) : body;
+/** The body's own bytes when they already fit on one line; JSON whitespace may hold line breaks, so those are re-serialized. */
+function singleLineJson(body: Buffer, parsed: { value: unknown; lineBreaks: boolean }): Buffer {
+  if (!parsed.lineBreaks) return body;
+  return Buffer.from(JSON.stringify(parsed.value ?? JSON.parse(body.toString('utf8'))));
 }
 
 /**
- * The envelope is assembled as text so a JSON body is embedded as it came, without a second
- * serialization; everything else goes through JSON.stringify.
+ * The envelope's metadata goes through JSON.stringify; a JSON body is embedded after it as it came,
+ * without being parsed and serialized again.
  */
-function envelopeJson(record: CaptureRecord, bodyJson: Buffer | string | undefined): string {
+function envelopeChunks(record: CaptureRecord, bodyJson: Buffer | undefined): Buffer[] {
   const metadata = {
     topic: record.topic,
     partition: record.partition,
@@ -125,9 +142,13 @@ function envelopeJson(record: CaptureRecord, bodyJson: Buffer | string | undefin
     ...(Object.keys(record.systemProperties).length > 0 ? { systemProperties: record.systemProperties } : {}),
   };
   const head = JSON.stringify(metadata).slice(0, -1);
-  if (bodyJson !== undefined) return `${head},"body":${bodyJson.toString()}}`;
+  if (bodyJson !== undefined) return [Buffer.from(`${head},"body":`), bodyJson, CLOSE_BRACE];
   const kept = bytesAsJson(record.body);
-  return typeof kept === 'string'
-    ? `${head},"bodyText":${JSON.stringify(kept)}}`
-    : `${head},"bodyBase64":${JSON.stringify(kept.base64)}}`;
+  return [
+    Buffer.from(
+      typeof kept === 'string'
+        ? `${head},"bodyText":${JSON.stringify(kept)}}`
+        : `${head},"bodyBase64":${JSON.stringify(kept.base64)}}`,
+    ),
+  ];
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cutSegments, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
+import { cutSegments, joinLines, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
 import { compressMember } from '../encode/compress.js';
 import { createRecordEncoder, type EncodedRecord } from '../encode/recordEncoder.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
@@ -109,7 +109,7 @@ async function stageOnce(
   const key = `${draft.kind}|${draft.minute}|${draft.first}|${draft.last}`;
   const known = staged.get(key);
   if (known) return known;
-  const body = await compressMember(Buffer.concat(draft.lines), context.topic.compression);
+  const body = await compressMember(joinLines(draft), context.topic.compression);
   const segment: LedgerSegment = {
     kind: draft.kind,
     minute: draft.minute,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutSegments, orderedUniqueByPosition } from '../../shared/batcher.js';
+import { cutSegments, joinLines, orderedUniqueByPosition } from '../../shared/batcher.js';
 import type { EncodedRecord } from '../../shared/encode/recordEncoder.js';
 import { makeRecord } from '../helpers/factories.js';
 
@@ -13,7 +13,8 @@ const encoded = (
   position,
   minute,
   watermarkTime: minute * 60_000,
-  line: Buffer.alloc(bytes, 0x61),
+  chunks: [Buffer.alloc(bytes - 1, 0x61)],
+  lineBytes: bytes,
   timeFellBack: false,
 });
 
@@ -66,5 +67,22 @@ describe('Function: orderedUniqueByPosition', () => {
 
     // Act & Assess
     expect(orderedUniqueByPosition(records).map((record) => record.position)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('Function: joinLines', () => {
+  it('writes each record line with its newline, in order, into one buffer', () => {
+    // Prepare
+    const records = [
+      { ...encoded(1, 10, 4), chunks: [Buffer.from('{"a"'), Buffer.from(':1}')], lineBytes: 8 },
+      { ...encoded(2, 10, 3), chunks: [Buffer.from('[2]')], lineBytes: 4 },
+    ];
+    const [segment] = cutSegments(records, '.jsonl', 1000);
+
+    // Act
+    const joined = segment ? joinLines(segment) : Buffer.alloc(0);
+
+    // Assess
+    expect(joined.toString()).toBe('{"a":1}\n[2]\n');
   });
 });

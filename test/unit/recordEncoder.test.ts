@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRecordEncoder, DeadLetterReason } from '../../shared/encode/recordEncoder.js';
 import { minuteOf } from '../../shared/time.js';
+import { lineText } from '../helpers/encodedLine.js';
 import { makeRecord, topicConfig } from '../helpers/factories.js';
 
 const BROKER_TIME = Date.UTC(2026, 10, 21, 12, 34, 56);
@@ -17,7 +18,7 @@ describe('Function: createRecordEncoder', () => {
 
     // Assess
     expect(encoded).toMatchObject({ kind: 'data', position: 41, minute: minuteOf(BROKER_TIME) });
-    expect(encoded.line.toString()).toBe('{"id": 7, "name":"ä"}\n');
+    expect(lineText(encoded)).toBe('{"id": 7, "name":"ä"}');
   });
 
   it('re-serializes a pretty-printed JSON body so it stays on one line', () => {
@@ -28,7 +29,7 @@ describe('Function: createRecordEncoder', () => {
     const encoded = encode(makeRecord({ body: Buffer.from('{\r\n  "id": 7,\n  "tags": ["a"]\n}') }));
 
     // Assess
-    expect(encoded.line.toString()).toBe('{"id":7,"tags":["a"]}\n');
+    expect(lineText(encoded)).toBe('{"id":7,"tags":["a"]}');
   });
 
   it('wraps the body in an envelope with coordinates, key and headers when configured', () => {
@@ -51,7 +52,7 @@ describe('Function: createRecordEncoder', () => {
     });
 
     // Act
-    const line = JSON.parse(encode(record).line.toString());
+    const line = JSON.parse(lineText(encode(record)));
 
     // Assess
     expect(line).toEqual({
@@ -88,7 +89,7 @@ describe('Function: createRecordEncoder', () => {
 
     // Assess
     expect(encoded).toMatchObject({ kind: 'deadletter', reason, minute: minuteOf(BROKER_TIME) });
-    const line = JSON.parse(encoded.line.toString());
+    const line = JSON.parse(lineText(encoded));
     expect(line).toMatchObject({ reason, topic: 'orders', partition: '2', offset: '9', position: 9 });
     expect(Buffer.from(line.bodyBase64, 'base64').equals(body)).toBe(true);
     expect(line.detail).toEqual(expect.any(String));
@@ -110,7 +111,7 @@ describe('Function: createRecordEncoder', () => {
 
     // Assess
     expect(encoded.kind).toBe('data');
-    expect(JSON.parse(encoded.line.toString())).toMatchObject(expected);
+    expect(JSON.parse(lineText(encoded))).toMatchObject(expected);
   });
 
   it('still dead-letters an oversized body when nonJsonBodies is keep', () => {

@@ -1,0 +1,6 @@
+import type { EncodedRecord } from '../../shared/encode/recordEncoder.js';
+
+/** The text of an encoded record's line, without the newline the segment adds. */
+export function lineText(encoded: EncodedRecord): string {
+  return Buffer.concat([...encoded.chunks]).toString('utf8');
+}
