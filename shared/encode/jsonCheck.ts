@@ -119,11 +119,11 @@ function scanString(bytes: Uint8Array, start: number): number {
     if (c === QUOTE) return i + 1;
     if (c < 0x20) return -1;
     if (c === BACKSLASH) {
-      const escape = bytes[i + 1] ?? 0;
-      if (escape === 0x75) {
+      const escaped = bytes[i + 1] ?? 0;
+      if (escaped === 0x75) {
         for (let h = i + 2; h < i + 6; h++) if (!isHexDigit(bytes[h])) return -1;
         i += 5;
-      } else if (SIMPLE_ESCAPE[escape] === 1) {
+      } else if (SIMPLE_ESCAPE[escaped] === 1) {
         i += 1;
       } else {
         return -1;
