@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { cutSegments, joinLines, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
 import { compressMember } from '../encode/compress.js';
 import { createRecordEncoder, type EncodedRecord } from '../encode/recordEncoder.js';
@@ -12,6 +13,14 @@ import { publishPending } from './publishPending.js';
 import { addSummary, type CaptureSummary, emptySummary } from './summary.js';
 
 /**
+ * Segments compressed and staged at once, over all partitions of a batch: memory holds at most this
+ * many segments (each up to maxSegmentBytes before compression) beside the batch itself, however
+ * many partitions and minutes the batch spans. Four matches libuv's default threadpool, where
+ * compression runs.
+ */
+const STAGE_CONCURRENCY = 4;
+
+/**
  * Captures one delivered batch: every record ends in exactly one staged segment recorded in its
  * partition's ledger, and every minute the records have moved past is sealed. Resolves only when
  * that is durable, so the platform may checkpoint; throws a retriable error otherwise, so the
@@ -23,6 +32,7 @@ export async function ingestBatch(
 ): Promise<CaptureSummary> {
   const arrivalTime = context.clock();
   const encode = createRecordEncoder(context.topic, arrivalTime);
+  const stageLimit = pLimit(STAGE_CONCURRENCY);
   const byPartition = new Map<string, CaptureRecord[]>();
   let arrivalTimeFallbacks = 0;
   for (const delivered of records) {
@@ -37,7 +47,7 @@ export async function ingestBatch(
   }
   const parts = await Promise.all(
     [...byPartition].map(([partition, list]) =>
-      ingestPartition(context, partition, orderedUniqueByPosition(list), encode),
+      ingestPartition(context, partition, orderedUniqueByPosition(list), encode, stageLimit),
     ),
   );
   const total = parts.reduce(addSummary, emptySummary());
@@ -50,6 +60,7 @@ async function ingestPartition(
   partition: string,
   records: readonly CaptureRecord[],
   encode: (record: CaptureRecord) => EncodedRecord,
+  stageLimit: LimitFunction,
 ): Promise<CaptureSummary> {
   const { topic, clock } = context;
   const encoded = records.map(encode);
@@ -66,7 +77,7 @@ async function ingestPartition(
     const now = clock();
     segments = await Promise.all(
       cutSegments(fresh, encoding, topic.maxSegmentBytes).map((draft) =>
-        stageOnce(context, partition, draft, now, staged),
+        stageLimit(() => stageOnce(context, partition, draft, now, staged)),
       ),
     );
     const lastFresh = fresh.at(-1);
