@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import type { TopicConfig } from '../config/schema.js';
+import { compressZstdFrame } from './zstdFrames.js';
 
 const gzip = promisify(zlib.gzip);
 
@@ -16,17 +17,6 @@ export async function compressMember(data: Buffer, compression: TopicConfig['com
     case 'gzip':
       return gzip(data);
     case 'zstd':
-      return zstdCompress(data);
+      return compressZstdFrame(data);
   }
-}
-
-function zstdCompress(data: Buffer): Promise<Buffer> {
-  // zstd entered node:zlib in Node 22.15; the product targets Node 22 LTS, which has it.
-  const compress = (zlib as { zstdCompress?: typeof zlib.gzip }).zstdCompress;
-  if (!compress) {
-    return Promise.reject(
-      new Error(`zstd needs Node.js 22.15 or later; this is ${process.version}. Use gzip or upgrade.`),
-    );
-  }
-  return promisify(compress)(data);
 }

@@ -43,3 +43,22 @@ describe('Function: decompressObject', () => {
     );
   });
 });
+
+describe('Function: compressMember with zstd', () => {
+  it('gives every concurrent segment a frame of its own that decodes alone, reusing compressors', async () => {
+    // Prepare
+    const inputs = Array.from({ length: 24 }, (_, index) =>
+      Buffer.from(`{"segment":${index}}\n`.repeat(500 + index)),
+    );
+
+    // Act
+    const first = await Promise.all(inputs.map((input) => compressMember(input, 'zstd')));
+    const second = await Promise.all(inputs.map((input) => compressMember(input, 'zstd')));
+
+    // Assess
+    for (const [index, frame] of [...first, ...second].entries()) {
+      expect(zstdFrames(frame)).toHaveLength(1);
+      expect(zlib.zstdDecompressSync(frame).equals(inputs[index % inputs.length] as Buffer)).toBe(true);
+    }
+  });
+});
