@@ -133,10 +133,12 @@ export function forgetPublished(
 
 /**
  * Open segments a partition may hold before its oldest minutes are sealed early. Every batch rewrites
- * the ledger, which must stay far below the 1 MiB an Azure Table entity holds (about 200 bytes a
- * segment); records that arrive for a minute sealed this way go to a late object, as any late record.
+ * the ledger, which must stay far below the 1 MiB an Azure Table entity holds: a segment is about 190
+ * characters of JSON, stored as UTF-16, so about 380 bytes; 1000 of them leave room for the pending
+ * objects they become in the same write. Records that arrive later for a minute sealed this way go to
+ * a late object, as any late record.
  */
-export const MAX_OPEN_SEGMENTS = 2000;
+export const MAX_OPEN_SEGMENTS = 1000;
 
 /**
  * The minute up to which records that have moved on close the partition: a minute is done once a

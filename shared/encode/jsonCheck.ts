@@ -168,3 +168,26 @@ function isHexDigit(c: number | undefined): boolean {
     c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
   );
 }
+
+/**
+ * The same JSON value on one line: the whitespace between tokens removed, every token kept byte for
+ * byte. Unlike JSON.parse and JSON.stringify, this keeps numbers beyond 2^53, `-0`, exponents and
+ * duplicate keys as the producer wrote them. `bytes` must be valid JSON (see {@link checkJson}).
+ */
+export function compactJson(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let length = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] as number;
+    if (inString) {
+      out[length++] = c;
+      if (c === BACKSLASH) out[length++] = bytes[++i] as number;
+      else if (c === QUOTE) inString = false;
+    } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+      out[length++] = c;
+      if (c === QUOTE) inString = true;
+    }
+  }
+  return out.subarray(0, length);
+}

@@ -4,7 +4,7 @@ import type { ObjectKind } from '../naming.js';
 import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS, minuteOf } from '../time.js';
 import { deadLetterLine } from './deadLetter.js';
-import { checkJson } from './jsonCheck.js';
+import { checkJson, compactJson } from './jsonCheck.js';
 import { bytesAsJson, headerValueAsJson } from './jsonValue.js';
 import { bodyTime } from './recordTime.js';
 
@@ -120,10 +120,9 @@ function parseBody(body: Buffer, needsValue: boolean): ParsedBody {
   }
 }
 
-/** The body's own bytes when they already fit on one line; JSON whitespace may hold line breaks, so those are re-serialized. */
-function singleLineJson(body: Buffer, parsed: { value: unknown; lineBreaks: boolean }): Buffer {
-  if (!parsed.lineBreaks) return body;
-  return Buffer.from(JSON.stringify(parsed.value ?? JSON.parse(body.toString('utf8'))));
+/** The body's own bytes when they already fit on one line; otherwise the same tokens without the whitespace between them. */
+function singleLineJson(body: Buffer, parsed: { lineBreaks: boolean }): Buffer {
+  return parsed.lineBreaks ? compactJson(body) : body;
 }
 
 /**

@@ -9,8 +9,11 @@ import * as zlib from 'node:zlib';
 interface FrameCompressor {
   readonly stream: zlib.ZstdCompress;
   chunks: Buffer[];
+  failed: boolean;
 }
 
+/** More idle compressors than segments ever compress at once would only hold memory. */
+const MAX_IDLE = 8;
 const idle: FrameCompressor[] = [];
 
 /** Compresses `data` into one self-contained zstd frame. */
@@ -20,13 +23,16 @@ export async function compressZstdFrame(data: Buffer): Promise<Buffer> {
     const frame = await new Promise<Buffer>((resolve, reject) => {
       compressor.stream.once('error', reject);
       compressor.stream.write(data);
-      compressor.stream.flush(zlib.constants.ZSTD_e_end, () => {
+      compressor.stream.flush(zlib.constants.ZSTD_e_end, (error?: Error | null) => {
         compressor.stream.off('error', reject);
-        resolve(Buffer.concat(compressor.chunks));
+        if (error) reject(error);
+        else resolve(Buffer.concat(compressor.chunks));
       });
     });
+    if (data.length > 0 && frame.length === 0) throw new Error('zstd compressor produced an empty frame');
     compressor.chunks = [];
-    idle.push(compressor);
+    if (!compressor.failed && !compressor.stream.destroyed && idle.length < MAX_IDLE) idle.push(compressor);
+    else compressor.stream.destroy();
     return frame;
   } catch (error) {
     compressor.stream.destroy();
@@ -38,7 +44,11 @@ function createCompressor(): FrameCompressor {
   if (typeof zlib.createZstdCompress !== 'function') {
     throw new Error(`zstd needs Node.js 22.15 or later; this is ${process.version}. Use gzip or upgrade.`);
   }
-  const compressor: FrameCompressor = { stream: zlib.createZstdCompress(), chunks: [] };
+  const compressor: FrameCompressor = { stream: zlib.createZstdCompress(), chunks: [], failed: false };
   compressor.stream.on('data', (chunk: Buffer) => compressor.chunks.push(chunk));
+  // Always listened to, so an error while idle marks the compressor instead of crashing the process.
+  compressor.stream.on('error', () => {
+    compressor.failed = true;
+  });
   return compressor;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 import { cutSegments, joinLines, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
 import { compressMember } from '../encode/compress.js';
 import { createRecordEncoder, type EncodedRecord } from '../encode/recordEncoder.js';
@@ -13,12 +13,12 @@ import { publishPending } from './publishPending.js';
 import { addSummary, type CaptureSummary, emptySummary } from './summary.js';
 
 /**
- * Segments compressed and staged at once, over all partitions of a batch: memory holds at most this
- * many segments (each up to maxSegmentBytes before compression) beside the batch itself, however
- * many partitions and minutes the batch spans. Four matches libuv's default threadpool, where
- * compression runs.
+ * Segments compressed and staged at once in this process, over every partition of every batch in
+ * flight: memory holds at most this many segments (each up to maxSegmentBytes before compression)
+ * beside the batches themselves, however many partitions and minutes they span. Four matches
+ * libuv's default threadpool, where compression runs.
  */
-const STAGE_CONCURRENCY = 4;
+const stageLimit = pLimit(4);
 
 /**
  * Captures one delivered batch: every record ends in exactly one staged segment recorded in its
@@ -32,7 +32,6 @@ export async function ingestBatch(
 ): Promise<CaptureSummary> {
   const arrivalTime = context.clock();
   const encode = createRecordEncoder(context.topic, arrivalTime);
-  const stageLimit = pLimit(STAGE_CONCURRENCY);
   const byPartition = new Map<string, CaptureRecord[]>();
   let arrivalTimeFallbacks = 0;
   for (const delivered of records) {
@@ -47,7 +46,7 @@ export async function ingestBatch(
   }
   const parts = await Promise.all(
     [...byPartition].map(([partition, list]) =>
-      ingestPartition(context, partition, orderedUniqueByPosition(list), encode, stageLimit),
+      ingestPartition(context, partition, orderedUniqueByPosition(list), encode),
     ),
   );
   const total = parts.reduce(addSummary, emptySummary());
@@ -60,7 +59,6 @@ async function ingestPartition(
   partition: string,
   records: readonly CaptureRecord[],
   encode: (record: CaptureRecord) => EncodedRecord,
-  stageLimit: LimitFunction,
 ): Promise<CaptureSummary> {
   const { topic, clock } = context;
   const encoded = records.map(encode);
@@ -75,7 +73,7 @@ async function ingestPartition(
   const { state, conflicts } = await updateLedger(context, partition, async (current) => {
     fresh = encoded.filter((record) => record.position > current.stagedThrough);
     const now = clock();
-    segments = await Promise.all(
+    segments = await allOrFirstError(
       cutSegments(fresh, encoding, topic.maxSegmentBytes).map((draft) =>
         stageLimit(() => stageOnce(context, partition, draft, now, staged)),
       ),
@@ -108,6 +106,17 @@ async function ingestPartition(
   summary.lateObjectsSealed = published.lateCreated;
   summary.ledgerConflicts = conflicts + published.conflicts;
   return summary;
+}
+
+/**
+ * Like Promise.all, but settles only when every staging has: a failed invocation must not leave its
+ * queued segments compressing and staging after it returned.
+ */
+async function allOrFirstError<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(work);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 async function stageOnce(

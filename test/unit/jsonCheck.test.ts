@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkJson } from '../../shared/encode/jsonCheck.js';
+import { checkJson, compactJson } from '../../shared/encode/jsonCheck.js';
 
 const parses = (text: string) => {
   try {
@@ -90,5 +90,34 @@ describe('Function: checkJson', () => {
 
     // Act & Assess
     expect(checkJson(Buffer.from(text))).toEqual({ valid: true, lineBreaks: false });
+  });
+});
+
+describe('Function: compactJson', () => {
+  it('puts any JSON document on one line with the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(0, 2, '\t', ' \r\n '), (value, indent) => {
+        // Prepare
+        const text = JSON.stringify(value, null, indent as number | string);
+
+        // Act
+        const compact = compactJson(Buffer.from(text)).toString();
+
+        // Assess
+        expect(compact).not.toMatch(/[\r\n]/);
+        expect(JSON.parse(compact)).toEqual(JSON.parse(text));
+      }),
+    );
+  });
+
+  it('keeps every token byte for byte, where parsing and serializing again would change them', () => {
+    // Prepare
+    const text =
+      '{\n  "id": 12345678901234567890,\n  "zero": -0,\n  "big": 1e999,\n  "id": "a \\" b",\n  "s": "x\\ny"\n}';
+
+    // Act & Assess
+    expect(compactJson(Buffer.from(text)).toString()).toBe(
+      '{"id":12345678901234567890,"zero":-0,"big":1e999,"id":"a \\" b","s":"x\\ny"}',
+    );
   });
 });

@@ -21,7 +21,7 @@ describe('Function: createRecordEncoder', () => {
     expect(lineText(encoded)).toBe('{"id": 7, "name":"ä"}');
   });
 
-  it('re-serializes a pretty-printed JSON body so it stays on one line', () => {
+  it('puts a pretty-printed JSON body on one line, keeping its tokens', () => {
     // Prepare
     const encode = createRecordEncoder(topicConfig(), ARRIVAL);
 
