@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { awsSettingsSchema, LAMBDA_CONSUMER_GROUP } from './awsSchema.js';
+import { azureSettingsSchema } from './azureSchema.js';
 import { parseByteSize } from './byteSize.js';
 
 const byteSize = (fallback: number) =>
@@ -108,11 +110,17 @@ const jsonLines = z
     }
   });
 
-/** One captured topic. Every field but `name` and `source` has a default. */
+/** One captured topic. Every field but `name` and `source` (and `aws` on AWS) has a default. */
 export const topicSchema = z
   .object({
     name: topicName,
     source: z.enum(['eventhub', 'kafka']),
+    /** Where the topic is captured: an Azure Function App, or a Lambda stack (Kafka only). */
+    platform: z.enum(['azure', 'aws']).default('azure'),
+    /** Kafka source, batching and retention of a topic captured on AWS. */
+    aws: awsSettingsSchema.optional(),
+    /** Function App sizing, the resources it uses and its alerts, for a topic captured on Azure. */
+    azure: azureSettingsSchema.optional(),
     consumerGroup: z.string().min(1).default('$Default'),
     eventHub: eventHubSource.default({ connection: 'EventHubConnection' }),
     kafka: kafkaSource.default({
@@ -155,7 +163,36 @@ export const topicSchema = z
       .strict()
       .default({ container: 'lake', ledgerTable: 'captureledger', connection: 'LakeStorage' }),
   })
-  .strict();
+  .strict()
+  .superRefine((topic, ctx) => {
+    if (topic.platform === 'azure') {
+      if (topic.aws !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['aws'], message: 'only for platform: aws' });
+      return;
+    }
+    if (topic.azure !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['azure'], message: 'only for platform: azure' });
+    if (topic.source !== 'kafka')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message:
+          'platform aws captures Kafka topics (MSK or self-managed); Event Hubs topics use platform azure',
+      });
+    if (topic.aws === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws'],
+        message:
+          'platform aws needs an aws block with msk: { clusterArn } or selfManagedKafka: { bootstrapServers, secretArn }',
+      });
+    if (!LAMBDA_CONSUMER_GROUP.test(topic.consumerGroup))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consumerGroup'],
+        message: 'on AWS a consumer group id uses letters, digits and -/*:_+=.@ only; set consumerGroup',
+      });
+  });
 
 export const configSchema = z
   .object({ topics: z.array(topicSchema).min(1, 'list at least one topic') })

@@ -1,0 +1,241 @@
+// What a person watches for one topic: Application Insights on a Log Analytics workspace, alerts
+// and a workbook built on the one JSON line every invocation logs (functions/azure/invocationLog.ts):
+// `{"event":"capture.invocation","topic":…,"records":…,"objectsSealed":…,"lagMs":…}` as a trace,
+// and `{"event":"capture.failure",…}` as an error trace. host.json keeps traces out of sampling, so
+// the sums below are exact.
+
+@description('Azure region of the workspace, Application Insights, alert rules and workbook.')
+param location string
+
+@description('The topic\'s name in capture.config.yaml; the queries select its log lines.')
+param topicName string
+
+@description('Prefix of the alert rule names (the Function App\'s name).')
+param namePrefix string
+
+@description('Log Analytics workspace behind Application Insights.')
+param workspaceName string
+
+@description('Application Insights component the Function App reports to.')
+param appInsightsName string
+
+@description('Action group the alerts notify.')
+param actionGroupName string
+
+@description('Where alerts are e-mailed; empty: alerts show in the portal only.')
+param alertEmail string
+
+@description('Minutes without a sealed object before the alert fires.')
+param noSealedObjectMinutes int
+
+@description('Minutes the topic must stay that far behind, and still falling behind, before the alert fires.')
+param lagAlertMinutes int
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+  name: workspaceName
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+    features: {
+      disableLocalAuth: true
+    }
+  }
+}
+
+// Local (instrumentation key) ingestion is off: the app sends telemetry with its identity, through
+// APPLICATIONINSIGHTS_AUTHENTICATION_STRING and the Monitoring Metrics Publisher role.
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    IngestionMode: 'LogAnalytics'
+    DisableLocalAuth: true
+  }
+}
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: actionGroupName
+  location: 'global'
+  properties: {
+    groupShortName: 'capture'
+    enabled: true
+    emailReceivers: empty(alertEmail) ? [] : [
+      {
+        name: 'capture-owner'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// The per-invocation lines of this topic, with the parsed JSON in `r`.
+var invocations = 'traces\n| where message contains "capture.invocation"\n| extend r = parse_json(message)\n| where tostring(r.event) == "capture.invocation" and tostring(r.topic) == "${topicName}"'
+
+func isoDuration(minutes int) string => minutes < 60 ? 'PT${minutes}M' : (minutes < 1440 ? 'PT${minutes / 60}H' : 'P${minutes / 1440}D')
+
+// Each rule fires when its query returns a row. The query window is the rule's window.
+var alertRules = [
+  {
+    name: 'failures'
+    displayName: 'Capture ${topicName}: failed invocations'
+    description: 'An invocation failed; its batch is retried and its partition waits. The capture.failure trace says whether a retry can fix it.'
+    severity: 1
+    windowMinutes: 5
+    query: 'requests\n| where success == false\n| summarize failures = count() by operation_Name'
+  }
+  {
+    name: 'no-sealed-object'
+    displayName: 'Capture ${topicName}: no object sealed for ${noSealedObjectMinutes} minutes'
+    description: 'Nothing landed in the lake: the source is idle, the app is stopped, or every invocation fails.'
+    severity: 2
+    windowMinutes: noSealedObjectMinutes
+    query: '${invocations}\n| summarize sealing = countif(toint(r.objectsSealed) + toint(r.lateObjectsSealed) > 0)\n| where sealing == 0'
+  }
+  {
+    name: 'growing-lag'
+    displayName: 'Capture ${topicName}: more than ${lagAlertMinutes} minutes behind and falling further'
+    description: 'The oldest record of every batch stayed older than the threshold and the lag kept growing: the app does not keep up (raise maximumInstanceCount or instanceMemoryMB).'
+    severity: 2
+    windowMinutes: lagAlertMinutes
+    query: '${invocations}\n| where isnotnull(r.lagMs)\n| make-series lagMs = max(todouble(r.lagMs)) default = real(null) on timestamp step 1m\n| extend lagMs = series_fill_linear(lagMs)\n| extend fit = series_fit_line_dynamic(lagMs), stats = series_stats_dynamic(lagMs)\n| where todouble(stats.min) > ${lagAlertMinutes * 60000} and todouble(fit.slope) > 0'
+  }
+]
+
+resource alerts 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
+  for rule in alertRules: {
+    name: '${namePrefix}-${rule.name}'
+    location: location
+    kind: 'LogAlert'
+    properties: {
+      displayName: rule.displayName
+      description: rule.description
+      severity: rule.severity
+      enabled: true
+      scopes: [
+        appInsights.id
+      ]
+      evaluationFrequency: 'PT5M'
+      windowSize: isoDuration(rule.windowMinutes)
+      criteria: {
+        allOf: [
+          {
+            query: rule.query
+            timeAggregation: 'Count'
+            operator: 'GreaterThan'
+            threshold: 0
+            failingPeriods: {
+              numberOfEvaluationPeriods: 1
+              minFailingPeriodsToAlert: 1
+            }
+          }
+        ]
+      }
+      autoMitigate: true
+      actions: {
+        actionGroups: [
+          actionGroup.id
+        ]
+      }
+    }
+  }
+]
+
+func chartItem(chart object) object => {
+  type: 3
+  name: chart.name
+  content: {
+    version: 'KqlItem/1.0'
+    title: chart.title
+    query: chart.query
+    queryType: 0
+    resourceType: 'microsoft.insights/components'
+    visualization: chart.visualization
+    size: 0
+    timeContext: {
+      durationMs: 86400000
+    }
+  }
+}
+
+// The log line carries a partition count, not per-partition figures, so lag is shown per topic.
+var charts = [
+  {
+    name: 'records'
+    title: 'Records captured'
+    visualization: 'timechart'
+    query: '${invocations}\n| summarize records = sum(tolong(r.records)), redelivered = sum(tolong(r.redelivered)) by bin(timestamp, 5m)'
+  }
+  {
+    name: 'bytes'
+    title: 'Bytes in (bodies) and out (encoded, compressed)'
+    visualization: 'timechart'
+    query: '${invocations}\n| summarize bytesIn = sum(tolong(r.bytesIn)), bytesOut = sum(tolong(r.bytesOut)) by bin(timestamp, 5m)'
+  }
+  {
+    name: 'sealed'
+    title: 'Objects sealed'
+    visualization: 'timechart'
+    query: '${invocations}\n| summarize objectsSealed = sum(tolong(r.objectsSealed)), lateObjectsSealed = sum(tolong(r.lateObjectsSealed)) by bin(timestamp, 5m)'
+  }
+  {
+    name: 'deadletters'
+    title: 'Dead letters by reason'
+    visualization: 'timechart'
+    query: '${invocations}\n| mv-expand reason = bag_keys(r.deadLettersByReason) to typeof(string)\n| summarize deadLetters = sum(tolong(r.deadLettersByReason[reason])) by reason, bin(timestamp, 5m)'
+  }
+  {
+    name: 'lag'
+    title: 'Lag of the topic (minutes behind, oldest record of each batch)'
+    visualization: 'timechart'
+    query: '${invocations}\n| where isnotnull(r.lagMs)\n| summarize lagMinutes = max(todouble(r.lagMs)) / 60000 by bin(timestamp, 5m)'
+  }
+  {
+    name: 'failures'
+    title: 'Failed invocations'
+    visualization: 'timechart'
+    query: 'requests\n| where success == false\n| summarize failures = count() by operation_Name, bin(timestamp, 5m)'
+  }
+  {
+    name: 'failure-lines'
+    title: 'Latest failures'
+    visualization: 'table'
+    query: 'traces\n| where message contains "capture.failure"\n| extend r = parse_json(message)\n| where tostring(r.topic) == "${topicName}"\n| project timestamp, function = tostring(r.function), retriable = tobool(r.retriable), error = tostring(r.error), action = tostring(r.action)\n| order by timestamp desc\n| take 50'
+  }
+]
+
+var titleItem = {
+  type: 1
+  name: 'title'
+  content: {
+    json: '## Capture of ${topicName}\nFrom the one log line each invocation writes. Raw objects land under raw/ of the lake container, dead letters under deadletter/.'
+  }
+}
+
+var workbookContent = {
+  version: 'Notebook/1.0'
+  items: concat([titleItem], map(charts, chart => chartItem(chart)))
+  fallbackResourceIds: [
+    appInsights.id
+  ]
+}
+
+resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
+  name: guid(resourceGroup().id, appInsightsName, 'capture-workbook')
+  location: location
+  kind: 'shared'
+  properties: {
+    displayName: 'Capture: ${topicName}'
+    category: 'workbook'
+    sourceId: appInsights.id
+    serializedData: string(workbookContent)
+  }
+}
+
+output workbookName string = workbook.name

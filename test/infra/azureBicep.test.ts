@@ -1,0 +1,239 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { azureSettingsSchema } from '../../shared/config/azureSchema.js';
+import {
+  appSettingNames,
+  findLeakyOutputs,
+  findModuleParamProblems,
+  findParameterFileProblems,
+  findRoleAssignmentProblems,
+  findSecretAppSettings,
+  findStaleApiVersions,
+  findUnusedParams,
+  hasSystemAssignedIdentity,
+  roleAssignments,
+} from './bicepChecks.js';
+import { type BicepFile, parseBicep, readBicepFile } from './bicepScanner.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const AZURE_INFRA = join(ROOT, 'infra', 'azure');
+
+/** One year before the day these versions were chosen (2026-11-21). */
+const API_VERSION_CUTOFF = '2025-11-21';
+
+/**
+ * Types whose newest stable API version is older than the cutoff, so that version is the current one
+ * (azure-rest-api-specs, default tags of the provider readmes, checked 2026-11-21):
+ * components and workbooks: specification/applicationinsights/.../ApplicationInsights/readme.md
+ * (package-2024-08-01: stable/2020-02-02/components_API.json, stable/2023-06-01/workbooks_API.json);
+ * actionGroups: specification/monitor/.../Insights/readme.md (newer ones are previews only);
+ * roleAssignments: specification/authorization/.../Authorization/readme.md (package-2025-12-01-preview
+ * still takes stable/2022-04-01/authorization-RoleAssignmentsCalls.json).
+ */
+const NEWEST_STABLE: Readonly<Record<string, string>> = {
+  'Microsoft.Insights/components': '2020-02-02',
+  'Microsoft.Insights/workbooks': '2023-06-01',
+  'Microsoft.Insights/actionGroups': '2023-01-01',
+  'Microsoft.Authorization/roleAssignments': '2022-04-01',
+};
+
+/** Built-in role ids (learn.microsoft.com, "Azure built-in roles") and the resource each is scoped to. */
+const REQUIRED_ROLES = [
+  ['Storage Blob Data Owner', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', 'Microsoft.Storage/storageAccounts'],
+  [
+    'Storage Blob Data Contributor',
+    'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    'Microsoft.Storage/storageAccounts',
+  ],
+  [
+    'Storage Table Data Contributor',
+    '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    'Microsoft.Storage/storageAccounts',
+  ],
+  [
+    'Azure Event Hubs Data Receiver',
+    'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
+    'Microsoft.EventHub/namespaces/eventhubs',
+  ],
+  ['Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb', 'Microsoft.Insights/components'],
+  ['Key Vault Secrets User', '4633458b-17de-408a-b874-0445c86b69e6', 'Microsoft.KeyVault/vaults/secrets'],
+] as const;
+
+const bicepFile = (relativePath: string) => readBicepFile(AZURE_INFRA, relativePath);
+
+async function templates(): Promise<BicepFile[]> {
+  const modules = (await readdir(join(AZURE_INFRA, 'modules'))).filter((name) => name.endsWith('.bicep'));
+  return Promise.all(['main.bicep', ...modules.map((name) => `modules/${name}`)].map(bicepFile));
+}
+
+describe('Template: infra/azure/main.bicep and its modules', () => {
+  it('uses every param it declares', async () => {
+    // Act
+    const problems = (await templates()).flatMap(findUnusedParams);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('uses API versions of the last year, or the newest stable one of a type that has none newer', async () => {
+    // Act
+    const problems = (await templates()).flatMap((file) =>
+      findStaleApiVersions(file, API_VERSION_CUTOFF, NEWEST_STABLE),
+    );
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('runs the app on Flex Consumption, Linux, Node 22, sized by its params, with a system-assigned identity', async () => {
+    // Prepare
+    const main = await bicepFile('main.bicep');
+
+    // Act
+    const plan = main.resources.find((resource) => resource.type === 'Microsoft.Web/serverfarms');
+    const site = main.resources.find((resource) => resource.type === 'Microsoft.Web/sites');
+
+    // Assess
+    expect(plan?.body.text).toMatch(/tier:\s*'FlexConsumption'\s*name:\s*'FC1'/);
+    expect(plan?.body.text).toMatch(/reserved:\s*true/);
+    expect(site && hasSystemAssignedIdentity(site)).toBe(true);
+    expect(site?.body.text).toMatch(/kind:\s*'functionapp,linux'/);
+    expect(site?.body.text).toMatch(/runtime:\s*\{\s*name:\s*'node'\s*version:\s*'22'\s*\}/);
+    expect(site?.body.text).toMatch(
+      /instanceMemoryMB:\s*instanceMemoryMB\s*maximumInstanceCount:\s*maximumInstanceCount/,
+    );
+    expect(site?.body.text).toMatch(/authentication:\s*\{\s*type:\s*'SystemAssignedIdentity'\s*\}/);
+  });
+
+  it('grants each role the app needs to its service principal, on the resource that needs it', async () => {
+    // Prepare
+    const files = await templates();
+
+    // Act
+    const assignments = files.flatMap(roleAssignments);
+    const problems = files.flatMap(findRoleAssignmentProblems);
+
+    // Assess
+    expect(problems).toEqual([]);
+    for (const [role, id, scopeType] of REQUIRED_ROLES) {
+      expect(
+        assignments
+          .filter((assignment) => assignment.roleId === id)
+          .map((assignment) => assignment.scopeType),
+        role,
+      ).toEqual([scopeType]);
+    }
+    expect(assignments).toHaveLength(REQUIRED_ROLES.length);
+  });
+
+  it('outputs names and ids only', async () => {
+    // Act
+    const problems = (await templates()).flatMap(findLeakyOutputs);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('builds no app setting from a key and sets what the functions read, connections by identity', async () => {
+    // Prepare
+    const main = await bicepFile('main.bicep');
+
+    // Act
+    const names = appSettingNames(main);
+
+    // Assess
+    expect(findSecretAppSettings(main)).toEqual([]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "'CAPTURE_TOPIC'",
+        "'AzureWebJobsStorage__accountName'",
+        "'APPLICATIONINSIGHTS_CONNECTION_STRING'",
+        "'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'",
+        `'\${storageConnectionName}__blobServiceUri'`,
+        `'\${storageConnectionName}__tableServiceUri'`,
+        `'\${eventHubConnectionName}__fullyQualifiedNamespace'`,
+        'kafkaBrokerListSetting',
+        'kafkaUsernameSetting',
+        'kafkaPasswordSetting',
+      ]),
+    );
+    // Flex Consumption sets the runtime in functionAppConfig and refuses these as app settings.
+    expect(names).not.toContain("'FUNCTIONS_WORKER_RUNTIME'");
+    expect(names).not.toContain("'FUNCTIONS_EXTENSION_VERSION'");
+  });
+
+  it('takes the Kafka password as a secure parameter or a Key Vault reference', async () => {
+    // Prepare
+    const main = await bicepFile('main.bicep');
+
+    // Act
+    const password = main.params.find((param) => param.name === 'kafkaPassword');
+
+    // Assess
+    expect(password?.decorators).toContain('@secure()');
+    expect(main.statements.find((s) => s.name === 'keyVaultPasswordSettings')?.text).toContain(
+      `'@Microsoft.KeyVault(VaultName=\${kafkaPasswordKeyVaultName};SecretName=\${kafkaPasswordSecretName})'`,
+    );
+  });
+
+  it('gives every module exactly the params it declares and requires', async () => {
+    // Prepare
+    const main = await bicepFile('main.bicep');
+    const modules = new Map((await templates()).map((file) => [file.path, file]));
+
+    // Act
+    const problems = findModuleParamProblems(main, (path) => modules.get(path) ?? parseBicep('', path));
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('expires staging leftovers always, raw and dead-letter objects only when a retention is set', async () => {
+    // Prepare
+    const storage = await bicepFile('modules/storage.bicep');
+
+    // Act
+    const policy = storage.resources.find(
+      (resource) => resource.type === 'Microsoft.Storage/storageAccounts/managementPolicies',
+    );
+    const rule = (name: string) =>
+      storage.statements.find((s) => s.keyword === 'var' && s.name === name)?.text;
+
+    // Assess
+    expect(policy?.body.text).toContain('concat([stagingRule], rawRetentionDays > 0 ? [rawRule] : [])');
+    expect(rule('stagingRule')).toContain(`'\${lakeContainerName}/_staging/'`);
+    expect(rule('rawRule')).toContain(`'\${lakeContainerName}/raw/'`);
+    expect(rule('rawRule')).toContain(`'\${lakeContainerName}/deadletter/'`);
+    expect(storage.resources.filter((r) => r.type === 'Microsoft.Storage/storageAccounts')).toHaveLength(2);
+    const accounts = storage.statements.find(
+      (s) => s.keyword === 'var' && s.name === 'accountProperties',
+    )?.text;
+    expect(accounts).toContain("minimumTlsVersion: 'TLS1_2'");
+    expect(accounts).toContain('allowBlobPublicAccess: false');
+    expect(accounts).toContain('allowSharedKeyAccess: false');
+  });
+
+  it.each(['instanceMemoryMB', 'noSealedObjectMinutes', 'lagAlertMinutes'] as const)(
+    'accepts for %s exactly the values the config schema accepts',
+    async (field) => {
+      // Prepare
+      const main = await bicepFile('main.bicep');
+      const param = main.params.find((candidate) => candidate.name === field);
+      const candidates = Array.from({ length: 5000 }, (_, index) => index);
+
+      // Act
+      const template = candidates.filter((value) =>
+        param
+          ? findParameterFileProblems({ ...main, params: [param] }, { parameters: { [field]: { value } } })
+              .length === 0
+          : false,
+      );
+      const schema = candidates.filter((value) => azureSettingsSchema.safeParse({ [field]: value }).success);
+
+      // Assess
+      expect(template).toEqual(schema);
+    },
+  );
+});
