@@ -1,0 +1,223 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+/** Enough of the server's output to explain a failed start or install. */
+const OUTPUT_TAIL_CHARS = 16_384;
+
+/** Git-ignored, inside the work tree: a fresh clone installs its own, nothing outside is touched. */
+const VENV = fileURLToPath(new URL('../.tools/moto/', import.meta.url));
+const REQUIREMENTS = fileURLToPath(new URL('./s3Server.requirements.txt', import.meta.url));
+/** Written last, holding the requirements it was installed from: a half-done or outdated install is redone. */
+const INSTALLED_STAMP = join(VENV, 'installed-requirements.txt');
+const INSTALL_PYTHON =
+  'install Python 3.11 or later with venv and pip (Debian/Ubuntu: apt-get install python3 python3-venv python3-pip)';
+const VENV_PYTHON = join(
+  VENV,
+  ...(process.platform === 'win32' ? ['Scripts', 'python.exe'] : ['bin', 'python']),
+);
+
+/**
+ * moto's server (what `moto_server` runs) with two changes. Requests run one at a time: moto checks
+ * `If-None-Match` and `If-Match` and then writes, without a lock, so on its threaded server concurrent
+ * conditional writes to one key can all succeed (several CompleteMultipartUpload with
+ * `If-None-Match: *` all answer 200), where S3 decides such races atomically. And the app serves S3
+ * alone: moto's dispatcher scans its package folder on every request to find the service, a third of
+ * each request's time. Werkzeug's request log is silenced: a line per request costs more than it tells.
+ */
+const MOTO_S3_SERVER = `
+import logging, sys, threading
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
+
+moto_app = create_backend_app("s3")
+one_request_at_a_time = threading.Lock()
+
+def serialized_app(environ, start_response):
+    with one_request_at_a_time:
+        return list(moto_app(environ, start_response))
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+run_simple(sys.argv[1], int(sys.argv[2]), serialized_app, threaded=True, request_handler=MotoRequestHandler)
+`;
+
+export interface RunningS3Server {
+  /** Plain-HTTP endpoint for a path-style S3 client, e.g. `http://127.0.0.1:40123`. */
+  readonly endpoint: string;
+  /** Stops the server and resolves once its process has exited; its buckets are gone with it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs the pinned moto (see `local/s3Server.requirements.txt`) into a Python venv in `.tools/moto/`
+ * unless that exact set is installed already. moto is the S3-compatible server that enforces
+ * conditional writes (`If-None-Match: *`, `If-Match`) as S3 does; it comes from PyPI, so the project
+ * installs it itself rather than expecting it on the machine. Needs python3 (3.11 or later) with venv
+ * and pip.
+ *
+ * @example
+ * await ensureS3Server(); // `npm run s3:install` runs this
+ */
+export async function ensureS3Server(): Promise<void> {
+  const requirements = await readFile(REQUIREMENTS, 'utf8');
+  const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
+  if (installed === requirements) return;
+  const moto = /^moto\[s3\]==(\S+)$/m.exec(requirements)?.[1] ?? '(pinned)';
+  process.stderr.write(`Installing moto ${moto}, the S3 emulator, into .tools/moto/ (once, about 20 s)...\n`);
+  await runToEnd('python3', ['-c', 'import sys; sys.exit(sys.version_info < (3, 11))'], {
+    missing: `python3 was not found: ${INSTALL_PYTHON}`,
+    failed: `python3 is older than 3.11, which the pinned moto dependencies need: ${INSTALL_PYTHON}`,
+  });
+  await rm(VENV, { recursive: true, force: true });
+  await mkdir(VENV, { recursive: true });
+  await runToEnd('python3', ['-m', 'venv', VENV], {
+    missing: `python3 was not found: ${INSTALL_PYTHON}`,
+    failed:
+      'python3 -m venv failed: install the venv and pip modules (Debian/Ubuntu: apt-get install python3-venv python3-pip)',
+  });
+  await runToEnd(
+    VENV_PYTHON,
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--requirement', REQUIREMENTS],
+    {
+      missing: `the venv in ${VENV} has no python: delete .tools/moto/ and run npm run s3:install again`,
+      failed: `pip could not install ${REQUIREMENTS}: check that PyPI is reachable, then run npm run s3:install again`,
+    },
+  );
+  await writeFile(INSTALLED_STAMP, requirements);
+}
+
+/**
+ * Starts the installed moto S3 server on a free loopback port and resolves once it answers S3
+ * requests. Buckets live in memory and vanish with the process. Run `ensureS3Server` first.
+ *
+ * @example
+ * const s3 = await startS3Server();
+ * try { ... s3ClientFor({ endpoint: s3.endpoint }) ... } finally { await s3.stop(); }
+ */
+export async function startS3Server(options: { port?: number } = {}): Promise<RunningS3Server> {
+  const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
+  if (installed === null) throw new Error('moto is not installed in .tools/moto/: run npm run s3:install');
+  const port = options.port ?? (await freePort());
+  const child = spawn(VENV_PYTHON, ['-c', MOTO_S3_SERVER, HOST, String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = captureOutput(child);
+  // A test run interrupted before teardown must not leave a server holding the port.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await stopProcess(child);
+  };
+
+  const endpoint = `http://${HOST}:${port}`;
+  try {
+    await waitUntilAnswering(child, endpoint, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, stop };
+}
+
+interface FailureMessages {
+  /** The program does not exist. */
+  readonly missing: string;
+  /** It ran and exited with an error. */
+  readonly failed: string;
+}
+
+/** Runs a program to its end; a failure says what to do, followed by the program's own output. */
+function runToEnd(program: string, args: readonly string[], messages: FailureMessages): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = captureOutput(child);
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      fail(new Error(error.code === 'ENOENT' ? messages.missing : `${messages.failed}\n${error.message}`)),
+    );
+    child.once('close', (code) => {
+      if (code === 0) done();
+      else fail(new Error(`${messages.failed}\n${output.stderr || output.stdout || `exit code ${code}`}`));
+    });
+  });
+}
+
+/** A port the OS hands out for port 0, released again for the server to take. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, HOST, done);
+  });
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
+  return address.port;
+}
+
+interface OutputTail {
+  stdout: string;
+  stderr: string;
+}
+
+/** Drains both pipes (a full pipe would block the child) and keeps their tails for error messages. */
+function captureOutput(child: ChildProcess): OutputTail {
+  const tail: OutputTail = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.setEncoding('utf8');
+    child[stream]?.on('data', (chunk: string) => {
+      tail[stream] = (tail[stream] + chunk).slice(-OUTPUT_TAIL_CHARS);
+    });
+  }
+  return tail;
+}
+
+/** An open port is not enough: the server is ready once it answers an S3 request. */
+async function waitUntilAnswering(child: ChildProcess, endpoint: string, output: OutputTail): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  const describeFailure = (reason: string) =>
+    new Error(
+      `moto did not start: ${reason}\nstderr:\n${output.stderr || '(empty)'}\nstdout:\n${output.stdout || '(empty)'}`,
+    );
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw describeFailure(`it exited with ${child.exitCode ?? child.signalCode}`);
+    }
+    // ListBuckets; unsigned, which moto accepts.
+    const answered = await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(2_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) return;
+    if (Date.now() > deadline) throw describeFailure(`no answer at ${endpoint} after ${START_TIMEOUT_MS} ms`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** SIGTERM ends the server at once; SIGKILL follows should it hang. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+// `tsx local/s3Server.ts install` (npm run s3:install): CI installs moto before the tests start.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [command] = process.argv.slice(2);
+  if (command !== 'install') {
+    console.error('usage: tsx local/s3Server.ts install');
+    process.exit(2);
+  }
+  ensureS3Server().catch((error: unknown) => {
+    console.error(`s3:install failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

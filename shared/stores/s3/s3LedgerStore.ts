@@ -1,0 +1,117 @@
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CaptureError, TransientStoreError } from '../../errors.js';
+import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
+import type { LedgerStore, VersionedLedger } from '../../store.js';
+import type { S3Bucket } from './s3Bucket.js';
+import { downloadWhole } from './s3Download.js';
+import { isConditionLost, isNoSuchKey } from './s3Errors.js';
+
+/** Outside `raw/`, `deadletter/` and `_staging/`; the underscore hides it from Spark and Auto Loader. */
+const LEDGER_PREFIX = '_ledger';
+const LEDGER_SUFFIX = '.json';
+
+/**
+ * `LedgerStore` on S3 conditional writes, so an AWS deployment needs no table service: one JSON object
+ * per (topic, partition) at `_ledger/<topic>/<partition>.json`, its ETag the version. A create is a
+ * PutObject with `If-None-Match: *`, a replace one with `If-Match: <ETag>`, so of concurrent writers
+ * expecting the same version exactly one wins.
+ *
+ * @example
+ * const ledger = createS3LedgerStore(s3Bucket(s3ClientFor(), 'lake', false));
+ */
+export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
+  const keyOf = (topic: string, partition: string) =>
+    `${LEDGER_PREFIX}/${topic}/${partition}${LEDGER_SUFFIX}`;
+
+  return {
+    read(topic, partition) {
+      const key = keyOf(topic, partition);
+      return bucket.run(`read ledger ${key}`, async (): Promise<VersionedLedger> => {
+        try {
+          const { bytes, etag } = await downloadWhole(bucket, key);
+          if (etag === undefined) throw new TransientStoreError(`ledger ${key} came back without an ETag`);
+          return { state: parseLedger(bytes, key), version: etag };
+        } catch (error) {
+          if (isNoSuchKey(error)) return { state: EMPTY_LEDGER, version: null };
+          throw error;
+        }
+      });
+    },
+
+    write(topic, partition, state, expectedVersion) {
+      const key = keyOf(topic, partition);
+      return bucket.run(`write ledger ${key}`, async () => {
+        const condition = expectedVersion === null ? { IfNoneMatch: '*' } : { IfMatch: expectedVersion };
+        try {
+          await bucket.client.send(
+            new PutObjectCommand({
+              Bucket: bucket.name,
+              Key: key,
+              Body: JSON.stringify(state),
+              ContentType: 'application/json',
+              ...condition,
+            }),
+          );
+          return true;
+        } catch (error) {
+          // 412/409: another writer came first. 404: `If-Match` on a ledger that vanished since we read it.
+          // A retried write whose first try succeeded also lands here; the caller re-reads and finds it.
+          if (isConditionLost(error) || (expectedVersion !== null && isNoSuchKey(error))) return false;
+          throw error;
+        }
+      });
+    },
+
+    partitions(topic) {
+      const prefix = `${LEDGER_PREFIX}/${topic}/`;
+      return bucket.run(`list ledgers under ${prefix}`, async () => {
+        const partitions: string[] = [];
+        let continuation: string | undefined;
+        do {
+          const page = await bucket.client.send(
+            new ListObjectsV2Command({
+              Bucket: bucket.name,
+              Prefix: prefix,
+              ContinuationToken: continuation,
+            }),
+          );
+          for (const { Key } of page.Contents ?? []) {
+            const partition = Key?.slice(prefix.length);
+            // Only direct children: a topic named like "<topic>/x" cannot exist, but a stray key could.
+            if (partition?.endsWith(LEDGER_SUFFIX) && !partition.includes('/'))
+              partitions.push(partition.slice(0, -LEDGER_SUFFIX.length));
+          }
+          continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (continuation);
+        return partitions.sort();
+      });
+    },
+  };
+}
+
+/**
+ * The ledger decides what is sealed, so a ledger that is not what we wrote (a hand edit, another
+ * tool's object under the same key) stops the partition with a message naming the key, rather than
+ * being taken for an empty or partial state.
+ */
+function parseLedger(bytes: Buffer, key: string): PartitionLedger {
+  const corrupt = (reason: string, cause?: unknown) =>
+    new CaptureError(`ledger ${key} is corrupt: ${reason}`, { retriable: false, cause });
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw corrupt('it is not JSON', error);
+  }
+  const ledger = value as Partial<Record<keyof PartitionLedger, unknown>> | null;
+  if (typeof ledger !== 'object' || ledger === null || Array.isArray(ledger)) throw corrupt('not an object');
+  if (typeof ledger.stagedThrough !== 'number') throw corrupt('stagedThrough is not a number');
+  for (const field of ['maxRecordTime', 'closedThrough'] as const) {
+    if (ledger[field] !== null && typeof ledger[field] !== 'number')
+      throw corrupt(`${field} is neither a number nor null`);
+  }
+  for (const field of ['open', 'pending'] as const) {
+    if (!Array.isArray(ledger[field])) throw corrupt(`${field} is not an array`);
+  }
+  return ledger as PartitionLedger;
+}
