@@ -11,6 +11,9 @@ import { decodeBase64 } from '../shared/adapters/triggerValues.js';
  * is exactly what the library hands the handler (lower-camel keys, enqueued times without a zone).
  *
  * Kafka: `{ "events": [...] }`, exactly the handler's first argument.
+ *
+ * Lambda Kafka (MSK or self-managed): the event itself, exactly as the mapping delivers it; the
+ * handler validates it, so a malformed file fails the way a malformed event would.
  */
 
 const bodySchema = z.union([z.string(), z.strictObject({ base64: z.string() })]);
@@ -60,6 +63,15 @@ export function readEventHubsEventFile(path: string): EventHubsEventFile {
  */
 export function readKafkaEventFile(path: string): KafkaEventFile {
   return parseFile(path, kafkaFileSchema, 'a Kafka event file ({ events })');
+}
+
+/**
+ * Reads a Lambda Kafka event file (the event as Lambda delivers it).
+ *
+ * @throws Error naming the file when it is not JSON
+ */
+export function readLambdaEventFile(path: string): unknown {
+  return parseFile(path, z.unknown(), 'JSON');
 }
 
 function parseFile<T>(path: string, schema: z.ZodType<T>, what: string): T {

@@ -1,24 +1,29 @@
+import { createIngestHandler } from '../functions/aws/ingestHandler.js';
+import { observabilityFor } from '../functions/aws/observability.js';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createKafkaIngestHandler } from '../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { parseCommandArgs, runCommand, usageError } from './cli.js';
-import { readEventHubsEventFile, readKafkaEventFile } from './eventFiles.js';
+import { readEventHubsEventFile, readKafkaEventFile, readLambdaEventFile } from './eventFiles.js';
 import { localInvocation } from './invocations.js';
+import { localLambdaContext } from './lambdaContext.js';
 import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
 import { localTopic } from './localTopic.js';
 
-const FUNCTIONS = ['eventhub-ingest', 'kafka-ingest', 'seal'] as const;
+const FUNCTIONS = ['eventhub-ingest', 'kafka-ingest', 'aws-ingest', 'seal'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 const USAGE = `Usage: npm run invoke -- <function> [options]
 
-Runs one function once, as the Functions host would, and prints its log line.
+Runs one function once, as the Functions host or Lambda would, and prints its log line.
 
-  <function>          eventhub-ingest | kafka-ingest | seal (the timer)
+  <function>          eventhub-ingest | kafka-ingest (Azure Functions), aws-ingest (Lambda, MSK or
+                      self-managed Kafka), seal (the seal timer, for any store)
   --event <file>      the trigger's input (ingest functions): see test/events/ for the shapes
-  --store fs|azurite  the lake in a folder, or in Azurite started for the call (default fs)
-  --dir <folder>      where the lake (or Azurite's data) is (default .lake)
+  --store fs|azurite|s3  the lake in a folder, or in Azurite or the S3 emulator started for the
+                      call (default fs)
+  --dir <folder>      where the lake (or the emulator's data) is (default .lake)
   --now <ISO time>    the clock sealing uses (default: the real time)
   --config <file> --topic <name>   the topic (default: the embedded local topic)`;
 
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
   if (fixedNow !== undefined && Number.isNaN(fixedNow))
     fail(`--now must be an ISO time such as 2026-11-21T12:05:00Z`);
 
-  const topic = localTopic(values.config, values.topic, name === 'kafka-ingest' ? 'kafka' : 'eventhub');
+  const topic = localTopic(values.config, values.topic, name === 'eventhub-ingest' ? 'eventhub' : 'kafka');
   const local = await openLocalStore(values.store as StoreKind, values.dir, topic);
   const context: CaptureContext = { topic, store: local.store, clock: () => fixedNow ?? Date.now() };
   const getContext = async () => context;
@@ -68,6 +73,9 @@ async function main(): Promise<void> {
     } else if (name === 'kafka-ingest') {
       const file = readKafkaEventFile(values.event as string);
       await createKafkaIngestHandler(getContext)(file.events, localInvocation(name, {}, null));
+    } else if (name === 'aws-ingest') {
+      const event = readLambdaEventFile(values.event as string);
+      await createIngestHandler(getContext, observabilityFor(topic.name))(event, localLambdaContext(name));
     } else {
       await createSealTimerHandler(getContext)(null, localInvocation('seal-timer', {}, null));
     }

@@ -72,4 +72,37 @@ describe('Command: npm run local (end to end, read back with DuckDB)', () => {
         FROM read_json('${files}', format = 'newline_delimited')) WHERE step <> 1`);
     expect(sequences).toEqual({ gaps: 0 });
   });
+
+  it('runs the Lambda function on MSK-shaped batches into the S3 emulator: each (partition, offset) once', async () => {
+    const s3Dir = await mkdtemp(join(tmpdir(), 'capture-local-s3-'));
+    try {
+      const { stdout } = await run(
+        'npm',
+        [
+          'run',
+          'local',
+          '--',
+          '--events',
+          '20000',
+          '--partitions',
+          '4',
+          '--store',
+          's3',
+          '--dir',
+          s3Dir,
+          '--until-drained',
+        ],
+        { maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
+      );
+
+      expect(stdout).toContain('Captured 20000 records of topic "local-events" into the S3 emulator');
+      // The emulator keeps objects in memory; the runner saves the bucket to the folder when it ends.
+      const [totals] = await query(`
+        SELECT count(*)::INTEGER AS records, count(DISTINCT (partition, position))::INTEGER AS distinct_offsets
+        FROM read_json('${s3Dir}/s3/lake/raw/**/*.jsonl.zst', format = 'newline_delimited')`);
+      expect(totals).toEqual({ records: 20000, distinct_offsets: 20000 });
+    } finally {
+      await rm(s3Dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,0 +1,34 @@
+/**
+ * The custom metrics the Lambda functions publish (CloudWatch embedded metric format, through the
+ * Powertools metrics utility) and the dashboard and alarms read. One namespace for the product; each
+ * metric carries the dimensions of `metricDimensionsOf`: per-partition figures stay in the log line,
+ * where they cost nothing per series.
+ */
+export const METRICS_NAMESPACE = 'StreamCapture';
+export const TOPIC_DIMENSION = 'topic';
+
+/** The service name of a topic's functions (Powertools logs and metrics). */
+export const serviceNameOf = (topic: string) => `capture-${topic}`;
+
+/**
+ * Powertools always adds a `service` dimension, so a metric's full dimension set, which CloudWatch
+ * needs to find it, is the service and the topic.
+ */
+export const metricDimensionsOf = (topic: string) => ({
+  service: serviceNameOf(topic),
+  [TOPIC_DIMENSION]: topic,
+});
+
+export const METRIC = {
+  records: 'Records',
+  redelivered: 'RedeliveredRecords',
+  bytesIn: 'BytesIn',
+  bytesOut: 'BytesOut',
+  objectsSealed: 'ObjectsSealed',
+  lateObjectsSealed: 'LateObjectsSealed',
+  deadLetters: 'DeadLetters',
+  lagMs: 'LagMs',
+  ledgerConflicts: 'LedgerConflicts',
+  /** Invocations that threw: the mapping retries them (the partition waits). */
+  failures: 'Failures',
+} as const;

@@ -1,0 +1,75 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { CaptureError } from '../../shared/errors.js';
+import type { CaptureSummary } from '../../shared/pipeline/summary.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
+import { METRIC, METRICS_NAMESPACE, serviceNameOf, TOPIC_DIMENSION } from './metricNames.js';
+
+/** The structured logger and the metrics of one topic's function. */
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** Powertools adds the `service` dimension itself; with the topic they make `metricDimensionsOf`. */
+export function observabilityFor(topic: string): Observability {
+  const serviceName = serviceNameOf(topic);
+  return {
+    logger: new Logger({ serviceName }),
+    metrics: new Metrics({
+      namespace: METRICS_NAMESPACE,
+      serviceName,
+      defaultDimensions: { [TOPIC_DIMENSION]: topic },
+    }),
+  };
+}
+
+/**
+ * Runs a capture step, logs its one structured line and records its figures as metrics (flushed by
+ * the `logMetrics` middleware as CloudWatch embedded metric format), or logs a failure line that says
+ * whether the mapping's retry will fix it. Failures are rethrown: the mapping retries the batch and
+ * holds the partition.
+ */
+export async function withInvocationTelemetry(
+  { logger, metrics }: Observability,
+  functionName: string,
+  topic: string,
+  work: () => Promise<CaptureSummary>,
+): Promise<CaptureSummary> {
+  const started = performance.now();
+  try {
+    const summary = await work();
+    logger.info(
+      'capture.invocation',
+      invocationLogRecord(functionName, topic, summary, performance.now() - started),
+    );
+    addSummaryMetrics(metrics, summary);
+    return summary;
+  } catch (error) {
+    const retriable = error instanceof CaptureError ? error.retriable : true;
+    metrics.addMetric(METRIC.failures, MetricUnit.Count, 1);
+    logger.error('capture.failure', {
+      function: functionName,
+      topic,
+      retriable,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      action: retriable
+        ? 'none: the batch is retried and its partition waits until storage answers'
+        : 'fix the configuration or event source settings named in the error; the partition waits and nothing is lost',
+    });
+    throw error;
+  }
+}
+
+function addSummaryMetrics(metrics: Metrics, summary: CaptureSummary): void {
+  const deadLetters = Object.values(summary.deadLetters).reduce((sum, count) => sum + count, 0);
+  metrics.addMetric(METRIC.records, MetricUnit.Count, summary.records);
+  metrics.addMetric(METRIC.redelivered, MetricUnit.Count, summary.redelivered);
+  metrics.addMetric(METRIC.bytesIn, MetricUnit.Bytes, summary.bytesIn);
+  metrics.addMetric(METRIC.bytesOut, MetricUnit.Bytes, summary.bytesOut);
+  metrics.addMetric(METRIC.objectsSealed, MetricUnit.Count, summary.objectsSealed);
+  metrics.addMetric(METRIC.lateObjectsSealed, MetricUnit.Count, summary.lateObjectsSealed);
+  metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, deadLetters);
+  metrics.addMetric(METRIC.ledgerConflicts, MetricUnit.Count, summary.ledgerConflicts);
+  if (summary.lagMs !== null) metrics.addMetric(METRIC.lagMs, MetricUnit.Milliseconds, summary.lagMs);
+}

@@ -1,0 +1,52 @@
+import { parseConfig } from '../../shared/config/load.js';
+import type { TopicConfig } from '../../shared/config/schema.js';
+import { ConfigError } from '../../shared/errors.js';
+import { onceUntilSuccess } from '../../shared/onceUntilSuccess.js';
+import type { CaptureContext } from '../../shared/pipeline/context.js';
+import { systemClock } from '../../shared/time.js';
+
+/** Where the stack puts the topic's validated config entry, as JSON. */
+export const TOPIC_CONFIG_VARIABLE = 'CAPTURE_TOPIC_CONFIG';
+/** The lake bucket the stack created for the topic. */
+export const BUCKET_VARIABLE = 'CAPTURE_BUCKET';
+
+/**
+ * The topic this function captures, validated at cold start by the same schema as the config file:
+ * a bad entry fails the init with a message naming the field, before any record is taken. The stack
+ * passes the entry as JSON rather than shipping the YAML file, so the bundle carries no YAML parser.
+ */
+export function topicFromLambdaEnvironment(env: NodeJS.ProcessEnv): TopicConfig {
+  const text = env[TOPIC_CONFIG_VARIABLE];
+  if (!text) {
+    throw new ConfigError(
+      `${TOPIC_CONFIG_VARIABLE} is not set: deploy the function with the stack in infra/aws, which sets it to the topic's config entry`,
+    );
+  }
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${TOPIC_CONFIG_VARIABLE} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const [topic] = parseConfig({ topics: [entry] }, TOPIC_CONFIG_VARIABLE).topics;
+  return topic as TopicConfig;
+}
+
+/** Gets the function's pipeline context, creating the store on first use (one S3 client per instance). */
+export type ContextProvider = () => Promise<CaptureContext>;
+
+/** The S3 SDK is loaded on the first event, not at init, so a failing config is reported fast and cheap. */
+export function s3ContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): ContextProvider {
+  const bucket = env[BUCKET_VARIABLE];
+  if (!bucket) {
+    throw new ConfigError(
+      `${BUCKET_VARIABLE} is not set: the stack in infra/aws sets it to the topic's lake bucket`,
+    );
+  }
+  return onceUntilSuccess(async () => {
+    const { createS3Store, s3ClientFor } = await import('../../shared/stores/s3/createS3Store.js');
+    return { topic, store: createS3Store({ bucket, client: s3ClientFor({}) }), clock: systemClock };
+  });
+}

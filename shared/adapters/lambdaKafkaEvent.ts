@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { TriggerShapeError } from '../errors.js';
+import type { CaptureRecord, RecordHeader } from '../record.js';
+import { brokerTimeOf, decodeBase64, describe, partitionIdOf, positionOf } from './triggerValues.js';
+
+/**
+ * AWS Lambda Kafka event source mappings: Amazon MSK (`eventSource: 'aws:kafka'`) and self-managed
+ * Apache Kafka (`'SelfManagedKafka'`; some published samples spell it `'aws:SelfManagedKafka'`).
+ * `records` maps `"<topic>-<partition>"` to that partition's records in offset order; `key` and
+ * `value` are base64 (absent when null), and `headers` is a list of single-entry objects whose value
+ * is the header's bytes as a JSON array of numbers, signed as Java bytes are (-128 to 127).
+ */
+
+const EVENT_SOURCES = ['aws:kafka', 'SelfManagedKafka', 'aws:SelfManagedKafka'] as const;
+
+const headerBytes = z.array(z.number().int().min(-128).max(255));
+
+const kafkaRecordSchema = z.object({
+  topic: z.string(),
+  partition: z.union([z.number(), z.string()]),
+  offset: z.union([z.number(), z.string()]),
+  timestamp: z.number().optional(),
+  timestampType: z.string().optional(),
+  key: z.string().nullish(),
+  value: z.string().nullish(),
+  headers: z.array(z.record(z.string(), headerBytes)).nullish(),
+});
+
+const kafkaEventSchema = z.object({
+  eventSource: z.enum(EVENT_SOURCES),
+  eventSourceArn: z.string().optional(),
+  bootstrapServers: z.string().optional(),
+  records: z.record(z.string(), z.array(kafkaRecordSchema)),
+});
+
+type LambdaKafkaRecord = z.infer<typeof kafkaRecordSchema>;
+
+const MAPPING_HINT = 'the function expects the event of an MSK or self-managed Kafka event source mapping';
+
+/**
+ * Turns one Lambda Kafka invocation (records of any partitions of one topic) into capture records.
+ *
+ * `position` is the Kafka offset and `offset` its decimal text; `partition` the partition number as
+ * text; `brokerTime` the record timestamp (NaN when the producer set none, -1); `key` the decoded key
+ * bytes (null when there is none); `headers` each header's bytes, turned from signed to unsigned;
+ * `body` the decoded value, empty for a tombstone. Bytes are kept exactly: unlike the Azure Kafka
+ * trigger, nothing is decoded as text on the way. Records keep the configured `topic`, so everything
+ * one function captures lands under one name.
+ *
+ * @param topic the configured capture topic
+ * @param event the handler's event
+ * @throws TriggerShapeError when the event is not a Lambda Kafka event or a coordinate is unusable
+ *   (partition id, negative or unsafe offset, invalid base64, header bytes out of range)
+ */
+export function lambdaKafkaEventToRecords(topic: string, event: unknown): CaptureRecord[] {
+  const where = `Kafka event for topic '${topic}'`;
+  const parsed = kafkaEventSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new TriggerShapeError(
+      `${where} is ${describe(event)} but not a Lambda Kafka event (${MAPPING_HINT}):\n${z.prettifyError(parsed.error)}`,
+      { cause: parsed.error },
+    );
+  }
+  return Object.entries(parsed.data.records).flatMap(([batchKey, records]) =>
+    records.map((record, index) =>
+      toCaptureRecord(topic, record, `${where}: records["${batchKey}"][${index}]`),
+    ),
+  );
+}
+
+function toCaptureRecord(topic: string, record: LambdaKafkaRecord, where: string): CaptureRecord {
+  const position = positionOf(record.offset, `${where}.offset`);
+  return {
+    topic,
+    partition: partitionIdOf(record.partition, `${where}.partition`),
+    position,
+    offset: String(position),
+    brokerTime: brokerTimeOf(record.timestamp),
+    key: record.key == null ? null : decodeBase64(record.key, `${where}.key`),
+    headers: headersOf(record, where),
+    systemProperties: {},
+    body: record.value == null ? Buffer.alloc(0) : decodeBase64(record.value, `${where}.value`),
+  };
+}
+
+/** Each list entry is one header; a name may repeat, as Kafka allows, and order is kept. */
+function headersOf(record: LambdaKafkaRecord, where: string): RecordHeader[] {
+  return (record.headers ?? []).flatMap((entry, index) => {
+    const names = Object.keys(entry);
+    if (names.length !== 1) {
+      throw new TriggerShapeError(`${where}.headers[${index}] has ${names.length} names, not one`);
+    }
+    return names.map((name) => ({
+      name,
+      value: Buffer.from((entry[name] ?? []).map((byte) => byte & 0xff)),
+    }));
+  });
+}
