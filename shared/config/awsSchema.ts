@@ -28,6 +28,11 @@ const mskSource = z
     clusterArn: mskClusterArn,
     /** Secrets Manager secret with SASL/SCRAM credentials (`AmazonMSK_` prefix), when the cluster uses SCRAM. */
     secretArn: secretArn.optional(),
+    /** The customer-managed KMS key that encrypts that secret (MSK requires one); the function may decrypt with it. */
+    secretKmsKeyArn: arnOf(
+      'kms',
+      'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ).optional(),
   })
   .strict();
 
@@ -40,6 +45,8 @@ const selfManagedSource = z
       .default('sasl-scram-512'),
     /** Secrets Manager secret with the credentials (`username`/`password`, or the client certificate for mtls). */
     secretArn,
+    /** Secrets Manager secret with the root CA certificate, when the brokers' TLS certificates come from a private CA. */
+    rootCaSecretArn: secretArn.optional(),
     /** The brokers' VPC, when they are not reachable from the internet. */
     vpc: z
       .object({

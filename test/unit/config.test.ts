@@ -125,6 +125,11 @@ describe('File: capture.config.yaml', () => {
     const config = loadConfigFile('capture.config.yaml');
 
     // Assess
-    expect(config.topics.map((topic) => topic.name)).toEqual(['orders', 'clickstream']);
+    expect(config.topics.map((topic) => topic.name)).toEqual([
+      'orders',
+      'clickstream',
+      'payments',
+      'telemetry',
+    ]);
   });
 });

@@ -1,0 +1,84 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { AwsSettings } from '../../shared/config/awsSchema.js';
+import { DEAD_LETTER_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/naming.js';
+
+/** Where the S3 ledger keeps one object per partition (shared/stores/s3/s3LedgerStore.ts). */
+const LEDGER_PREFIX = '_ledger';
+
+/**
+ * The topic's lake: raw and dead-letter minute objects, staged segments and the ledger, in one bucket
+ * per topic so that a stack, its permissions and its lifecycle concern one topic only.
+ */
+export class LakeBucket extends Construct {
+  readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, settings: AwsSettings) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Bucket', {
+      bucketName: settings.bucketName,
+      // SSE-S3 needs no key policy and no kms:* grants for every reader of the lake; a customer key
+      // buys key-level audit at the price of both.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // Unversioned on purpose: raw objects are written once (If-None-Match) and never replaced, so a
+      // version history would protect nothing, while every ledger update (one per batch, If-Match)
+      // would leave a noncurrent version behind to pay for.
+      versioned: false,
+      lifecycleRules: lifecycleRulesOf(settings),
+      // A data lake outlives its stack: deleting the stack leaves the bucket and its objects.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * What the capture functions do to the lake and nothing more: read and write the four prefixes,
+   * abort the multipart uploads of a failed seal, delete staged segments (never a visible object), and
+   * list. Listing stays unconditioned: without s3:ListBucket, S3 answers a read of a missing key with
+   * 403 instead of 404, and a missing ledger or a lost seal race would look like a permission error.
+   */
+  grantCaptureAccess(grantee: IGrantable): void {
+    const objectsUnder = (...prefixes: string[]) =>
+      prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}/*`));
+    const statements = [
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: objectsUnder(RAW_PREFIX, DEAD_LETTER_PREFIX, STAGING_PREFIX, LEDGER_PREFIX),
+      }),
+      new PolicyStatement({
+        actions: ['s3:AbortMultipartUpload'],
+        resources: objectsUnder(RAW_PREFIX, DEAD_LETTER_PREFIX),
+      }),
+      new PolicyStatement({ actions: ['s3:DeleteObject'], resources: objectsUnder(STAGING_PREFIX) }),
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    ];
+    for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+}
+
+function lifecycleRulesOf(settings: AwsSettings): LifecycleRule[] {
+  const rules: LifecycleRule[] = [
+    // Parts of an upload that neither completed nor was aborted (a crash mid-seal) are billed until removed.
+    { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    // The seal timer deletes what it seals; only segments of a crashed seal it never revisited stay.
+    {
+      id: 'expire-staging-leftovers',
+      prefix: `${STAGING_PREFIX}/`,
+      expiration: Duration.days(settings.stagingRetentionDays),
+    },
+  ];
+  if (settings.rawRetentionDays !== undefined) {
+    for (const prefix of [RAW_PREFIX, DEAD_LETTER_PREFIX]) {
+      rules.push({
+        id: `expire-${prefix}`,
+        prefix: `${prefix}/`,
+        expiration: Duration.days(settings.rawRetentionDays),
+      });
+    }
+  }
+  return rules;
+}

@@ -1,0 +1,148 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  type Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, metricDimensionsOf } from '../../functions/aws/metricNames.js';
+
+/** Dashboards show minutes, the unit objects land in; alarms judge five-minute windows. */
+const DASHBOARD_PERIOD = Duration.minutes(1);
+const ALARM_PERIOD = Duration.minutes(5);
+
+export interface MonitoringProps {
+  readonly topicName: string;
+  readonly dashboardName: string;
+  readonly ingest: IFunction;
+  readonly sealTimer: IFunction;
+  /** Records behind (the mapping's OffsetLag) at which the lag alarm fires. */
+  readonly offsetLagAlarm: number;
+}
+
+/**
+ * The topic's dashboard and alarms. A failing batch holds its partition instead of being skipped, so
+ * a problem shows as errors that persist and an offset lag that grows: those are what page someone.
+ */
+export class Monitoring extends Construct {
+  readonly dashboard: Dashboard;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { ingest, sealTimer } = props;
+    const custom = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        // Powertools adds `service` to every metric; CloudWatch finds a metric only by its full dimension set.
+        dimensionsMap: metricDimensionsOf(props.topicName),
+        statistic,
+        period: DASHBOARD_PERIOD,
+      });
+    // AWS/Lambda publishes the Kafka mapping's OffsetLag (records behind) per function name.
+    const offsetLag = ingest.metric('OffsetLag', { statistic: 'Maximum', period: DASHBOARD_PERIOD });
+    const deadLetters = custom(METRIC.deadLetters, 'Sum');
+
+    this.alarmTopic = new Topic(this, 'Alarms', {
+      displayName: `Stream capture alarms of ${props.topicName}`,
+      enforceSSL: true,
+    });
+    const alarms = [
+      failingFor15Minutes(
+        this,
+        'IngestErrors',
+        ingest,
+        `${props.topicName}: ingestion has failed for 15 minutes`,
+      ),
+      failingFor15Minutes(
+        this,
+        'SealTimerErrors',
+        sealTimer,
+        `${props.topicName}: sealing has failed for 15 minutes`,
+      ),
+      offsetLag.with({ period: ALARM_PERIOD }).createAlarm(this, 'OffsetLagAlarm', {
+        alarmDescription: `${props.topicName}: the mapping is ${props.offsetLagAlarm} or more records behind (aws.offsetLagAlarm)`,
+        threshold: props.offsetLagAlarm,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        // No datapoints: no records are flowing, so nothing is behind.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      deadLetters.with({ period: ALARM_PERIOD }).createAlarm(this, 'DeadLettersAlarm', {
+        alarmDescription: `${props.topicName}: records were dead-lettered (not decodable or too large); see deadletter/`,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+
+    const bothFunctions = (metricOf: (fn: IFunction) => IMetric) => [metricOf(ingest), metricOf(sealTimer)];
+    const functionGraph = (title: string, metricOf: (fn: IFunction) => IMetric) =>
+      new GraphWidget({ title, left: bothFunctions(metricOf), width: 6 });
+    const dashboardMetric = { period: DASHBOARD_PERIOD };
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      widgets: [
+        [
+          functionGraph('Invocations', (fn) => fn.metricInvocations(dashboardMetric)),
+          functionGraph('Errors', (fn) => fn.metricErrors(dashboardMetric)),
+          functionGraph('Duration (max)', (fn) =>
+            fn.metricDuration({ ...dashboardMetric, statistic: 'Maximum' }),
+          ),
+          functionGraph('Throttles', (fn) => fn.metricThrottles(dashboardMetric)),
+        ],
+        [
+          new GraphWidget({
+            title: 'Offset lag (records behind)',
+            left: [offsetLag],
+            leftAnnotations: [{ value: props.offsetLagAlarm, label: 'alarm' }],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Age of the oldest record processed (ms)',
+            left: [custom(METRIC.lagMs, 'Maximum')],
+            width: 8,
+          }),
+          new GraphWidget({ title: 'Dead letters', left: [deadLetters], width: 8 }),
+        ],
+        [
+          new GraphWidget({ title: 'Records', left: [custom(METRIC.records, 'Sum')], width: 8 }),
+          new GraphWidget({
+            title: 'Bytes in and out',
+            left: [custom(METRIC.bytesIn, 'Sum'), custom(METRIC.bytesOut, 'Sum')],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Objects sealed',
+            left: [custom(METRIC.objectsSealed, 'Sum'), custom(METRIC.lateObjectsSealed, 'Sum')],
+            width: 8,
+          }),
+        ],
+      ],
+    });
+  }
+}
+
+/**
+ * One failed invocation is retried by the platform and is no news; errors in three windows in a row
+ * mean the partition (or the sealing) has been stuck for a quarter of an hour.
+ */
+function failingFor15Minutes(scope: Construct, id: string, fn: IFunction, what: string): Alarm {
+  return fn.metricErrors({ period: ALARM_PERIOD }).createAlarm(scope, id, {
+    alarmDescription: `${what}: see its log group for capture.failure lines`,
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 3,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+}

@@ -1,0 +1,63 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AwsSettings } from '../../shared/config/awsSchema.js';
+import type { TopicConfig } from '../../shared/config/schema.js';
+import { ConfigError } from '../../shared/errors.js';
+import { CaptureFunctions } from './captureFunctions.js';
+import { attachKafkaEventSource } from './kafkaEventSource.js';
+import { LakeBucket } from './lakeBucket.js';
+import { Monitoring } from './monitoring.js';
+
+export interface TopicStackProps extends StackProps {
+  readonly stackName: string;
+  /** A validated entry of the config file with `platform: aws`. */
+  readonly topic: TopicConfig;
+  /** The config file's path, named in errors. */
+  readonly configSource: string;
+}
+
+/**
+ * Everything one Kafka topic needs on AWS: its lake bucket, the ingestion function and its Kafka event
+ * source mapping, the seal timer, a dashboard and alarms. Outputs name what an operator looks for;
+ * none carries a secret or its ARN.
+ */
+export class TopicStack extends Stack {
+  constructor(scope: Construct, id: string, props: TopicStackProps) {
+    super(scope, id, {
+      ...props,
+      description: `Stream capture of Kafka topic ${props.topic.name} into its S3 lake`,
+    });
+    const { topic, configSource } = props;
+    const settings = awsSettingsOf(topic, configSource);
+
+    const lake = new LakeBucket(this, 'Lake', settings);
+    const functions = new CaptureFunctions(this, 'Functions', { topic, settings, lake });
+    attachKafkaEventSource(this, functions.ingest, topic, settings, configSource);
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      topicName: topic.name,
+      dashboardName: props.stackName,
+      ingest: functions.ingest,
+      sealTimer: functions.sealTimer,
+      offsetLagAlarm: settings.offsetLagAlarm,
+    });
+
+    new CfnOutput(this, 'BucketName', { value: lake.bucket.bucketName });
+    new CfnOutput(this, 'IngestFunctionName', { value: functions.ingest.functionName });
+    new CfnOutput(this, 'SealTimerFunctionName', { value: functions.sealTimer.functionName });
+    new CfnOutput(this, 'DashboardName', { value: props.stackName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: monitoring.alarmTopic.topicArn,
+      description: 'Subscribe an e-mail address or a pager to receive the alarms',
+    });
+  }
+}
+
+/** The schema requires the aws block on `platform: aws`; this narrows the type for the stack. */
+function awsSettingsOf(topic: TopicConfig, configSource: string): AwsSettings {
+  if (topic.platform !== 'aws' || topic.aws === undefined) {
+    throw new ConfigError(
+      `${configSource}: topic "${topic.name}", field aws: a stack needs platform: aws and an aws block`,
+    );
+  }
+  return topic.aws;
+}
