@@ -1,18 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { connect, createServer, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { captureOutput, freePorts, type OutputTail, stopProcess } from './childProcesses.js';
 
 /** Azurite's fixed development account: public, documented, and accepted by every Azure SDK. */
 const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
-const STOP_GRACE_MS = 5_000;
-/** Enough of Azurite's output to explain a failed start, without growing for a long local session. */
-const OUTPUT_TAIL_CHARS = 16_384;
 
 export interface AzuriteOptions {
   /** Workspace folder for persisted data; defaults to `.local/azurite` (git-ignored). */
@@ -93,45 +91,6 @@ function azuriteEntryPoint(): string {
   return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 }
 
-/** Ports the OS hands out for port 0; all held open together so the three are distinct. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let index = 0; index < count; index += 1) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((done, fail) => {
-        server.once('error', fail);
-        server.listen(0, HOST, done);
-      });
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
-      ports.push(address.port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  }
-}
-
-interface OutputTail {
-  stdout: string;
-  stderr: string;
-}
-
-/** Drains both pipes (a full pipe would block Azurite) and keeps their tails for error messages. */
-function captureOutput(child: ChildProcess): OutputTail {
-  const tail: OutputTail = { stdout: '', stderr: '' };
-  for (const stream of ['stdout', 'stderr'] as const) {
-    child[stream]?.setEncoding('utf8');
-    child[stream]?.on('data', (chunk: string) => {
-      tail[stream] = (tail[stream] + chunk).slice(-OUTPUT_TAIL_CHARS);
-    });
-  }
-  return tail;
-}
-
 async function waitForPorts(
   child: ChildProcess,
   ports: readonly number[],
@@ -162,14 +121,4 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
   });
-}
-
-/** SIGTERM lets Azurite close its servers; SIGKILL follows if keep-alive connections hold it open. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,7 +1,7 @@
 import type { PartitionEvent } from './eventHubsDelivery.js';
 
 /** Java's signed bytes, as the Lambda Kafka event writes header values. */
-const signedBytes = (bytes: Buffer) => Array.from(bytes, (byte) => (byte > 127 ? byte - 256 : byte));
+export const signedBytes = (bytes: Buffer) => Array.from(bytes, (byte) => (byte > 127 ? byte - 256 : byte));
 
 /**
  * Builds the event an Amazon MSK event source mapping hands the function for one batch (see

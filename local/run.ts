@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AWS_INGEST, createIngestHandler } from '../functions/aws/ingestHandler.js';
 import {
@@ -8,27 +8,28 @@ import {
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
-import { addSummary, type CaptureSummary, emptySummary } from '../shared/pipeline/summary.js';
-import { invocationLogRecord } from '../shared/telemetry.js';
+import { addSummary, emptySummary } from '../shared/pipeline/summary.js';
 import { parseCommandArgs, runCommand, usageError } from './cli.js';
 import { eventHubsDelivery, type PartitionEvent } from './eventHubsDelivery.js';
 import { createEventGenerator } from './generator.js';
 import { localInvocation } from './invocations.js';
+import { PLATFORMS, type Platform } from './kafkaPlatform.js';
+import { produceGeneratedEvents } from './kafkaProducer.js';
+import { localKafkaTopic, runKafkaSource } from './kafkaSource.js';
 import { localLambdaContext } from './lambdaContext.js';
+import { lambdaInvocationLogger } from './lambdaInvocationLog.js';
 import { lambdaKafkaDelivery } from './lambdaKafkaDelivery.js';
+import { ledgersDrained } from './ledgersDrained.js';
 import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
 import { localTopic } from './localTopic.js';
 import { createProgress } from './progress.js';
 import { quietObservability } from './quietObservability.js';
 import { describeOutput } from './summaryReport.js';
 
-const PLATFORMS = ['azure', 'aws'] as const;
-type Platform = (typeof PLATFORMS)[number];
-
 const USAGE = `Usage: npm run local -- [options]
 
-Generates realistic JSON events over several partitions and runs them through the ingestion
-function and the seal timer, exactly as the cloud would, into a local lake.
+Generates realistic JSON events over several partitions (or reads them from a Kafka topic) and runs
+them through the ingestion function and the seal timer, exactly as the cloud would, into a local lake.
 
   --events <n>        events to generate (default 20000)
   --partitions <n>    partitions (default 4)
@@ -41,7 +42,27 @@ function and the seal timer, exactly as the cloud would, into a local lake.
   --dir <folder>      where the lake (or Azurite's data) goes (default .lake)
   --until-drained     keep the seal timer running until every record is in a sealed object
   --seed <n>          generator seed (default 1)
-  --config <file> --topic <name>   take the topic from a config file instead of the embedded default`;
+  --config <file> --topic <name>   take the topic from a config file instead of the embedded default
+  --format jsonl|avro-capture|raw  the embedded topic's format (default jsonl; avro-capture is
+                      Event Hubs Capture's Avro, deflated)
+  --layout capture|hive|kafka-connect|<template>  the embedded topic's object names (default
+                      {topic}/{yyyy}/{MM}/{dd}/{HH}/{mm}; capture uses the namespace "local")
+
+From a Kafka topic, as the Azure Kafka trigger or the Lambda event source mapping reads it:
+  --source kafka      read --topic with the topic's consumer group (capture-local without --config),
+                      committing offsets after each batch the function accepts; runs until Ctrl-C
+  --brokers <h:p,...> bootstrap brokers (npm run kafka:start prints one)
+  --topic <name>      the Kafka topic; with --config, also the config topic to capture it with
+  --batch-size <n>    largest batch (default: host.json's maxBatchSize on Azure, the topic's
+                      aws.batchSize or Lambda's 100 on AWS)
+  --max-wait-ms <n>   longest a record waits for its batch to fill (default: host.json's
+                      subscriberIntervalInSeconds on Azure, aws.maxBatchingWindowSeconds or 500 ms on AWS)
+  --until-drained     stop once every record of the topic is committed and sealed
+  --platform, --store, --dir, --config   as above
+
+Filling a Kafka topic with generated events:
+  --produce <n> --brokers <h:p,...> --topic <name>   creates the topic with --partitions when missing;
+                      --rate and --seed as above`;
 
 const { values } = parseCommandArgs(
   {
@@ -49,7 +70,11 @@ const { values } = parseCommandArgs(
       events: { type: 'string', default: '20000' },
       partitions: { type: 'string', default: '4' },
       rate: { type: 'string', default: '500' },
-      'batch-size': { type: 'string', default: '500' },
+      'batch-size': { type: 'string' },
+      'max-wait-ms': { type: 'string' },
+      source: { type: 'string', default: 'generator' },
+      brokers: { type: 'string' },
+      produce: { type: 'string' },
       store: { type: 'string', default: 'fs' },
       platform: { type: 'string' },
       dir: { type: 'string', default: '.lake' },
@@ -57,6 +82,8 @@ const { values } = parseCommandArgs(
       seed: { type: 'string', default: '1' },
       config: { type: 'string' },
       topic: { type: 'string' },
+      format: { type: 'string' },
+      layout: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -78,19 +105,21 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (values.produce !== undefined) return produceToKafka();
+  if (values.source === 'kafka') return captureFromKafka();
+  if (values.source !== 'generator') fail('--source must be generator or kafka');
   const totalEvents = positiveInteger('events', values.events);
   const partitions = positiveInteger('partitions', values.partitions);
   const rate = positiveInteger('rate', values.rate);
-  const batchSize = positiveInteger('batch-size', values['batch-size']);
+  const batchSize = positiveInteger('batch-size', values['batch-size'] ?? '500');
   const seed = positiveInteger('seed', values.seed);
-  if (!STORE_KINDS.includes(values.store as StoreKind))
-    fail(`--store must be one of ${STORE_KINDS.join(', ')}`);
-  const platform = (values.platform ?? (values.store === 's3' ? 'aws' : 'azure')) as Platform;
-  if (!PLATFORMS.includes(platform)) fail(`--platform must be one of ${PLATFORMS.join(', ')}`);
-  const topic = localTopic(values.config, values.topic, platform === 'aws' ? 'kafka' : 'eventhub');
-  const local = await openLocalStore(values.store as StoreKind, values.dir, topic);
-  const logFile = `${values.dir}/_logs/invocations.jsonl`;
-  mkdirSync(dirname(logFile), { recursive: true });
+  const { platform, store } = platformAndStore();
+  const topic = localTopic(values.config, values.topic, platform === 'aws' ? 'kafka' : 'eventhub', {
+    format: values.format,
+    layout: values.layout,
+  });
+  const local = await openLocalStore(store, values.dir, topic);
+  const logFile = invocationLogFile();
 
   // Event time runs on a timeline that ends now; the clock follows the newest delivered event, so a
   // run of any length shows minute objects being sealed without waiting for the wall clock.
@@ -137,7 +166,7 @@ async function main(): Promise<void> {
     }
     if (values['until-drained']) {
       // Time passes with no new events: the timer seals the last minutes, as it would on idle partitions.
-      for (let tick = 0; !(await drained(context)); tick++) {
+      for (let tick = 0; !(await ledgersDrained(context)); tick++) {
         if (tick === 5)
           throw new Error('the seal timer left minutes open after five runs; see the invocation log');
         now += (topic.sealDelaySeconds + 60) * 1000;
@@ -149,6 +178,79 @@ async function main(): Promise<void> {
   } finally {
     await local.close();
   }
+}
+
+function platformAndStore(): { platform: Platform; store: StoreKind } {
+  if (!STORE_KINDS.includes(values.store as StoreKind))
+    fail(`--store must be one of ${STORE_KINDS.join(', ')}`);
+  const platform = (values.platform ?? (values.store === 's3' ? 'aws' : 'azure')) as Platform;
+  if (!PLATFORMS.includes(platform)) fail(`--platform must be one of ${PLATFORMS.join(', ')}`);
+  return { platform, store: values.store as StoreKind };
+}
+
+function invocationLogFile(): string {
+  const logFile = `${values.dir}/_logs/invocations.jsonl`;
+  mkdirSync(dirname(logFile), { recursive: true });
+  return logFile;
+}
+
+function kafkaBrokers(): string[] {
+  const brokers = (values.brokers ?? '').split(',').filter((broker) => broker !== '');
+  if (brokers.length === 0 || !brokers.every((broker) => /^[^:\s]+:\d{1,5}$/.test(broker)))
+    fail('name the Kafka brokers with --brokers host:port[,host:port...] (npm run kafka:start prints one)');
+  return brokers;
+}
+
+function kafkaTopicName(): string {
+  if (!values.topic) fail('name the Kafka topic with --topic <name>');
+  return values.topic as string;
+}
+
+async function captureFromKafka(): Promise<void> {
+  const brokers = kafkaBrokers();
+  const topic = localKafkaTopic(values.config, kafkaTopicName());
+  const { platform, store } = platformAndStore();
+  const local = await openLocalStore(store, values.dir, topic);
+  const logFile = invocationLogFile();
+  try {
+    const totals = await runKafkaSource({
+      brokers,
+      platform,
+      topic,
+      local,
+      logFile,
+      maxRecords:
+        values['batch-size'] === undefined ? undefined : positiveInteger('batch-size', values['batch-size']),
+      maxWaitMs:
+        values['max-wait-ms'] === undefined
+          ? undefined
+          : positiveInteger('max-wait-ms', values['max-wait-ms']),
+      untilDrained: values['until-drained'],
+    });
+    console.log(await describeOutput(local, topic, totals, logFile, values['until-drained']));
+  } finally {
+    await local.close();
+  }
+}
+
+async function produceToKafka(): Promise<void> {
+  const brokers = kafkaBrokers();
+  const topic = kafkaTopicName();
+  const events = positiveInteger('produce', values.produce);
+  const result = await produceGeneratedEvents({
+    brokers,
+    topic,
+    events,
+    partitions: positiveInteger('partitions', values.partitions),
+    rate: positiveInteger('rate', values.rate),
+    seed: positiveInteger('seed', values.seed),
+  });
+  console.log(
+    [
+      `Produced ${events} events to topic "${topic}" on ${brokers.join(',')} (${result.partitions} partitions${result.created ? ', topic created' : ''})`,
+      `Capture them: npm run local -- --source kafka --brokers ${brokers.join(',')} --topic ${topic} --until-drained`,
+    ].join('\n'),
+  );
 }
 
 /**
@@ -186,13 +288,7 @@ function platformFunctions(platform: Platform, context: CaptureContext, logFile:
   const observability = quietObservability(context.topic.name);
   const ingest = createIngestHandler(getContext, observability);
   const seal = createAwsSealTimerHandler(getContext, observability);
-  const logged = async (name: string, call: () => Promise<CaptureSummary>) => {
-    const started = performance.now();
-    const summary = await call();
-    const line = invocationLogRecord(name, context.topic.name, summary, performance.now() - started);
-    appendFileSync(logFile, `${JSON.stringify(line)}\n`);
-    return summary;
-  };
+  const logged = lambdaInvocationLogger(logFile, context.topic.name);
   return {
     deliver: async (byPartition: PartitionEvent[][]) => [
       await logged(AWS_INGEST, () =>
@@ -201,16 +297,6 @@ function platformFunctions(platform: Platform, context: CaptureContext, logFile:
     ],
     seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
   };
-}
-
-/** True once every partition's ledger has nothing open and nothing waiting to be published. */
-async function drained(context: CaptureContext): Promise<boolean> {
-  const { ledger } = context.store;
-  for (const partition of await ledger.partitions(context.topic.name)) {
-    const { state } = await ledger.read(context.topic.name, partition);
-    if (state.open.length > 0 || state.pending.length > 0) return false;
-  }
-  return true;
 }
 
 runCommand('npm run local', main);

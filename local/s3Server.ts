@@ -1,14 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { captureOutput, freePorts, type OutputTail, runToEnd, stopProcess } from './childProcesses.js';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
-const STOP_GRACE_MS = 5_000;
-/** Enough of the server's output to explain a failed start or install. */
-const OUTPUT_TAIL_CHARS = 16_384;
 
 /** Git-ignored, inside the work tree: a fresh clone installs its own, nothing outside is touched. */
 const VENV = fileURLToPath(new URL('../.tools/moto/', import.meta.url));
@@ -102,7 +99,7 @@ export async function ensureS3Server(): Promise<void> {
 export async function startS3Server(options: { port?: number } = {}): Promise<RunningS3Server> {
   const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
   if (installed === null) throw new Error('moto is not installed in .tools/moto/: run npm run s3:install');
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freePorts(1))[0];
   const child = spawn(VENV_PYTHON, ['-c', MOTO_S3_SERVER, HOST, String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -125,58 +122,6 @@ export async function startS3Server(options: { port?: number } = {}): Promise<Ru
   return { endpoint, stop };
 }
 
-interface FailureMessages {
-  /** The program does not exist. */
-  readonly missing: string;
-  /** It ran and exited with an error. */
-  readonly failed: string;
-}
-
-/** Runs a program to its end; a failure says what to do, followed by the program's own output. */
-function runToEnd(program: string, args: readonly string[], messages: FailureMessages): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const output = captureOutput(child);
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      fail(new Error(error.code === 'ENOENT' ? messages.missing : `${messages.failed}\n${error.message}`)),
-    );
-    child.once('close', (code) => {
-      if (code === 0) done();
-      else fail(new Error(`${messages.failed}\n${output.stderr || output.stdout || `exit code ${code}`}`));
-    });
-  });
-}
-
-/** A port the OS hands out for port 0, released again for the server to take. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, HOST, done);
-  });
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
-  return address.port;
-}
-
-interface OutputTail {
-  stdout: string;
-  stderr: string;
-}
-
-/** Drains both pipes (a full pipe would block the child) and keeps their tails for error messages. */
-function captureOutput(child: ChildProcess): OutputTail {
-  const tail: OutputTail = { stdout: '', stderr: '' };
-  for (const stream of ['stdout', 'stderr'] as const) {
-    child[stream]?.setEncoding('utf8');
-    child[stream]?.on('data', (chunk: string) => {
-      tail[stream] = (tail[stream] + chunk).slice(-OUTPUT_TAIL_CHARS);
-    });
-  }
-  return tail;
-}
-
 /** An open port is not enough: the server is ready once it answers an S3 request. */
 async function waitUntilAnswering(child: ChildProcess, endpoint: string, output: OutputTail): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -197,16 +142,6 @@ async function waitUntilAnswering(child: ChildProcess, endpoint: string, output:
     if (Date.now() > deadline) throw describeFailure(`no answer at ${endpoint} after ${START_TIMEOUT_MS} ms`);
     await new Promise((done) => setTimeout(done, 100));
   }
-}
-
-/** SIGTERM ends the server at once; SIGKILL follows should it hang. */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
 }
 
 // `tsx local/s3Server.ts install` (npm run s3:install): CI installs moto before the tests start.

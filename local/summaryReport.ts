@@ -1,5 +1,6 @@
 import type { TopicConfig } from '../shared/config/schema.js';
-import { DEAD_LETTER_PREFIX, encodingOf, RAW_PREFIX } from '../shared/naming.js';
+import { encodingOf, fileExtensionOf } from '../shared/encode/encodings.js';
+import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../shared/naming.js';
 import type { CaptureSummary } from '../shared/pipeline/summary.js';
 import type { LocalStore } from './localStore.js';
 
@@ -28,13 +29,36 @@ export async function describeOutput(
     );
   }
   if (local.where.startsWith('/')) {
-    const glob = `${local.where}/${RAW_PREFIX}/**/*${encodingOf(topic)}`;
     lines.push(
       '',
-      'Read it with DuckDB (CLI, or @duckdb/node-api from this project):',
-      `  SELECT partition, count(*) AS records, min(position), max(position)`,
-      `  FROM read_json('${glob}', format = 'newline_delimited') GROUP BY partition ORDER BY partition;`,
+      ...readingHint(topic, `${local.where}/${RAW_PREFIX}/**/*${fileExtensionOf(encodingOf(topic))}`),
     );
   }
   return lines.join('\n');
+}
+
+/** How to read the raw objects of the topic's format, with a tool a reader of the lake has at hand. */
+function readingHint(topic: TopicConfig, glob: string): string[] {
+  switch (topic.format) {
+    case 'jsonl':
+      return [
+        'Read it with DuckDB (CLI, or @duckdb/node-api from this project):',
+        `  SELECT partition, count(*) AS records, min(position), max(position)`,
+        `  FROM read_json('${glob}', format = 'newline_delimited') GROUP BY partition ORDER BY partition;`,
+      ];
+    case 'avro-capture':
+      return [
+        "Event Hubs Capture's Avro: read it as Capture's files, e.g. with DuckDB's avro extension",
+        `  INSTALL avro; LOAD avro;`,
+        `  SELECT count(*) AS records, min(SequenceNumber), max(SequenceNumber) FROM read_avro('${glob}');`,
+        "or Spark's spark.read.format('avro'), or Python's avro.datafile.DataFileReader as in Microsoft's Capture samples.",
+      ];
+    case 'raw':
+      return topic.raw.delimiter === 'newline'
+        ? ['Each line is one body as it came (decompress first):', `  ${glob}`]
+        : [
+            'Each body follows its length as a 4-byte big-endian unsigned integer (decompress first):',
+            `  ${glob}`,
+          ];
+  }
 }

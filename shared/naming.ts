@@ -1,7 +1,8 @@
 import type { TopicConfig } from './config/schema.js';
 import { CaptureError } from './errors.js';
+import { layoutPath, padPosition } from './layouts.js';
 import type { ObjectDecision } from './ledger.js';
-import { minuteStartMs } from './time.js';
+import { pathSegment } from './pathSegment.js';
 
 /** Raw objects hold records; dead-letter objects hold what could not be written as a record. */
 export type ObjectKind = 'data' | 'deadletter';
@@ -10,17 +11,6 @@ export const RAW_PREFIX = 'raw';
 export const DEAD_LETTER_PREFIX = 'deadletter';
 /** Leading underscore: Spark, Auto Loader and Hive treat such folders as hidden. */
 export const STAGING_PREFIX = '_staging';
-
-/** Zero-padded so that names sort like the positions they carry (Kafka pads log segments the same way). */
-function padPosition(position: number): string {
-  return String(position).padStart(20, '0');
-}
-
-/** `.jsonl.gz`, `.jsonl.zst` or `.jsonl`: the encoding of an object, which is also its file extension. */
-export function encodingOf(topic: TopicConfig): string {
-  const compressionSuffix = { gzip: '.gz', zstd: '.zst', none: '' }[topic.compression];
-  return `.${topic.format}${compressionSuffix}`;
-}
 
 export interface SegmentCoordinates {
   readonly kind: ObjectKind;
@@ -40,48 +30,33 @@ export interface SegmentCoordinates {
  */
 export function stagingPath(topic: string, partition: string, segment: SegmentCoordinates): string {
   const range = `${padPosition(segment.first)}-${padPosition(segment.last)}-${segment.digest}`;
-  return `${STAGING_PREFIX}/${topic}/${partition}/${segment.kind}/${segment.minute}/${range}${segment.encoding}`;
-}
-
-interface ObjectCoordinates {
-  readonly kind: ObjectKind;
-  readonly partition: string;
-  readonly minute: number;
-  /** Position of the first record in the object; distinct objects of a partition never share it. */
-  readonly first: number;
-  readonly late: boolean;
-  readonly encoding: string;
+  return `${stagingFolder(topic, partition, segment)}/${range}${segment.encoding}`;
 }
 
 /**
- * The visible name of a sealed object: `raw/<layout>/<partition>-<first position>[.late]<encoding>`.
- * Every part comes from the object's coordinates, so sealing the same minute twice names the same object.
+ * Where the bytes an object starts with (an Avro file's header) wait for its publishing: beside its
+ * segments, named after the object's first position, so each object has its own and deleting one
+ * object's staged files never takes another's.
  */
-function objectPath(topic: TopicConfig, object: ObjectCoordinates): string {
-  const prefix = object.kind === 'data' ? RAW_PREFIX : DEAD_LETTER_PREFIX;
-  const fileName = `${object.partition}-${padPosition(object.first)}${object.late ? '.late' : ''}${object.encoding}`;
-  return `${prefix}/${minuteFolder(topic.layout, topic.name, object.partition, object.minute)}/${fileName}`;
+export function headerStagingPath(topic: string, partition: string, object: ObjectDecision): string {
+  const first = object.segments[0]?.first ?? 0;
+  return `${stagingFolder(topic, partition, object)}/${padPosition(first)}-header${object.encoding}`;
 }
 
-/** Names the objects a partition's ledger decides, from the topic's layout at the time of deciding. */
+function stagingFolder(topic: string, partition: string, at: { kind: ObjectKind; minute: number }): string {
+  return `${STAGING_PREFIX}/${pathSegment(topic)}/${pathSegment(partition)}/${at.kind}/${at.minute}`;
+}
+
+/**
+ * The visible name of a sealed object: the raw or dead-letter prefix, then the topic's layout (see
+ * {@link layoutPath}). Every part comes from the object's coordinates, so sealing the same minute
+ * twice names the same object.
+ */
 export function objectPathOf(topic: TopicConfig, partition: string): (object: ObjectDecision) => string {
-  return (object) => objectPath(topic, { ...object, partition, first: object.segments[0]?.first ?? 0 });
-}
-
-/** Expands a layout template for one (partition, minute). Topic and partition are validated upstream. */
-function minuteFolder(layout: string, topic: string, partition: string, minute: number): string {
-  const start = new Date(minuteStartMs(minute));
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const tokens: Record<string, string> = {
-    '{topic}': topic,
-    '{partition}': partition,
-    '{yyyy}': String(start.getUTCFullYear()).padStart(4, '0'),
-    '{MM}': pad(start.getUTCMonth() + 1),
-    '{dd}': pad(start.getUTCDate()),
-    '{HH}': pad(start.getUTCHours()),
-    '{mm}': pad(start.getUTCMinutes()),
+  return (object) => {
+    const prefix = object.kind === 'data' ? RAW_PREFIX : DEAD_LETTER_PREFIX;
+    return `${prefix}/${layoutPath(topic, { ...object, partition, first: object.segments[0]?.first ?? 0 })}`;
   };
-  return layout.replace(/\{[A-Za-z]+\}/g, (token) => tokens[token] ?? token);
 }
 
 /**

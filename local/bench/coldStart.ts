@@ -23,7 +23,8 @@ const APP_SETTINGS = { CAPTURE_CONFIG: join(ROOT, 'capture.config.yaml'), CAPTUR
 const HOST_PROVIDED = ['@azure/functions-core'];
 
 /** CommonJS dependencies bundled into ESM still call `require`; this gives them Node's. */
-const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+export const REQUIRE_SHIM =
+  "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
 
 /** Imports the module given as the first argument and prints how long the import took. */
 const IMPORT_PROBE =
@@ -142,20 +143,23 @@ async function transpileApp(folder: string): Promise<string> {
   return join(folder, 'functions/azure/index.js');
 }
 
-/** [import ms, whole process ms] of one fresh `node` importing `entry`. */
-async function timeImport(entry: string): Promise<number[]> {
+/** [import ms, whole process ms] of one fresh `node` importing `entry` with `env` added to its environment. */
+export async function timeImport(
+  entry: string,
+  env: Record<string, string> = APP_SETTINGS,
+): Promise<number[]> {
   const started = performance.now();
   const { stdout } = await run(
     process.execPath,
     ['--input-type=module', '--eval', IMPORT_PROBE, pathToFileURL(entry).href],
-    { env: { ...process.env, ...APP_SETTINGS } },
+    { env: { ...process.env, ...env } },
   );
   const processMs = performance.now() - started;
   const { ms } = JSON.parse(stdout) as { ms: number };
   return [ms, processMs];
 }
 
-function timing(samples: readonly number[][]): ImportTiming {
+export function timing(samples: readonly number[][]): ImportTiming {
   return {
     medianMs: median(samples.map(([ms = 0]) => ms)),
     samplesMs: samples.map(([ms = 0]) => Math.round(ms * 10) / 10),

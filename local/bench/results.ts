@@ -104,6 +104,14 @@ export interface ColdStartResult {
   readonly largestAtStart: readonly { readonly name: string; readonly bytes: number }[];
 }
 
+/** One Lambda function's bundle (what the stack uploads) and its module initialisation. */
+export interface LambdaBundleFigure {
+  readonly function: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly init: ImportTiming;
+}
+
 export interface CostLine {
   readonly option: string;
   /** Null when a price it needs was not found: the line stays, the figure does not. */
@@ -135,6 +143,7 @@ export interface BenchResults {
   readonly throughput: ThroughputResult;
   readonly memory: readonly MemoryFigure[];
   readonly coldStart: ColdStartResult;
+  readonly lambdas: readonly LambdaBundleFigure[];
   readonly cost: CostResult;
   readonly compaction: { readonly measured: false; readonly note: string };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, runCommand } from '../cli.js';
 import { measureColdStart } from './coldStart.js';
 import { estimateCost } from './cost.js';
+import { measureLambdaColdStarts } from './lambdaColdStart.js';
 import { describeMachine } from './machine.js';
 import { MEMORY_CASES, measureMemory } from './memory.js';
 import { renderMarkdown, renderText } from './render.js';
@@ -14,7 +15,7 @@ const USAGE = `Usage: npm run bench [-- --json <file>] [--quick]
 
 Measures, in one run: the ingest pipeline's throughput on one core against compression alone and a
 plain copy of the same bytes, peak memory by batch size and partition count, the Azure Functions
-app's cold start and bundle size, and what the throughput costs per day at list prices. Prints the
+app's and the Lambda functions' cold start and bundle size, and what the throughput costs per day at list prices. Prints the
 tables and rewrites BENCHMARKS.md.
 
   --json <file>   also write every figure as JSON
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   const memory = await measureMemory();
   step(`cold start: bundling, then ${plan.coldStarts} fresh processes per variant`);
   const coldStart = await measureColdStart(plan.coldStarts);
+  step(`Lambda functions: bundling each, then ${plan.coldStarts} fresh processes per function`);
+  const lambdas = await measureLambdaColdStarts(plan.coldStarts);
 
   const results: BenchResults = {
     date: new Date().toISOString().slice(0, 10),
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     throughput,
     memory,
     coldStart,
+    lambdas,
     cost: estimateCost(throughput),
     compaction: { measured: false, note: 'not measured: compaction is not built yet (issue 5)' },
   };

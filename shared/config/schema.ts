@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { captureNamesOf, layoutProblems, usesCaptureNames } from '../layouts.js';
 import { awsSettingsSchema, LAMBDA_CONSUMER_GROUP } from './awsSchema.js';
 import { azureSettingsSchema } from './azureSchema.js';
 import { parseByteSize } from './byteSize.js';
@@ -37,35 +38,33 @@ const bodyFieldPath = z
   .transform((path) => path.replace(/^\$\./, ''))
   .pipe(z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'a dotted field path such as "meta.eventTime"'));
 
-const LAYOUT_TOKENS = ['{topic}', '{partition}', '{yyyy}', '{MM}', '{dd}', '{HH}', '{mm}'] as const;
-
+/**
+ * A named layout (`capture`, `hive`, `kafka-connect`), a template of our tokens (`{topic}` `{partition}`
+ * `{yyyy}` `{MM}` `{dd}` `{HH}` `{mm}`, one folder per minute), or a Capture file name format of
+ * Capture's tokens (`{Namespace}` … `{Second}`). See `shared/layouts.ts`.
+ */
 const layout = z
   .string()
   .default('{topic}/{yyyy}/{MM}/{dd}/{HH}/{mm}')
-  .superRefine((template, ctx) => {
-    const unknownTokens = (template.match(/\{[^}]*\}/g) ?? []).filter(
-      (token) => !(LAYOUT_TOKENS as readonly string[]).includes(token),
-    );
-    if (unknownTokens.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown token ${unknownTokens.join(', ')}; use ${LAYOUT_TOKENS.join(' ')}`,
-      });
-    }
-    for (const token of ['{yyyy}', '{MM}', '{dd}', '{HH}', '{mm}']) {
-      if (!template.includes(token))
-        ctx.addIssue({ code: 'custom', message: `must contain ${token}: one folder per minute` });
-    }
-    if (
-      template.startsWith('/') ||
-      template.split('/').some((part) => part === '' || part === '.' || part === '..')
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a relative path without empty, "." or ".." segments',
-      });
-    }
+  .superRefine((value, ctx) => {
+    for (const message of layoutProblems(value)) ctx.addIssue({ code: 'custom', message });
   });
+
+/** Raw bodies: one per line, or each after its length (4 bytes, big-endian) so any bytes fit. */
+const rawBodies = z
+  .object({ delimiter: z.enum(['newline', 'length-prefixed']).default('newline') })
+  .strict()
+  .default({ delimiter: 'newline' });
+
+/** The names a Capture layout fills in: Capture's path starts with them. */
+const captureNames = z
+  .object({
+    /** The Event Hubs namespace's name (`contoso-ingest`, not its host name): `{Namespace}`. */
+    namespace: topicName,
+    /** `{EventHub}`; defaults to eventHub.name, then the topic's name. */
+    eventHub: topicName.optional(),
+  })
+  .strict();
 
 const eventHubSource = z
   .object({
@@ -130,13 +129,17 @@ export const topicSchema = z
       username: 'KafkaUsername',
       password: 'KafkaPassword',
     }),
-    format: z.enum(['jsonl']).default('jsonl'),
+    /** JSON lines, Event Hubs Capture's Avro, or the bodies as they came. */
+    format: z.enum(['jsonl', 'avro-capture', 'raw']).default('jsonl'),
     jsonl: jsonLines,
+    raw: rawBodies,
     compression: z.enum(['gzip', 'zstd', 'none']).default('gzip'),
     /** "broker" (enqueued time / record timestamp) or `{ field: "path.in.body" }` (ISO string or epoch ms). */
     timeSource: z.union([z.literal('broker'), z.object({ field: bodyFieldPath }).strict()]).default('broker'),
-    /** Folder of one (partition, minute) under the raw and dead-letter prefixes. */
+    /** Where one (partition, minute) object goes under the raw and dead-letter prefixes. */
     layout,
+    /** Namespace and event hub names of a Capture layout. */
+    capture: captureNames.optional(),
     /** How long after a minute ends it is sealed: the grace for records still on their way. */
     sealDelaySeconds: z.number().int().min(0).max(3600).default(60),
     maxRecordBytes: byteSize(1024 * 1024),
@@ -192,6 +195,27 @@ export const topicSchema = z
         path: ['consumerGroup'],
         message: 'on AWS a consumer group id uses letters, digits and -/*:_+=.@ only; set consumerGroup',
       });
+  })
+  .superRefine((topic, ctx) => {
+    // Format and layout, apart from the platform rules above.
+    if (topic.format === 'avro-capture' && topic.compression === 'zstd') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compression'],
+        message:
+          "avro-capture takes none (Capture's Avro, codec null) or gzip (Capture's AvroDeflate, codec deflate); Capture's readers know no zstd",
+      });
+    }
+    if (usesCaptureNames(topic.layout) && topic.capture === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capture'],
+        message: 'a Capture layout needs capture: { namespace } to fill {Namespace}',
+      });
+    }
+    if (!usesCaptureNames(topic.layout) && topic.capture !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['capture'], message: 'only for a Capture layout' });
+    }
   });
 
 export const configSchema = z
@@ -208,6 +232,24 @@ export const configSchema = z
         });
       }
       seen.add(topic.name);
+    });
+  })
+  .superRefine((config, ctx) => {
+    // Two topics whose Capture names expand alike would write the same objects.
+    const seen = new Map<string, string>();
+    config.topics.forEach((topic, index) => {
+      if (!usesCaptureNames(topic.layout)) return;
+      const { namespace, eventHub } = captureNamesOf(topic);
+      const key = `${namespace}/${eventHub}`;
+      const other = seen.get(key);
+      if (other !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['topics', index, 'capture'],
+          message: `namespace "${namespace}" and event hub "${eventHub}" are topic "${other}"'s Capture names already`,
+        });
+      }
+      seen.set(key, topic.name);
     });
   });
 

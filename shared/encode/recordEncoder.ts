@@ -3,6 +3,7 @@ import type { TopicConfig } from '../config/schema.js';
 import type { ObjectKind } from '../naming.js';
 import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS, minuteOf } from '../time.js';
+import { captureDatumWriter, rawBodyWriter } from './bodyFormats.js';
 import { deadLetterLine } from './deadLetter.js';
 import { checkJson, compactJson } from './jsonCheck.js';
 import { bytesAsJson, headerValueAsJson } from './jsonValue.js';
@@ -14,10 +15,12 @@ export const DeadLetterReason = {
   emptyBody: 'empty-body',
   notUtf8: 'not-utf8',
   invalidJson: 'invalid-json',
+  /** A raw body with a line feed cannot be one line of a newline-delimited object. */
+  containsNewline: 'contains-newline',
 } as const;
 export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];
 
-/** One record turned into one line of its object, with where it goes. */
+/** One record turned into its bytes in its object, with where it goes. */
 export interface EncodedRecord {
   readonly kind: ObjectKind;
   readonly position: number;
@@ -27,14 +30,28 @@ export interface EncodedRecord {
    * body claiming a far future cannot seal minutes whose records are still on their way.
    */
   readonly watermarkTime: number;
-  /** The bytes of one JSON line, in pieces (a body is used as it came, not copied); no newline. */
+  /**
+   * The record's bytes, in pieces (a body is used as it came, not copied): a JSON line without its
+   * newline, a raw body with its length prefix, or an Avro datum.
+   */
   readonly chunks: readonly Buffer[];
-  /** Length of the line including the newline the segment adds after it. */
+  /** What the record adds to its segment before compression, the newline a line format adds included. */
   readonly lineBytes: number;
   readonly reason?: DeadLetterReason;
   /** True when a body time field was configured but unusable, so broker time decided the minute. */
   readonly timeFellBack: boolean;
 }
+
+/**
+ * A record written in the topic's format, or why it cannot be. `value` is the parsed JSON body when
+ * the topic takes its time from a body field and the body is JSON.
+ */
+export type WrittenBody =
+  | { readonly chunks: readonly Buffer[]; readonly lineBytes: number; readonly value?: unknown }
+  | { readonly reason: DeadLetterReason; readonly detail: string };
+
+/** Writes one record's data in a format; `needsValue` asks for the parsed body as well. */
+export type BodyWriter = (record: CaptureRecord, needsValue: boolean) => WrittenBody;
 
 type ParsedBody =
   | { ok: true; value: unknown; lineBreaks: boolean }
@@ -43,16 +60,16 @@ type ParsedBody =
 const CLOSE_BRACE = Buffer.from('}');
 
 /**
- * Builds the encoder of one topic's records: JSON lines, either the body itself or an envelope with
- * the record's coordinates. Bodies that cannot be lines become dead letters (or, in envelope mode with
- * `nonJsonBodies: keep`, envelopes carrying the body as text or base64). A body time more than
- * MAX_FUTURE_SKEW_MS past `arrivalTime` is not believed: broker time places that record instead.
+ * Builds the encoder of one topic's records in its format (JSON lines, Capture Avro, raw bodies).
+ * A body over `maxRecordBytes`, or one the format cannot carry, becomes a dead letter. A body time
+ * more than MAX_FUTURE_SKEW_MS past `arrivalTime` is not believed: broker time places that record
+ * instead.
  */
 export function createRecordEncoder(
   topic: TopicConfig,
   arrivalTime: number,
 ): (record: CaptureRecord) => EncodedRecord {
-  const { envelope, nonJsonBodies } = topic.jsonl;
+  const writeBody = bodyWriterOf(topic);
   // Only a body time field needs the parsed body; otherwise checking that it is JSON is enough.
   const needsValue = topic.timeSource !== 'broker';
 
@@ -78,23 +95,51 @@ export function createRecordEncoder(
         `body is ${record.body.length} bytes; maxRecordBytes is ${topic.maxRecordBytes}`,
       );
     }
-    const parsed = parseBody(record.body, needsValue);
-    if (!parsed.ok && nonJsonBodies === 'deadletter') return deadLetter(parsed.reason, parsed.detail);
+    const written = writeBody(record, needsValue);
+    if ('reason' in written) return deadLetter(written.reason, written.detail);
 
-    const claimed = parsed.ok ? bodyTime(parsed.value, topic.timeSource) : undefined;
+    const claimed = written.value === undefined ? undefined : bodyTime(written.value, topic.timeSource);
     const fieldTime =
       claimed !== undefined && claimed <= arrivalTime + MAX_FUTURE_SKEW_MS ? claimed : undefined;
     const time = fieldTime ?? record.brokerTime;
-    const bodyJson = parsed.ok ? singleLineJson(record.body, parsed) : undefined;
-    const chunks = envelope ? envelopeChunks(record, bodyJson) : bodyJson ? [bodyJson] : [];
     return {
       kind: 'data',
       position: record.position,
       minute: minuteOf(time),
       watermarkTime: Math.min(time, record.brokerTime),
+      chunks: written.chunks,
+      lineBytes: written.lineBytes,
+      timeFellBack: needsValue && fieldTime === undefined,
+    };
+  };
+}
+
+function bodyWriterOf(topic: TopicConfig): BodyWriter {
+  switch (topic.format) {
+    case 'jsonl':
+      return jsonLineWriter(topic.jsonl);
+    case 'avro-capture':
+      return captureDatumWriter;
+    case 'raw':
+      return rawBodyWriter(topic.raw.delimiter);
+  }
+}
+
+/**
+ * JSON lines: the body itself, or an envelope with the record's coordinates. Bodies that cannot be
+ * lines are refused (dead letters) or, in envelope mode with `nonJsonBodies: keep`, carried as text
+ * or base64.
+ */
+function jsonLineWriter({ envelope, nonJsonBodies }: TopicConfig['jsonl']): BodyWriter {
+  return (record, needsValue) => {
+    const parsed = parseBody(record.body, needsValue);
+    if (!parsed.ok && nonJsonBodies === 'deadletter') return parsed;
+    const bodyJson = parsed.ok ? singleLineJson(record.body, parsed) : undefined;
+    const chunks = envelope ? envelopeChunks(record, bodyJson) : bodyJson ? [bodyJson] : [];
+    return {
       chunks,
       lineBytes: chunks.reduce((sum, chunk) => sum + chunk.length, 1),
-      timeFellBack: needsValue && fieldTime === undefined,
+      value: parsed.ok ? parsed.value : undefined,
     };
   };
 }

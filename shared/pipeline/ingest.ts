@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { cutSegments, joinLines, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
-import { compressMember } from '../encode/compress.js';
+import { cutSegments, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
+import { deadLetterEncodingOf, encodingOf } from '../encode/encodings.js';
 import { createRecordEncoder, type EncodedRecord } from '../encode/recordEncoder.js';
+import { segmentBody } from '../encode/segmentBody.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
-import { encodingOf, objectPathOf, stagingPath } from '../naming.js';
+import { objectPathOf, stagingPath } from '../naming.js';
 import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS } from '../time.js';
 import type { CaptureContext } from './context.js';
@@ -62,7 +63,9 @@ async function ingestPartition(
 ): Promise<CaptureSummary> {
   const { topic, clock } = context;
   const encoded = records.map(encode);
-  const encoding = encodingOf(topic);
+  // Dead letters are JSON lines whatever the format, so the two kinds are cut into segments apart.
+  const dataEncoding = encodingOf(topic);
+  const deadLetterEncoding = deadLetterEncodingOf(topic);
   const sealDelayMs = topic.sealDelaySeconds * 1000;
   const pathOf = objectPathOf(topic, partition);
   // Staged segments by coordinates: a retry after a ledger conflict compresses and stages nothing twice.
@@ -73,10 +76,20 @@ async function ingestPartition(
   const { state, conflicts } = await updateLedger(context, partition, async (current) => {
     fresh = encoded.filter((record) => record.position > current.stagedThrough);
     const now = clock();
-    segments = await allOrFirstError(
-      cutSegments(fresh, encoding, topic.maxSegmentBytes).map((draft) =>
-        stageLimit(() => stageOnce(context, partition, draft, now, staged)),
+    const drafts = [
+      ...cutSegments(
+        fresh.filter((record) => record.kind === 'data'),
+        dataEncoding,
+        topic.maxSegmentBytes,
       ),
+      ...cutSegments(
+        fresh.filter((record) => record.kind === 'deadletter'),
+        deadLetterEncoding,
+        topic.maxSegmentBytes,
+      ),
+    ];
+    segments = await allOrFirstError(
+      drafts.map((draft) => stageLimit(() => stageOnce(context, partition, draft, now, staged))),
     );
     const lastFresh = fresh.at(-1);
     const maxWatermark = fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0);
@@ -129,7 +142,7 @@ async function stageOnce(
   const key = `${draft.kind}|${draft.minute}|${draft.first}|${draft.last}`;
   const known = staged.get(key);
   if (known) return known;
-  const body = await compressMember(joinLines(draft), context.topic.compression);
+  const body = await segmentBody(context.topic, partition, draft);
   const segment: LedgerSegment = {
     kind: draft.kind,
     minute: draft.minute,

@@ -1,3 +1,4 @@
+import { objectHeaderOf } from '../encode/captureContainer.js';
 import { forgetPublished, type PendingObject } from '../ledger.js';
 import { stagingPath } from '../naming.js';
 import type { CaptureContext } from './context.js';
@@ -7,7 +8,9 @@ import { updateLedger } from './ledgerUpdate.js';
  * Makes decided objects visible, then forgets them in the ledger, then removes their staged
  * segments, in that order, so a crash at any point leaves work the next call finishes: publishing
  * again finds the object and leaves it alone; the staged segments outlive every ledger entry that
- * names them.
+ * names them. An object whose format needs a header (Avro) has it staged first, under a name and
+ * with bytes that depend only on the object, so a crash between staging it and publishing is
+ * harmless: the next call stages the same file again.
  */
 export async function publishPending(
   context: CaptureContext,
@@ -16,10 +19,19 @@ export async function publishPending(
 ): Promise<{ created: number; lateCreated: number; conflicts: number }> {
   if (pending.length === 0) return { created: 0, lateCreated: 0, conflicts: 0 };
   const { topic, store } = context;
-  const stagedOf = (object: PendingObject) =>
-    object.segments.map((segment) => stagingPath(topic.name, partition, segment));
+  // An object's header (Avro's) is staged beside its segments, goes first, and is deleted with them.
+  const headers = new Map(pending.map((object) => [object, objectHeaderOf(topic.name, partition, object)]));
+  const stagedOf = (object: PendingObject) => {
+    const segments = object.segments.map((segment) => stagingPath(topic.name, partition, segment));
+    const header = headers.get(object);
+    return header ? [header.path, ...segments] : segments;
+  };
   const outcomes = await Promise.all(
-    pending.map((object) => store.objects.publish(object.path, stagedOf(object))),
+    pending.map(async (object) => {
+      const header = headers.get(object);
+      if (header) await store.objects.stage(header.path, header.bytes);
+      return store.objects.publish(object.path, stagedOf(object));
+    }),
   );
   const { conflicts } = await updateLedger(context, partition, (state) => {
     const next = forgetPublished(state, pending);

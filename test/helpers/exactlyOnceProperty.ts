@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import type { TopicConfig } from '../../shared/config/schema.js';
+import { CAPTURE_SCHEMA_JSON } from '../../shared/encode/captureEventData.js';
+import { usesCaptureNames } from '../../shared/layouts.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../shared/record.js';
 import type { CaptureStore } from '../../shared/store.js';
 import { crashingStore, SimulatedCrash } from './crashingStore.js';
 import { topicConfig } from './factories.js';
-import { readLines, snapshotVisible } from './lakeReader.js';
+import { readContainerFiles, readLines, snapshotVisible } from './lakeReader.js';
 
 const START = Date.UTC(2026, 10, 21, 12, 0, 0);
 const MAX_RECORD_BYTES = 300;
@@ -60,6 +62,12 @@ export const scenario = fc.record({
 });
 export type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
+/**
+ * JSON lines in the default layout, or Capture's Avro in Capture's layout: Avro objects start with a
+ * header their publisher stages, and their segments must concatenate into one container file.
+ */
+export type CheckedFormat = 'jsonl' | 'avro-capture';
+
 function buildRecords(topic: string, streams: Scenario['partitions']): CaptureRecord[][] {
   return streams.map((stream, index) => {
     const partition = String(index);
@@ -101,7 +109,11 @@ function buildRecords(topic: string, streams: Scenario['partitions']): CaptureRe
  * instance on the same partition during a rebalance, the timer running beside ingestion, records
  * without a broker time or with one years ahead. Then drains and checks the contract on what is visible.
  */
-export async function checkExactlyOnce(makeStore: () => Promise<CaptureStore>, run: Scenario): Promise<void> {
+export async function checkExactlyOnce(
+  makeStore: () => Promise<CaptureStore>,
+  run: Scenario,
+  format: CheckedFormat = 'jsonl',
+): Promise<void> {
   const topic = topicConfig({
     name: 'orders',
     compression: run.compression,
@@ -109,6 +121,15 @@ export async function checkExactlyOnce(makeStore: () => Promise<CaptureStore>, r
     maxSegmentBytes: run.maxSegmentBytes,
     maxRecordBytes: MAX_RECORD_BYTES,
     sealDelaySeconds: run.sealDelaySeconds,
+    ...(format === 'avro-capture'
+      ? {
+          format,
+          // Capture's codecs are null and deflate: zstd runs become deflate runs.
+          compression: run.compression === 'zstd' ? 'gzip' : run.compression,
+          layout: 'capture',
+          capture: { namespace: 'property-ns' },
+        }
+      : {}),
   });
   const store = await makeStore();
   const streams = buildRecords(topic.name, run.partitions);
@@ -183,7 +204,11 @@ async function assertEveryRecordOnce(store: CaptureStore, streams: CaptureRecord
     const key = `${partition}/${position}`;
     found.set(key, (found.get(key) ?? 0) + 1);
   };
-  for (const { value } of await readLines(store.objects, 'raw')) {
+  if (topic.format === 'avro-capture') {
+    for (const [partition, position] of await capturedRecords(store, streams, topic))
+      count(partition, position);
+  }
+  for (const { value } of topic.format === 'jsonl' ? await readLines(store.objects, 'raw') : []) {
     const line = value as {
       partition: string;
       position: number;
@@ -208,18 +233,52 @@ async function assertEveryRecordOnce(store: CaptureStore, streams: CaptureRecord
       `exactly-once violated: missing ${missing}, duplicated ${duplicated}, unexpected ${unexpected}`,
     );
   }
-  await assertOneMainObjectPerMinute(store);
+  await assertOneMainObjectPerMinute(store, topic);
 }
 
-/** Per (kind, partition, minute folder): at most one object that is not marked late. */
-async function assertOneMainObjectPerMinute(store: CaptureStore) {
+/**
+ * The (partition, position) of every record in the Avro objects, each checked against what was
+ * delivered: its offset, its body byte for byte, and its object's partition in Capture's path.
+ */
+async function capturedRecords(
+  store: CaptureStore,
+  streams: CaptureRecord[][],
+  topic: TopicConfig,
+): Promise<[string, number][]> {
+  const delivered = new Map(
+    streams.flat().map((record) => [`${record.partition}/${record.position}`, record]),
+  );
+  const found: [string, number][] = [];
+  for (const file of await readContainerFiles(store.objects, 'raw')) {
+    // raw/<namespace>/<event hub>/<partition>/<yyyy>/<MM>/<dd>/<HH>/<mm>/<name>
+    const partition = file.path.split('/')[3] ?? '';
+    if (
+      file.schema !== CAPTURE_SCHEMA_JSON ||
+      file.codec !== (topic.compression === 'gzip' ? 'deflate' : 'null')
+    )
+      throw new Error(`${file.path} has codec ${file.codec} and schema ${file.schema}`);
+    for (const record of file.records) {
+      const original = delivered.get(`${partition}/${record.SequenceNumber}`);
+      if (original && (record.Offset !== original.offset || !record.Body?.equals(original.body)))
+        throw new Error(`${file.path}: record ${record.SequenceNumber} is not what was delivered`);
+      found.push([partition, record.SequenceNumber]);
+    }
+  }
+  return found;
+}
+
+/**
+ * Per (kind, partition, minute): at most one object that is not marked late. Capture's layout has a
+ * folder per partition and minute; the default layout has the partition in the object's name.
+ */
+async function assertOneMainObjectPerMinute(store: CaptureStore, topic: TopicConfig) {
   const mains = new Map<string, string>();
   for (const prefix of ['raw', 'deadletter']) {
     for (const path of await store.objects.list(prefix)) {
       const folder = path.slice(0, path.lastIndexOf('/'));
       const file = path.slice(path.lastIndexOf('/') + 1);
       if (file.includes('.late.')) continue;
-      const key = `${folder}|${file.split('-')[0]}`;
+      const key = usesCaptureNames(topic.layout) ? folder : `${folder}|${file.split('-')[0]}`;
       const other = mains.get(key);
       if (other) throw new Error(`two main objects for one minute: ${other} and ${path}`);
       mains.set(key, path);

@@ -1,5 +1,6 @@
 import { decompressObject } from '../../shared/encode/decompress.js';
 import type { ObjectStore } from '../../shared/store.js';
+import { type ContainerFile, readContainerFile } from './avroReader.js';
 
 /** Every JSON line of every visible object under `prefix`, with the object it came from. */
 export async function readLines(
@@ -14,6 +15,18 @@ export async function readLines(
     }
   }
   return lines;
+}
+
+/** Every Avro object under `prefix`, read strictly (one header, every block ending in its sync marker). */
+export async function readContainerFiles(
+  objects: ObjectStore,
+  prefix: string,
+): Promise<(ContainerFile & { path: string })[]> {
+  const files: (ContainerFile & { path: string })[] = [];
+  for (const path of await objects.list(prefix)) {
+    if (path.endsWith('.avro')) files.push({ path, ...readContainerFile(await objects.read(path)) });
+  }
+  return files;
 }
 
 /** Path → bytes of everything visible under the lake's reader-facing prefixes. */

@@ -61,6 +61,22 @@ describe('Function: loadConfigFile', () => {
       'field layout',
     ],
     ['keep without an envelope', 'jsonl: { nonJsonBodies: keep }', 'field jsonl.nonJsonBodies'],
+    ['an unknown format', 'format: parquet', 'field format'],
+    ['zstd for Capture Avro', 'format: avro-capture\n    compression: zstd', 'field compression'],
+    ['a Capture layout without a namespace', 'layout: capture', 'field capture'],
+    ['Capture names without a Capture layout', 'capture: { namespace: contoso }', 'field capture'],
+    [
+      'a Capture format without {Second}',
+      'layout: "{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}"\n    capture: { namespace: ns }',
+      'field layout',
+    ],
+    [
+      'a Capture format mixed with our tokens',
+      'layout: "{topic}/{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}"\n    capture: { namespace: ns }',
+      'field layout',
+    ],
+    ['a layout with a backslash', 'layout: "{topic}\\\\{yyyy}/{MM}/{dd}/{HH}/{mm}"', 'field layout'],
+    ['an unknown raw delimiter', 'raw: { delimiter: tab }', 'field raw.delimiter'],
     ['an unknown field', 'retention: 7d', 'retention'],
   ])('names the file, the topic and the field for %s', async (_case, line, field) => {
     // Prepare
@@ -104,6 +120,83 @@ describe('Function: loadConfigFile', () => {
       '/nonexistent/capture.config.yaml: cannot read the config file',
     );
     expect(() => loadConfigFile(broken)).toThrow(`${broken}: not valid YAML`);
+  });
+});
+
+describe('Function: parseConfig with formats and layouts', () => {
+  it('reads each format and named layout, and Capture names with the event hub defaulting to the source', () => {
+    // Act
+    const config = parseConfig(
+      {
+        topics: [
+          {
+            name: 'a',
+            source: 'eventhub',
+            format: 'avro-capture',
+            compression: 'none',
+            layout: 'capture',
+            capture: { namespace: 'contoso' },
+            eventHub: { name: 'hub-a' },
+          },
+          {
+            name: 'b',
+            source: 'kafka',
+            format: 'raw',
+            raw: { delimiter: 'length-prefixed' },
+            layout: 'hive',
+          },
+          { name: 'c', source: 'kafka', format: 'raw', layout: 'kafka-connect' },
+          {
+            name: 'd',
+            source: 'eventhub',
+            layout: '{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}/{Namespace}-{EventHub}-{PartitionId}',
+            capture: { namespace: 'contoso', eventHub: 'hub-d' },
+          },
+        ],
+      },
+      'inline.yaml',
+    );
+
+    // Assess
+    expect(config.topics.map((topic) => [topic.format, topic.layout, topic.raw.delimiter])).toEqual([
+      ['avro-capture', 'capture', 'newline'],
+      ['raw', 'hive', 'length-prefixed'],
+      ['raw', 'kafka-connect', 'newline'],
+      [
+        'jsonl',
+        '{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}/{Namespace}-{EventHub}-{PartitionId}',
+        'newline',
+      ],
+    ]);
+  });
+
+  it('refuses two topics that would write under the same Capture names', () => {
+    // Act
+    const act = () =>
+      parseConfig(
+        {
+          topics: [
+            {
+              name: 'a',
+              source: 'eventhub',
+              layout: 'capture',
+              capture: { namespace: 'ns', eventHub: 'hub' },
+            },
+            {
+              name: 'b',
+              source: 'eventhub',
+              layout: 'capture',
+              capture: { namespace: 'ns', eventHub: 'hub' },
+            },
+          ],
+        },
+        'inline.yaml',
+      );
+
+    // Assess
+    expect(act).toThrow(
+      /topic "b" \(topics\[1\]\), field capture: namespace "ns" and event hub "hub" are topic "a"'s/,
+    );
   });
 });
 

@@ -178,3 +178,76 @@ describe('Function: createRecordEncoder', () => {
     expect(encoded.watermarkTime).toBe(BROKER_TIME);
   });
 });
+
+describe('Function: createRecordEncoder for raw and Capture Avro', () => {
+  it('writes a raw body as it came, one line, and dead-letters one with a line feed', () => {
+    // Prepare
+    const encode = createRecordEncoder(topicConfig({ format: 'raw' }), ARRIVAL);
+
+    // Act
+    const plain = encode(makeRecord({ body: Buffer.from([0x00, 0xff, 0x0d]) }));
+    const multiline = encode(makeRecord({ body: Buffer.from('a\nb') }));
+
+    // Assess
+    expect(plain).toMatchObject({ kind: 'data', chunks: [Buffer.from([0x00, 0xff, 0x0d])], lineBytes: 4 });
+    expect(multiline).toMatchObject({ kind: 'deadletter', reason: DeadLetterReason.containsNewline });
+  });
+
+  it('writes any raw body after its length when length-prefixed, empty ones included', () => {
+    // Prepare
+    const encode = createRecordEncoder(
+      topicConfig({ format: 'raw', raw: { delimiter: 'length-prefixed' } }),
+      ARRIVAL,
+    );
+
+    // Act
+    const encoded = [Buffer.from('a\nb'), Buffer.alloc(0)].map((body) => encode(makeRecord({ body })));
+
+    // Assess
+    expect(encoded.map((record) => Buffer.concat([...record.chunks]).toString('hex'))).toEqual([
+      '00000003610a62',
+      '00000000',
+    ]);
+    expect(encoded.map((record) => record.lineBytes)).toEqual([7, 4]);
+  });
+
+  it.each([
+    ['an empty body', Buffer.alloc(0)],
+    ['a body that is not JSON', Buffer.from([0xc3, 0x28])],
+  ])('keeps %s in Capture Avro, where every body is bytes', (_case, body) => {
+    // Prepare
+    const encode = createRecordEncoder(topicConfig({ format: 'avro-capture' }), ARRIVAL);
+
+    // Act
+    const encoded = encode(makeRecord({ body }));
+
+    // Assess
+    expect(encoded.kind).toBe('data');
+    expect(encoded.chunks.at(-1)).toBe(body);
+  });
+
+  it.each([
+    ['raw', { format: 'raw' }],
+    ['Capture Avro', { format: 'avro-capture' }],
+  ] as const)('places a %s record by its JSON body time field', (_case, format) => {
+    // Prepare
+    const encode = createRecordEncoder(topicConfig({ ...format, timeSource: { field: 'at' } }), ARRIVAL);
+    const at = Date.UTC(2026, 10, 21, 8, 5);
+
+    // Act
+    const encoded = encode(
+      makeRecord({ brokerTime: BROKER_TIME, body: Buffer.from(JSON.stringify({ at })) }),
+    );
+
+    // Assess
+    expect(encoded).toMatchObject({ minute: minuteOf(at), timeFellBack: false });
+  });
+
+  it('dead-letters a Capture Avro body over maxRecordBytes', () => {
+    // Prepare
+    const encode = createRecordEncoder(topicConfig({ format: 'avro-capture', maxRecordBytes: 4 }), ARRIVAL);
+
+    // Act & Assess
+    expect(encode(makeRecord({ body: Buffer.from('12345') })).reason).toBe(DeadLetterReason.tooLarge);
+  });
+});
