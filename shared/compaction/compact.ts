@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { CaptureError } from '../errors.js';
+import { EMPTY_LEDGER, type PartitionLedger } from '../ledger.js';
+import type { CaptureContext } from '../pipeline/context.js';
+import { type CompactionLimits, compactHour } from './compactHour.js';
+import { hourOf, partitionDoneWithHour } from './hours.js';
+import { type CompactionUnit, readManifestsOfHour, type SchemaFile } from './manifest.js';
+import { listRawObjectsOfHour } from './rawObjects.js';
+
+export interface CompactionSummary {
+  /** (topic, hour) units that got a new file this run. */
+  hoursCompacted: number;
+  filesWritten: number;
+  rowsWritten: number;
+  rawObjectsRead: number;
+  /** Uncompressed JSON bytes read. */
+  rawBytesRead: number;
+  /** Parquet bytes. */
+  bytesWritten: number;
+  /** Fields added or widened vs. the hour's earlier schema / within the hour. */
+  schemaChanges: number;
+  /** Hours seen but not yet closed (some minute unsealed). */
+  hoursWaiting: number;
+}
+
+export interface CompactionOptions {
+  /** The partition group this run compacts (one invocation per group fans a big topic out); default all. */
+  readonly partitions?: readonly string[];
+  /** At most this many hours get new files in one run; the rest wait for the next. */
+  readonly maxHours?: number;
+  /** How many hours back a run looks for closed hours and late objects (default {@link LATE_LOOKBACK_HOURS}). */
+  readonly lookbackHours?: number;
+}
+
+/** Roll a new file after this much Parquet: hundreds of MB at volume, one file for a small hour. */
+export const TARGET_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * JSON bytes per row group: what a compaction holds in memory (as parsed rows, a few times this), so
+ * it fits a 1 GB Lambda or Flex Consumption instance with room to spare.
+ */
+export const ROW_GROUP_INPUT_BYTES = 32 * 1024 * 1024;
+/**
+ * Late objects that arrive later than this after their hour are not compacted (they stay in raw).
+ * Every run lists one day of hours, one listing each.
+ */
+export const LATE_LOOKBACK_HOURS = 24;
+
+const DEFAULT_LIMITS: CompactionLimits = {
+  targetFileBytes: TARGET_FILE_BYTES,
+  rowGroupInputBytes: ROW_GROUP_INPUT_BYTES,
+};
+
+/** At most this many partitions are spelled out in a group's name; more are named by a digest. */
+const NAMED_GROUP_PARTITIONS = 8;
+
+export function emptyCompactionSummary(): CompactionSummary {
+  return {
+    hoursCompacted: 0,
+    filesWritten: 0,
+    rowsWritten: 0,
+    rawObjectsRead: 0,
+    rawBytesRead: 0,
+    bytesWritten: 0,
+    schemaChanges: 0,
+    hoursWaiting: 0,
+  };
+}
+
+/** Adds `part` into `total` (mutates `total`); waiting hours are a state, so the latest run's count stands. */
+export function addCompactionSummary(total: CompactionSummary, part: CompactionSummary): CompactionSummary {
+  total.hoursCompacted += part.hoursCompacted;
+  total.filesWritten += part.filesWritten;
+  total.rowsWritten += part.rowsWritten;
+  total.rawObjectsRead += part.rawObjectsRead;
+  total.rawBytesRead += part.rawBytesRead;
+  total.bytesWritten += part.bytesWritten;
+  total.schemaChanges += part.schemaChanges;
+  total.hoursWaiting = part.hoursWaiting;
+  return total;
+}
+
+/**
+ * The scheduled compaction: every closed hour of the topic (within the lookback) whose raw objects
+ * are not all covered by a manifest gets Parquet files, a schema file and a manifest under
+ * `compacted/<topic>/date=YYYY-MM-DD/hour=HH/` (see `compactHour`). An hour compacted before gets an
+ * additional file and manifest for the raw objects no manifest covers (late ones). Raw objects are
+ * never deleted.
+ *
+ * JSON-lines topics only: for `avro-capture` and `raw` topics compaction is not supported yet and a
+ * run does nothing. With `jsonl.envelope: true` rows carry partition, offset, position, broker time,
+ * key and headers; without an envelope a line is just the body, so `_offset`, `_position` and
+ * `_timestamp` are null and only row counts can be verified.
+ *
+ * @example
+ * const summary = await compactClosedHours(context, { partitions: ['0', '1', '2', '3'] });
+ */
+export async function compactClosedHours(
+  context: CaptureContext,
+  options: CompactionOptions = {},
+  limits: CompactionLimits = DEFAULT_LIMITS,
+): Promise<CompactionSummary> {
+  const summary = emptyCompactionSummary();
+  const { topic, store } = context;
+  if (topic.format !== 'jsonl') return summary;
+  const now = context.clock();
+  const partitions = sortPartitions(options.partitions ?? (await store.ledger.partitions(topic.name)));
+  const group = groupName(options.partitions === undefined ? null : partitions);
+  // Ledgers are read before any listing: an hour they show closed had all its objects visible then.
+  const ledgers = new Map<string, PartitionLedger>();
+  for (const partition of partitions) {
+    const { state } = await store.ledger.read(topic.name, partition);
+    ledgers.set(partition, state ?? EMPTY_LEDGER);
+  }
+  const sealDelayMs = topic.sealDelaySeconds * 1000;
+  const currentHour = hourOf(now);
+  const lookback = options.lookbackHours ?? LATE_LOOKBACK_HOURS;
+  for (let hour = currentHour - lookback; hour < currentHour; hour++) {
+    if (options.maxHours !== undefined && summary.hoursCompacted >= options.maxHours) break;
+    const closed = partitions.every((partition) =>
+      partitionDoneWithHour(ledgers.get(partition) ?? EMPTY_LEDGER, hour, now, sealDelayMs),
+    );
+    const rawObjects = await listRawObjectsOfHour(store.objects, topic, hour, partitions);
+    if (rawObjects.length === 0) continue;
+    const manifests = await readManifestsOfHour(store.objects, topic.name, hour);
+    const alreadyCovered = manifests.flatMap((manifest) => manifest.rawObjects);
+    const coveredPaths = new Set(alreadyCovered.map((object) => object.path));
+    const uncovered = rawObjects.filter((object) => !coveredPaths.has(object.path));
+    if (uncovered.length === 0) continue;
+    if (!closed) {
+      summary.hoursWaiting++;
+      continue;
+    }
+    const unsupported = uncovered.find((object) => !/\.jsonl(\.gz|\.zst)?$/.test(object.path));
+    if (unsupported) {
+      throw new CaptureError(
+        `compaction of ${topic.name}: ${unsupported.path} is not JSON lines (written before a format change?); compacting it is not supported yet`,
+        { retriable: false },
+      );
+    }
+    const ofGroup = manifests.filter((manifest) => manifest.group === group);
+    const unit: CompactionUnit = {
+      topic: topic.name,
+      hour,
+      group,
+      sequence: ofGroup.reduce((next, manifest) => Math.max(next, manifest.sequence + 1), 0),
+    };
+    const earlierSchemas: SchemaFile['columns'][] = [];
+    for (const manifest of manifests) {
+      const schema = JSON.parse((await store.objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
+      earlierSchemas.push(schema.columns);
+    }
+    const result = await compactHour(
+      store.objects,
+      { unit, rawObjects: uncovered, envelope: topic.jsonl.envelope, alreadyCovered, earlierSchemas },
+      limits,
+    );
+    summary.rawObjectsRead += result.rawObjectsRead;
+    summary.rawBytesRead += result.rawBytesRead;
+    if (!result.published) continue;
+    summary.hoursCompacted++;
+    summary.filesWritten += result.files.length;
+    summary.rowsWritten += result.rows;
+    summary.bytesWritten += result.files.reduce((sum, file) => sum + file.bytes, 0);
+    summary.schemaChanges += result.schemaChanges;
+  }
+  return summary;
+}
+
+function sortPartitions(partitions: readonly string[]): string[] {
+  return [...new Set(partitions)].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * A partition group's name, part of its files' names: `all` for a run over every partition, else the
+ * partitions (`p0.1.2.3`) or, for a big group, a digest of them. Group runs over the same hour write
+ * disjoint files and manifests.
+ */
+function groupName(partitions: readonly string[] | null): string {
+  if (partitions === null) return 'all';
+  if (partitions.length <= NAMED_GROUP_PARTITIONS) return `p${partitions.join('.')}`;
+  return `g${createHash('sha256').update(partitions.join(',')).digest('hex').slice(0, 12)}`;
+}

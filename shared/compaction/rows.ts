@@ -1,0 +1,129 @@
+import { CaptureError } from '../errors.js';
+import type { JsonRow } from './schema.js';
+
+/** One raw record as a row, with the coordinates the compaction verifies. */
+export interface RawRow {
+  readonly row: JsonRow;
+  /** Where each non-metadata column of this row comes from (`body.<field>`, `metadata.key`). */
+  readonly sources: Readonly<Record<string, string>>;
+  /** null without an envelope: a body-only line carries no position. */
+  readonly position: number | null;
+  readonly lineBytes: number;
+}
+
+/** Envelope fields that become columns besides the fixed metadata columns. */
+const ENVELOPE_COLUMNS = {
+  key: '_key',
+  headers: '_headers',
+  systemProperties: '_system_properties',
+  bodyText: '_body_text',
+  bodyBase64: '_body_base64',
+} as const;
+/** A body that is not a JSON object (an array, a string, a number) is one column. */
+const WHOLE_BODY_COLUMN = '_body';
+const RESERVED = new Set<string>([
+  '_partition',
+  '_offset',
+  '_position',
+  '_timestamp',
+  WHOLE_BODY_COLUMN,
+  ...Object.values(ENVELOPE_COLUMNS),
+]);
+
+/**
+ * The rows of one JSON-lines raw object. With an envelope, each line brings its partition, offset,
+ * position, broker time, key and headers; without one, the line is the body and only the partition
+ * (from the object's path) is known, so `_offset`, `_position` and `_timestamp` stay null.
+ */
+export function* rowsOfJsonLines(
+  text: string,
+  objectPath: string,
+  partition: string,
+  envelope: boolean,
+): Generator<RawRow> {
+  let start = 0;
+  let lineNumber = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    lineNumber++;
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new CaptureError(`${objectPath} line ${lineNumber} is not JSON: the raw object is damaged`, {
+        retriable: false,
+        cause: error,
+      });
+    }
+    yield envelope
+      ? envelopeRow(value, objectPath, lineNumber, partition, line.length + 1)
+      : bodyRow(value, partition, line.length + 1);
+  }
+}
+
+function bodyRow(body: unknown, partition: string, lineBytes: number): RawRow {
+  const row: Record<string, unknown> = { _partition: partition };
+  const sources: Record<string, string> = {};
+  addBody(row, sources, body);
+  return { row, sources, position: null, lineBytes };
+}
+
+function envelopeRow(
+  value: unknown,
+  objectPath: string,
+  lineNumber: number,
+  partition: string,
+  lineBytes: number,
+): RawRow {
+  const envelope = value as Record<string, unknown> | null;
+  if (
+    typeof envelope !== 'object' ||
+    envelope === null ||
+    envelope.partition !== partition ||
+    typeof envelope.position !== 'number'
+  ) {
+    throw new CaptureError(
+      `${objectPath} line ${lineNumber} is not an envelope of partition ${partition}: the topic's jsonl.envelope setting does not match this object`,
+      { retriable: false },
+    );
+  }
+  const time = typeof envelope.timestamp === 'string' ? Date.parse(envelope.timestamp) : Number.NaN;
+  const row: Record<string, unknown> = {
+    _partition: partition,
+    _offset: envelope.offset,
+    _position: envelope.position,
+    _timestamp: Number.isNaN(time) ? null : time,
+  };
+  const sources: Record<string, string> = {};
+  for (const [field, column] of Object.entries(ENVELOPE_COLUMNS)) {
+    if (envelope[field] === undefined) continue;
+    row[column] = envelope[field];
+    sources[column] = `metadata.${field}`;
+  }
+  if ('body' in envelope) addBody(row, sources, envelope.body);
+  return { row, sources, position: envelope.position, lineBytes };
+}
+
+/**
+ * A JSON object body spreads into columns named after its fields; a field named like one of our
+ * columns is renamed with a `body_` prefix (recorded as its source in the schema file).
+ */
+function addBody(row: Record<string, unknown>, sources: Record<string, string>, body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    row[WHOLE_BODY_COLUMN] = body;
+    sources[WHOLE_BODY_COLUMN] = 'body';
+    return;
+  }
+  for (const [field, value] of Object.entries(body)) {
+    let column = field;
+    while (RESERVED.has(column) || (column !== field && column in body) || column === '') {
+      column = `body_${column}`;
+    }
+    row[column] = value;
+    sources[column] = `body.${field}`;
+  }
+}
