@@ -1,17 +1,24 @@
 import { appendFileSync } from 'node:fs';
 import type { CaptureSummary } from '../shared/pipeline/summary.js';
-import { invocationLogRecord } from '../shared/telemetry.js';
+import { invocationLogRecord, type LogLineOf } from '../shared/telemetry.js';
 
 /**
  * Runs one Lambda handler call and appends its invocation line to `logFile`, the line CloudWatch
  * would get: the local runner silences Powertools (see quietObservability) and logs here instead.
+ * Capture steps log `capture.invocation`; another step passes its own line builder.
  */
 export function lambdaInvocationLogger(logFile: string, topic: string) {
-  return async (name: string, call: () => Promise<CaptureSummary>): Promise<CaptureSummary> => {
+  function logged(name: string, call: () => Promise<CaptureSummary>): Promise<CaptureSummary>;
+  function logged<T>(name: string, call: () => Promise<T>, lineOf: LogLineOf<T>): Promise<T>;
+  async function logged<T>(
+    name: string,
+    call: () => Promise<T>,
+    lineOf: LogLineOf<T> = invocationLogRecord as unknown as LogLineOf<T>,
+  ): Promise<T> {
     const started = performance.now();
     const summary = await call();
-    const line = invocationLogRecord(name, topic, summary, performance.now() - started);
-    appendFileSync(logFile, `${JSON.stringify(line)}\n`);
+    appendFileSync(logFile, `${JSON.stringify(lineOf(name, topic, summary, performance.now() - started))}\n`);
     return summary;
-  };
+  }
+  return logged;
 }

@@ -1,14 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AWS_COMPACT, createCompactHandler } from '../functions/aws/compactHandler.js';
 import { AWS_INGEST, createIngestHandler } from '../functions/aws/ingestHandler.js';
 import {
   AWS_SEAL_TIMER,
   createSealTimerHandler as createAwsSealTimerHandler,
 } from '../functions/aws/sealTimerHandler.js';
+import { createCompactTimerHandler } from '../functions/azure/compactTimer.js';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
+import { addCompactionSummary, emptyCompactionSummary } from '../shared/compaction/compact.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { addSummary, emptySummary } from '../shared/pipeline/summary.js';
+import { compactionLogRecord } from '../shared/telemetry.js';
 import { parseCommandArgs, runCommand, usageError } from './cli.js';
 import { eventHubsDelivery, type PartitionEvent } from './eventHubsDelivery.js';
 import { createEventGenerator } from './generator.js';
@@ -24,7 +28,7 @@ import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
 import { localTopic } from './localTopic.js';
 import { createProgress } from './progress.js';
 import { quietObservability } from './quietObservability.js';
-import { describeOutput } from './summaryReport.js';
+import { describeCompaction, describeOutput } from './summaryReport.js';
 
 const USAGE = `Usage: npm run local -- [options]
 
@@ -127,13 +131,19 @@ async function main(): Promise<void> {
   const start = Date.now() - spanMs;
   let now = start;
   const context: CaptureContext = { topic, store: local.store, clock: () => now };
-  const { deliver, seal } = platformFunctions(platform, context, logFile);
+  const { deliver, seal, compact } = platformFunctions(platform, context, logFile);
   const generate = createEventGenerator(seed);
   const totals = emptySummary();
   const progress = createProgress(totalEvents, totals, partitions);
   // What each partition has appended so far: sequence numbers count events, offsets count bytes.
   const logs = Array.from({ length: partitions }, () => ({ sequenceNumber: 0, offset: 0 }));
   let nextTimerAt = start + 30_000;
+  let nextCompactionAt = nextCompactionAfter(start);
+  const compaction = emptyCompactionSummary();
+  const compactOnSchedule = async () => {
+    addCompactionSummary(compaction, await compact());
+    nextCompactionAt = nextCompactionAfter(now);
+  };
 
   try {
     for (let produced = 0; produced < totalEvents; ) {
@@ -162,6 +172,7 @@ async function main(): Promise<void> {
         addSummary(totals, await seal());
         nextTimerAt = now + 30_000;
       }
+      if (now >= nextCompactionAt) await compactOnSchedule();
       progress.update(produced);
     }
     if (values['until-drained']) {
@@ -172,12 +183,22 @@ async function main(): Promise<void> {
         now += (topic.sealDelaySeconds + 60) * 1000;
         addSummary(totals, await seal());
       }
+      // The schedule's next run, for the hours this run's sealing closed.
+      if (now >= nextCompactionAt) await compactOnSchedule();
     }
     progress.done();
     console.log(await describeOutput(local, topic, totals, logFile, values['until-drained']));
+    console.log(describeCompaction(compaction));
   } finally {
     await local.close();
   }
+}
+
+/** The compaction timers run at minute 10 of every hour; the first such moment after `time`. */
+function nextCompactionAfter(time: number): number {
+  const hour = 3_600_000;
+  const atTen = Math.floor(time / hour) * hour + 10 * 60_000;
+  return atTen > time ? atTen : atTen + hour;
 }
 
 function platformAndStore(): { platform: Platform; store: StoreKind } {
@@ -283,6 +304,8 @@ function platformFunctions(platform: Platform, context: CaptureContext, logFile:
           }),
         ),
       seal: () => seal(null, localInvocation('seal-timer', {}, logFile)),
+      compact: () =>
+        createCompactTimerHandler(getContext)(null, localInvocation('compact-timer', {}, logFile)),
     };
   }
   const observability = quietObservability(context.topic.name);
@@ -296,6 +319,12 @@ function platformFunctions(platform: Platform, context: CaptureContext, logFile:
       ),
     ],
     seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
+    compact: () =>
+      logged(
+        AWS_COMPACT,
+        () => createCompactHandler(getContext, observability)({}, localLambdaContext(AWS_COMPACT)),
+        compactionLogRecord,
+      ),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { CompactionSummary } from '../shared/compaction/compact.js';
+import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { TopicConfig } from '../shared/config/schema.js';
 import { encodingOf, fileExtensionOf } from '../shared/encode/encodings.js';
 import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../shared/naming.js';
@@ -61,4 +63,15 @@ function readingHint(topic: TopicConfig, glob: string): string[] {
             `  ${glob}`,
           ];
   }
+}
+
+/** What the runner's hourly compaction schedule did, and where its files are. */
+export function describeCompaction(summary: CompactionSummary): string {
+  if (summary.hoursCompacted === 0) {
+    return `  compaction: no closed hour yet (${summary.hoursWaiting} waiting); npm run invoke -- compact --now <a later time> compacts them`;
+  }
+  return (
+    `  compaction: ${summary.hoursCompacted} hours into ${summary.filesWritten} Parquet files ` +
+    `(${summary.rowsWritten} rows) under ${COMPACTED_PREFIX}/, read only the files a _manifest lists`
+  );
 }

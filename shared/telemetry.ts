@@ -1,4 +1,13 @@
+import type { CompactionSummary } from './compaction/compact.js';
 import type { CaptureSummary } from './pipeline/summary.js';
+
+/** Builds the one structured line an invocation logs from what it did and how long it took. */
+export type LogLineOf<T> = (
+  functionName: string,
+  topic: string,
+  summary: T,
+  durationMs: number,
+) => Record<string, unknown>;
 
 /**
  * The one structured line an invocation logs: what came in, what was written, how far behind the
@@ -29,6 +38,22 @@ export function invocationLogRecord(
     arrivalTimeFallbacks: summary.arrivalTimeFallbacks,
     ledgerConflicts: summary.ledgerConflicts,
     lagMs: summary.lagMs,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** The line a compaction run logs: hours and rows written, what it read, and what still waits. */
+export function compactionLogRecord(
+  functionName: string,
+  topic: string,
+  summary: CompactionSummary,
+  durationMs: number,
+): Record<string, unknown> {
+  return {
+    event: 'capture.compaction',
+    function: functionName,
+    topic,
+    ...summary,
     durationMs: Math.round(durationMs),
   };
 }

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { lambdaKafkaEventToRecords } from '../../shared/adapters/lambdaKafkaEvent.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { type Observability, withInvocationTelemetry } from './observability.js';
+import { CAPTURE_REPORT, type Observability, withInvocationTelemetry } from './observability.js';
 import type { ContextProvider } from './runtime.js';
 
 export const AWS_INGEST = 'aws-ingest';
@@ -18,8 +18,12 @@ export const AWS_INGEST = 'aws-ingest';
 export function createIngestHandler(getContext: ContextProvider, observability: Observability) {
   return middy(async (event: unknown): Promise<CaptureSummary> => {
     const context = await getContext();
-    return withInvocationTelemetry(observability, AWS_INGEST, context.topic.name, () =>
-      ingestBatch(context, lambdaKafkaEventToRecords(context.topic.name, event)),
+    return withInvocationTelemetry(
+      observability,
+      AWS_INGEST,
+      context.topic.name,
+      () => ingestBatch(context, lambdaKafkaEventToRecords(context.topic.name, event)),
+      CAPTURE_REPORT,
     );
   })
     .use(injectLambdaContext(observability.logger, { resetKeys: true }))

@@ -29,6 +29,11 @@ export const METRIC = {
   deadLetters: 'DeadLetters',
   lagMs: 'LagMs',
   ledgerConflicts: 'LedgerConflicts',
+  hoursCompacted: 'HoursCompacted',
+  rowsCompacted: 'RowsCompacted',
+  compactedBytes: 'CompactedBytes',
+  /** Hours seen by compaction whose minutes are not all sealed yet. */
+  hoursWaiting: 'HoursWaiting',
   /** Invocations that threw: the mapping retries them (the partition waits). */
   failures: 'Failures',
 } as const;

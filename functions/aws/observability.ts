@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CompactionSummary } from '../../shared/compaction/compact.js';
 import { CaptureError } from '../../shared/errors.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { invocationLogRecord } from '../../shared/telemetry.js';
+import { compactionLogRecord, invocationLogRecord, type LogLineOf } from '../../shared/telemetry.js';
 import { METRIC, METRICS_NAMESPACE, serviceNameOf, TOPIC_DIMENSION } from './metricNames.js';
 
 /** The structured logger and the metrics of one topic's function. */
@@ -24,26 +25,31 @@ export function observabilityFor(topic: string): Observability {
   };
 }
 
+/** How a step's summary is reported: its log line and its metrics. */
+export interface SummaryReport<T> {
+  readonly message: string;
+  readonly lineOf: LogLineOf<T>;
+  readonly addMetrics: (metrics: Metrics, summary: T) => void;
+}
+
 /**
  * Runs a capture step, logs its one structured line and records its figures as metrics (flushed by
  * the `logMetrics` middleware as CloudWatch embedded metric format), or logs a failure line that says
  * whether the mapping's retry will fix it. Failures are rethrown: the mapping retries the batch and
  * holds the partition.
  */
-export async function withInvocationTelemetry(
+export async function withInvocationTelemetry<T>(
   { logger, metrics }: Observability,
   functionName: string,
   topic: string,
-  work: () => Promise<CaptureSummary>,
-): Promise<CaptureSummary> {
+  work: () => Promise<T>,
+  report: SummaryReport<T>,
+): Promise<T> {
   const started = performance.now();
   try {
     const summary = await work();
-    logger.info(
-      'capture.invocation',
-      invocationLogRecord(functionName, topic, summary, performance.now() - started),
-    );
-    addSummaryMetrics(metrics, summary);
+    logger.info(report.message, report.lineOf(functionName, topic, summary, performance.now() - started));
+    report.addMetrics(metrics, summary);
     return summary;
   } catch (error) {
     const retriable = error instanceof CaptureError ? error.retriable : true;
@@ -61,7 +67,26 @@ export async function withInvocationTelemetry(
   }
 }
 
-function addSummaryMetrics(metrics: Metrics, summary: CaptureSummary): void {
+/** Ingestion and sealing: the `capture.invocation` line and the capture metrics. */
+export const CAPTURE_REPORT: SummaryReport<CaptureSummary> = {
+  message: 'capture.invocation',
+  lineOf: invocationLogRecord,
+  addMetrics: addCaptureMetrics,
+};
+
+/** Compaction: the `capture.compaction` line and its rows and bytes. */
+export const COMPACTION_REPORT: SummaryReport<CompactionSummary> = {
+  message: 'capture.compaction',
+  lineOf: compactionLogRecord,
+  addMetrics: (metrics, summary) => {
+    metrics.addMetric(METRIC.hoursCompacted, MetricUnit.Count, summary.hoursCompacted);
+    metrics.addMetric(METRIC.rowsCompacted, MetricUnit.Count, summary.rowsWritten);
+    metrics.addMetric(METRIC.compactedBytes, MetricUnit.Bytes, summary.bytesWritten);
+    metrics.addMetric(METRIC.hoursWaiting, MetricUnit.Count, summary.hoursWaiting);
+  },
+};
+
+function addCaptureMetrics(metrics: Metrics, summary: CaptureSummary): void {
   const deadLetters = Object.values(summary.deadLetters).reduce((sum, count) => sum + count, 0);
   metrics.addMetric(METRIC.records, MetricUnit.Count, summary.records);
   metrics.addMetric(METRIC.redelivered, MetricUnit.Count, summary.redelivered);

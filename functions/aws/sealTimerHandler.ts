@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { type Observability, withInvocationTelemetry } from './observability.js';
+import { CAPTURE_REPORT, type Observability, withInvocationTelemetry } from './observability.js';
 import type { ContextProvider } from './runtime.js';
 
 export const AWS_SEAL_TIMER = 'aws-seal-timer';
@@ -15,8 +15,12 @@ export const AWS_SEAL_TIMER = 'aws-seal-timer';
 export function createSealTimerHandler(getContext: ContextProvider, observability: Observability) {
   return middy(async (): Promise<CaptureSummary> => {
     const context = await getContext();
-    return withInvocationTelemetry(observability, AWS_SEAL_TIMER, context.topic.name, () =>
-      sealIdlePartitions(context),
+    return withInvocationTelemetry(
+      observability,
+      AWS_SEAL_TIMER,
+      context.topic.name,
+      () => sealIdlePartitions(context),
+      CAPTURE_REPORT,
     );
   })
     .use(injectLambdaContext(observability.logger, { resetKeys: true }))

@@ -3,6 +3,7 @@ import { eventHubsBatchToRecords } from '../../shared/adapters/eventHubsTrigger.
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -25,8 +26,16 @@ export function eventhubIngestTrigger(topic: TopicConfig): FunctionTrigger {
 export function createEventhubIngestHandler(getContext: ContextProvider) {
   return async (messages: unknown, invocation: InvocationContext): Promise<CaptureSummary> => {
     const context = await getContext();
-    return withInvocationLog(invocation, EVENTHUB_INGEST, context.topic.name, () =>
-      ingestBatch(context, eventHubsBatchToRecords(context.topic.name, messages, invocation.triggerMetadata)),
+    return withInvocationLog(
+      invocation,
+      EVENTHUB_INGEST,
+      context.topic.name,
+      () =>
+        ingestBatch(
+          context,
+          eventHubsBatchToRecords(context.topic.name, messages, invocation.triggerMetadata),
+        ),
+      invocationLogRecord,
     );
   };
 }

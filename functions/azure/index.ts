@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { COMPACT_TIMER, compactTimerTrigger, createCompactTimerHandler } from './compactTimer.js';
 import { createEventhubIngestHandler, EVENTHUB_INGEST, eventhubIngestTrigger } from './eventhubIngest.js';
 import { createKafkaIngestHandler, KAFKA_INGEST, kafkaIngestTrigger } from './kafkaIngest.js';
 import { HOLD_PARTITION_RETRY } from './retryPolicy.js';
@@ -24,3 +25,7 @@ if (topic.source === 'eventhub') {
 }
 
 app.generic(SEAL_TIMER, { trigger: sealTimerTrigger(), handler: createSealTimerHandler(getContext) });
+app.generic(COMPACT_TIMER, {
+  trigger: compactTimerTrigger(),
+  handler: createCompactTimerHandler(getContext),
+});

@@ -1,24 +1,23 @@
 import type { InvocationContext } from '@azure/functions';
 import { CaptureError } from '../../shared/errors.js';
-import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { invocationLogRecord } from '../../shared/telemetry.js';
+import type { LogLineOf } from '../../shared/telemetry.js';
 
 /**
- * Runs a capture step and logs its one structured line, or a failure line that says whether the
- * platform's retry will fix it. Failures are rethrown: the retry policy redelivers the batch.
+ * Runs a capture step and logs its one structured line (built by `lineOf`), or a failure line that
+ * says whether the platform's retry will fix it. Failures are rethrown: the retry policy redelivers
+ * the batch.
  */
-export async function withInvocationLog(
+export async function withInvocationLog<T>(
   invocation: InvocationContext,
   functionName: string,
   topic: string,
-  work: () => Promise<CaptureSummary>,
-): Promise<CaptureSummary> {
+  work: () => Promise<T>,
+  lineOf: LogLineOf<T>,
+): Promise<T> {
   const started = performance.now();
   try {
     const summary = await work();
-    invocation.log(
-      JSON.stringify(invocationLogRecord(functionName, topic, summary, performance.now() - started)),
-    );
+    invocation.log(JSON.stringify(lineOf(functionName, topic, summary, performance.now() - started)));
     return summary;
   } catch (error) {
     const retriable = error instanceof CaptureError ? error.retriable : true;

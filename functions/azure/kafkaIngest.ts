@@ -3,6 +3,7 @@ import { azureKafkaBatchToRecords } from '../../shared/adapters/azureKafkaTrigge
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -42,8 +43,12 @@ export function kafkaIngestTrigger(topic: TopicConfig): FunctionTrigger {
 export function createKafkaIngestHandler(getContext: ContextProvider) {
   return async (events: unknown, invocation: InvocationContext): Promise<CaptureSummary> => {
     const context = await getContext();
-    return withInvocationLog(invocation, KAFKA_INGEST, context.topic.name, () =>
-      ingestBatch(context, azureKafkaBatchToRecords(context.topic.name, events)),
+    return withInvocationLog(
+      invocation,
+      KAFKA_INGEST,
+      context.topic.name,
+      () => ingestBatch(context, azureKafkaBatchToRecords(context.topic.name, events)),
+      invocationLogRecord,
     );
   };
 }

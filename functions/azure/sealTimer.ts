@@ -1,6 +1,7 @@
 import { type FunctionTrigger, type InvocationContext, trigger } from '@azure/functions';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -17,6 +18,12 @@ export function sealTimerTrigger(): FunctionTrigger {
 export function createSealTimerHandler(getContext: ContextProvider) {
   return async (_timer: unknown, invocation: InvocationContext): Promise<CaptureSummary> => {
     const context = await getContext();
-    return withInvocationLog(invocation, SEAL_TIMER, context.topic.name, () => sealIdlePartitions(context));
+    return withInvocationLog(
+      invocation,
+      SEAL_TIMER,
+      context.topic.name,
+      () => sealIdlePartitions(context),
+      invocationLogRecord,
+    );
   };
 }

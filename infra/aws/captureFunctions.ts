@@ -35,28 +35,51 @@ export interface CaptureFunctionsProps {
   readonly lake: LakeBucket;
 }
 
+/** How one function differs from the ingestion function's settings. */
+interface FunctionOptions {
+  readonly retryAttempts?: number;
+  readonly memoryMiB?: number;
+  readonly timeoutSeconds?: number;
+}
+
 /**
  * The topic's Lambda functions: ingestion (invoked by the Kafka event source mapping, attached by the
- * stack) and the seal timer, which seals every minute what no new record will seal (idle partitions).
- *
- * The hourly compaction to Parquet (DESIGN.md §5) belongs here as a third function, scheduled hourly
- * with its own grant (read raw/, write the compacted prefix), once functions/aws has its entry.
+ * stack), the seal timer, which seals every minute what no new record will seal (idle partitions),
+ * and the hourly compaction of closed hours into Parquet.
  */
 export class CaptureFunctions extends Construct {
   readonly ingest: NodejsFunction;
   readonly sealTimer: NodejsFunction;
+  readonly compaction: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: CaptureFunctionsProps) {
     super(scope, id);
+    const { lake, settings } = props;
     this.ingest = this.captureFunction('Ingest', 'functions/aws/ingest.ts', props);
+    // A failed timer run is not worth retrying later: the next scheduled run does the same work afresh.
     this.sealTimer = this.captureFunction('SealTimer', 'functions/aws/sealTimer.ts', props, {
-      // A failed run is not worth retrying later: the next minute's run does the same work afresh.
       retryAttempts: 0,
     });
+    lake.grantCaptureAccess(this.ingest);
+    lake.grantCaptureAccess(this.sealTimer);
     new Rule(this, 'SealEveryMinute', {
       description: `Seals the minutes of ${props.topic.name} that no new record will seal`,
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.sealTimer)],
+    });
+
+    this.compaction = this.captureFunction('Compaction', 'functions/aws/compact.ts', props, {
+      retryAttempts: 0,
+      memoryMiB: settings.compactionMemoryMiB,
+      // An hour of a busy topic takes minutes to encode; Lambda's longest run leaves the most room.
+      timeoutSeconds: 900,
+    });
+    lake.grantCompactionAccess(this.compaction);
+    new Rule(this, 'CompactEveryHour', {
+      description: `Compacts the closed hours of ${props.topic.name} into Parquet`,
+      // Minute 10: an hour is closed about two minutes after it ends, with room for a slow trigger.
+      schedule: Schedule.cron({ minute: '10' }),
+      targets: [new LambdaFunction(this.compaction)],
     });
   }
 
@@ -64,7 +87,7 @@ export class CaptureFunctions extends Construct {
     id: string,
     entry: string,
     { topic, settings, lake }: CaptureFunctionsProps,
-    extra: { retryAttempts?: number } = {},
+    options: FunctionOptions = {},
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
@@ -78,8 +101,8 @@ export class CaptureFunctions extends Construct {
       depsLockFilePath: resolve(REPOSITORY_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: settings.memoryMiB,
-      timeout: Duration.seconds(settings.timeoutSeconds),
+      memorySize: options.memoryMiB ?? settings.memoryMiB,
+      timeout: Duration.seconds(options.timeoutSeconds ?? settings.timeoutSeconds),
       bundling: BUNDLING,
       logGroup,
       environment: {
@@ -90,9 +113,8 @@ export class CaptureFunctions extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      ...extra,
+      retryAttempts: options.retryAttempts,
     });
-    lake.grantCaptureAccess(captureFunction);
     return captureFunction;
   }
 }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
 import { DEAD_LETTER_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/naming.js';
 
@@ -52,6 +53,33 @@ export class LakeBucket extends Construct {
       new PolicyStatement({
         actions: ['s3:AbortMultipartUpload'],
         resources: objectsUnder(RAW_PREFIX, DEAD_LETTER_PREFIX),
+      }),
+      new PolicyStatement({ actions: ['s3:DeleteObject'], resources: objectsUnder(STAGING_PREFIX) }),
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    ];
+    for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * What compaction does: read the ledgers (which hours are closed), the raw objects and earlier
+   * manifests; stage Parquet row groups and publish them, their schema and manifest under the
+   * compacted prefix; delete its staged chunks. It never writes or deletes a raw object.
+   */
+  grantCompactionAccess(grantee: IGrantable): void {
+    const objectsUnder = (...prefixes: string[]) =>
+      prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}/*`));
+    const statements = [
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: objectsUnder(RAW_PREFIX, LEDGER_PREFIX, STAGING_PREFIX, COMPACTED_PREFIX),
+      }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: objectsUnder(STAGING_PREFIX, COMPACTED_PREFIX),
+      }),
+      new PolicyStatement({
+        actions: ['s3:AbortMultipartUpload'],
+        resources: objectsUnder(COMPACTED_PREFIX),
       }),
       new PolicyStatement({ actions: ['s3:DeleteObject'], resources: objectsUnder(STAGING_PREFIX) }),
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),

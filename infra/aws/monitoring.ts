@@ -23,6 +23,7 @@ export interface MonitoringProps {
   readonly dashboardName: string;
   readonly ingest: IFunction;
   readonly sealTimer: IFunction;
+  readonly compaction: IFunction;
   /** Records behind (the mapping's OffsetLag) at which the lag alarm fires. */
   readonly offsetLagAlarm: number;
 }
@@ -37,7 +38,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { ingest, sealTimer } = props;
+    const { ingest, sealTimer, compaction } = props;
     const custom = (metricName: string, statistic: string) =>
       new Metric({
         namespace: METRICS_NAMESPACE,
@@ -68,6 +69,14 @@ export class Monitoring extends Construct {
         sealTimer,
         `${props.topicName}: sealing has failed for 15 minutes`,
       ),
+      // Compaction runs hourly and a failed run is redone by the next: two failed runs in a row matter.
+      compaction.metricErrors({ period: Duration.hours(1) }).createAlarm(this, 'CompactionErrors', {
+        alarmDescription: `${props.topicName}: compaction failed in two hourly runs in a row: see its log group for capture.failure lines`,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
       offsetLag.with({ period: ALARM_PERIOD }).createAlarm(this, 'OffsetLagAlarm', {
         alarmDescription: `${props.topicName}: the mapping is ${props.offsetLagAlarm} or more records behind (aws.offsetLagAlarm)`,
         threshold: props.offsetLagAlarm,
@@ -86,9 +95,13 @@ export class Monitoring extends Construct {
     ];
     for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
 
-    const bothFunctions = (metricOf: (fn: IFunction) => IMetric) => [metricOf(ingest), metricOf(sealTimer)];
+    const everyFunction = (metricOf: (fn: IFunction) => IMetric) => [
+      metricOf(ingest),
+      metricOf(sealTimer),
+      metricOf(compaction),
+    ];
     const functionGraph = (title: string, metricOf: (fn: IFunction) => IMetric) =>
-      new GraphWidget({ title, left: bothFunctions(metricOf), width: 6 });
+      new GraphWidget({ title, left: everyFunction(metricOf), width: 6 });
     const dashboardMetric = { period: DASHBOARD_PERIOD };
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
@@ -126,6 +139,19 @@ export class Monitoring extends Construct {
             title: 'Objects sealed',
             left: [custom(METRIC.objectsSealed, 'Sum'), custom(METRIC.lateObjectsSealed, 'Sum')],
             width: 8,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Compaction: hours compacted and hours waiting',
+            left: [custom(METRIC.hoursCompacted, 'Sum'), custom(METRIC.hoursWaiting, 'Maximum')],
+            width: 12,
+          }),
+          new GraphWidget({
+            title: 'Compaction: rows and Parquet bytes',
+            left: [custom(METRIC.rowsCompacted, 'Sum')],
+            right: [custom(METRIC.compactedBytes, 'Sum')],
+            width: 12,
           }),
         ],
       ],

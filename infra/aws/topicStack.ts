@@ -18,7 +18,7 @@ export interface TopicStackProps extends StackProps {
 
 /**
  * Everything one Kafka topic needs on AWS: its lake bucket, the ingestion function and its Kafka event
- * source mapping, the seal timer, a dashboard and alarms. Outputs name what an operator looks for;
+ * source mapping, the seal timer, the hourly compaction, a dashboard and alarms. Outputs name what an operator looks for;
  * none carries a secret or its ARN.
  */
 export class TopicStack extends Stack {
@@ -38,12 +38,14 @@ export class TopicStack extends Stack {
       dashboardName: props.stackName,
       ingest: functions.ingest,
       sealTimer: functions.sealTimer,
+      compaction: functions.compaction,
       offsetLagAlarm: settings.offsetLagAlarm,
     });
 
     new CfnOutput(this, 'BucketName', { value: lake.bucket.bucketName });
     new CfnOutput(this, 'IngestFunctionName', { value: functions.ingest.functionName });
     new CfnOutput(this, 'SealTimerFunctionName', { value: functions.sealTimer.functionName });
+    new CfnOutput(this, 'CompactionFunctionName', { value: functions.compaction.functionName });
     new CfnOutput(this, 'DashboardName', { value: props.stackName });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: monitoring.alarmTopic.topicArn,

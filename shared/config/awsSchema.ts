@@ -77,6 +77,8 @@ export const awsSettingsSchema = z
     startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
     memoryMiB: z.number().int().min(128).max(10_240).default(1024),
     timeoutSeconds: z.number().int().min(30).max(900).default(300),
+    /** The hourly compaction holds a row group of Parquet in memory and encodes it; more memory is also more CPU on Lambda. */
+    compactionMemoryMiB: z.number().int().min(512).max(10_240).default(2048),
     /** A fixed bucket name; by default CloudFormation names the bucket (names are global). */
     bucketName: z
       .string()

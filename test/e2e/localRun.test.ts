@@ -23,7 +23,7 @@ describe('Command: npm run local (end to end, read back with DuckDB)', () => {
   let dir = '';
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('seals 200000 generated events over 8 partitions, each (partition, offset) exactly once', async () => {
+  it('seals 200000 generated events over 8 partitions, each (partition, offset) exactly once, and compacts them into Parquet', async () => {
     // Prepare
     dir = await mkdtemp(join(tmpdir(), 'capture-local-'));
 
@@ -71,6 +71,32 @@ describe('Command: npm run local (end to end, read back with DuckDB)', () => {
         SELECT position - lag(position) OVER (PARTITION BY partition ORDER BY position) AS step
         FROM read_json('${files}', format = 'newline_delimited')) WHERE step <> 1`);
     expect(sequences).toEqual({ gaps: 0 });
+
+    // Act: the compaction function once every hour of the run is closed
+    const later = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    await run('npm', ['run', 'invoke', '--', 'compact', '--dir', dir, '--now', later], { timeout: 300_000 });
+
+    // Assess: the Parquet files the manifests list hold exactly the raw records, with their metadata
+    const manifests = await query(
+      `SELECT files FROM read_json('${dir}/compacted/**/_manifest-*.json', format = 'auto')`,
+    );
+    const listed = manifests.flatMap((row) =>
+      (row.files as { path: string }[]).map((file) => `'${dir}/${file.path}'`),
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    const [compacted] = await query(`
+      SELECT count(*)::INTEGER AS rows, count(DISTINCT (_partition, _position))::INTEGER AS distinct_offsets,
+             count(*) FILTER (WHERE _timestamp IS NULL OR _offset IS NULL)::INTEGER AS without_metadata
+      FROM read_parquet([${listed.join(', ')}])`);
+    expect(compacted).toEqual({ rows: 200000, distinct_offsets: 200000, without_metadata: 0 });
+    const [differences] = await query(`
+      SELECT count(*)::INTEGER AS differing FROM (
+        (SELECT partition, position, body.eventId AS event_id FROM read_json('${files}', format = 'newline_delimited')
+         EXCEPT SELECT _partition, _position, eventId FROM read_parquet([${listed.join(', ')}]))
+        UNION ALL
+        (SELECT _partition, _position, eventId FROM read_parquet([${listed.join(', ')}])
+         EXCEPT SELECT partition, position, body.eventId FROM read_json('${files}', format = 'newline_delimited')))`);
+    expect(differences).toEqual({ differing: 0 });
   });
 
   it('runs the Lambda function on MSK-shaped batches into the S3 emulator: each (partition, offset) once', async () => {

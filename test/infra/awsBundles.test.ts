@@ -21,7 +21,7 @@ describe('Bundles of the capture functions', () => {
     template = stacks.get('capture-payments') as Template;
   });
 
-  it.each(['Ingest', 'SealTimer'])(
+  it.each(['Ingest', 'SealTimer', 'Compaction'])(
     'bundles %s with the real esbuild into one ESM file that loads on Node with nothing beside it',
     async (name) => {
       // Prepare

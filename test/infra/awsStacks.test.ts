@@ -38,6 +38,7 @@ function statementsOf(template: Template, policyPrefix: string): Statement[] {
 
 const INGEST_POLICY = 'FunctionsIngestServiceRoleDefaultPolicy';
 const SEAL_POLICY = 'FunctionsSealTimerServiceRoleDefaultPolicy';
+const COMPACTION_POLICY = 'FunctionsCompactionServiceRoleDefaultPolicy';
 
 describe('Function: addCaptureStacks', () => {
   it('creates one stack per topic with platform aws from the example config file, named capture-<topic>', () => {
@@ -193,6 +194,28 @@ describe('Class: TopicStack', () => {
       });
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: sealTimer.id },
+        MaximumRetryAttempts: 0,
+      });
+    });
+
+    it('compacts every hour at minute 10 with its own memory, the longest timeout and no retry', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const compaction = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompaction');
+
+      // Assess
+      expect(compaction.properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 2048,
+        Timeout: 900,
+      });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(10 * * * ? *)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [compaction.id, 'Arn'] } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: compaction.id },
         MaximumRetryAttempts: 0,
       });
     });
@@ -470,6 +493,25 @@ describe('Class: TopicStack', () => {
       },
     );
 
+    it('lets compaction read raw objects and ledgers, write only the compacted prefix and staging, delete only staging', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const bucket = resourceOf(template, 'AWS::S3::Bucket', 'LakeBucket').id;
+      const statements = statementsOf(template, COMPACTION_POLICY);
+      const resourcesFor = (action: string) =>
+        statements.filter((statement) => actionsOf(statement).includes(action)).flatMap(resourcesOf);
+
+      // Assess
+      expect(resourcesFor('s3:GetObject')).toEqual(
+        ['_ledger', '_staging', 'compacted', 'raw'].map((prefix) => objectsUnder(bucket, prefix)),
+      );
+      expect(resourcesFor('s3:PutObject')).toEqual(
+        ['_staging', 'compacted'].map((prefix) => objectsUnder(bucket, prefix)),
+      );
+      expect(resourcesFor('s3:DeleteObject')).toEqual([objectsUnder(bucket, '_staging')]);
+      expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('s3:'))).toEqual([]);
+    });
+
     it('gives the seal timer no Kafka, secret or network permission', () => {
       // Act
       const actions = statementsOf(templateOf(telemetry), SEAL_POLICY).flatMap(actionsOf);
@@ -556,7 +598,7 @@ describe('Class: TopicStack', () => {
       }
     });
 
-    it('alarms on the offset lag of the config, persistent errors of both functions and dead letters', () => {
+    it('alarms on the offset lag of the config, persistent errors of every function and dead letters', () => {
       // Prepare
       const template = templateOf(payments);
       const ingest = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsIngest').id;
@@ -565,7 +607,15 @@ describe('Class: TopicStack', () => {
       const notifies = { AlarmActions: [{ Ref: alarmTopic }] };
 
       // Assess
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+      const compaction = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompaction').id;
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: compaction } }],
+        Period: 3600,
+        EvaluationPeriods: 2,
+        ...notifies,
+      });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'OffsetLag',
@@ -605,6 +655,7 @@ describe('Class: TopicStack', () => {
       expect(Object.keys(outputs).sort()).toEqual([
         'AlarmTopicArn',
         'BucketName',
+        'CompactionFunctionName',
         'DashboardName',
         'IngestFunctionName',
         'SealTimerFunctionName',

@@ -42,8 +42,9 @@ describe('Module: functions/azure/index (what the host receives)', () => {
     expect(host.registrations.map((registration) => registration.name)).toEqual([
       'eventhub-ingest',
       'seal-timer',
+      'compact-timer',
     ]);
-    const [ingest, timer] = host.registrations;
+    const [ingest, timer, compaction] = host.registrations;
     expect(Object.values(ingest?.bindings ?? {})).toEqual([
       expect.objectContaining({
         type: 'eventHubTrigger',
@@ -60,6 +61,9 @@ describe('Module: functions/azure/index (what the host receives)', () => {
       expect.objectContaining({ type: 'timerTrigger', direction: 'in', schedule: '30 * * * * *' }),
     ]);
     expect(timer?.retryOptions).toBeUndefined();
+    expect(Object.values(compaction?.bindings ?? {})).toEqual([
+      expect.objectContaining({ type: 'timerTrigger', direction: 'in', schedule: '0 10 * * * *' }),
+    ]);
   });
 
   it('registers the Kafka trigger generically, batched, with settings by reference and a retry policy', async () => {
@@ -73,6 +77,7 @@ describe('Module: functions/azure/index (what the host receives)', () => {
     expect(host.registrations.map((registration) => registration.name)).toEqual([
       'kafka-ingest',
       'seal-timer',
+      'compact-timer',
     ]);
     const [ingest] = host.registrations;
     expect(Object.values(ingest?.bindings ?? {})).toEqual([

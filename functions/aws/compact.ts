@@ -1,0 +1,11 @@
+import { createCompactHandler } from './compactHandler.js';
+import { observabilityFor } from './observability.js';
+import { s3ContextProvider, topicFromLambdaEnvironment } from './runtime.js';
+
+const topic = topicFromLambdaEnvironment(process.env);
+
+/** Entry of the compaction function, scheduled hourly by the stack in infra/aws. */
+export const handler = createCompactHandler(
+  s3ContextProvider(topic, process.env),
+  observabilityFor(topic.name),
+);
