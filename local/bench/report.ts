@@ -37,15 +37,7 @@ export function buildSections(results: BenchResults): Section[] {
     costSection(results),
     pricesSection(),
     billingRulesSection(),
-    {
-      title: 'Compaction',
-      headers: ['measure', 'figure'],
-      rows: [
-        ['compaction MB/s of raw JSON per core', 'not measured'],
-        ['compaction peak memory', 'not measured'],
-      ],
-      notes: [results.compaction.note],
-    },
+    compactionSection(results),
   ];
 }
 
@@ -243,6 +235,30 @@ function coldStartSection({ coldStart }: BenchResults): Section {
       `${coldStart.processes} fresh \`node\` processes per variant, alternating; each times \`await import()\` of functions/azure/index ` +
         'with CAPTURE_CONFIG=capture.config.yaml and CAPTURE_TOPIC=orders (reads and validates the config, registers the functions; ' +
         'outside the Functions host @azure/functions runs in its test mode). "process" is spawn to exit.',
+    ],
+  };
+}
+
+function compactionSection({ compaction }: BenchResults): Section {
+  return {
+    title: 'Compaction: one hour of raw JSON lines into Parquet (zstd)',
+    headers: ['engine', 'raw MB', 'MB/s per core', 'wall s', 'peak RSS MiB', 'Parquet MB'],
+    rows: compaction.map((run) => [
+      run.engine === 'hyparquet-writer'
+        ? 'hyparquet-writer (the product)'
+        : 'DuckDB read_json → COPY (comparison)',
+      mb(run.rawBytes),
+      rate(run.mbPerCoreSecond),
+      (run.wallMs / 1000).toFixed(1),
+      whole(run.peakRssMiB),
+      mb(run.parquetBytes),
+    ]),
+    notes: [
+      'The same generated hour (four partitions, JSON-lines envelopes) compacted by each engine in a fresh process; ' +
+        'MB/s per core is raw JSON bytes per CPU-second of the process (every thread), peak RSS its high-water mark.',
+      'The product uses hyparquet-writer: pure JavaScript, so it bundles into the Lambda (ARM64) and the Function App ' +
+        'with no native binary, and our own schema inference reports added, widened and JSON-kept fields; DuckDB is ' +
+        'the faster engine per core, and the gap is the price of that portability.',
     ],
   };
 }

@@ -1,3 +1,4 @@
+import type { CompactionMeasurement } from './compaction.js';
 /**
  * The shape of one bench run: what `--json` writes and what the tables are made from. Sizes are
  * bytes; rates are MB/s with MB = 10^6 bytes, of body bytes (the events as produced), whatever the
@@ -145,5 +146,5 @@ export interface BenchResults {
   readonly coldStart: ColdStartResult;
   readonly lambdas: readonly LambdaBundleFigure[];
   readonly cost: CostResult;
-  readonly compaction: { readonly measured: false; readonly note: string };
+  readonly compaction: readonly CompactionMeasurement[];
 }
