@@ -1,5 +1,5 @@
 import { type FunctionTrigger, type InvocationContext, trigger } from '@azure/functions';
-import { type CompactionSummary, compactClosedHours } from '../../shared/compaction/compact.js';
+import type { CompactionSummary } from '../../shared/compaction/compact.js';
 import { compactionLogRecord } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
@@ -15,9 +15,11 @@ export function compactTimerTrigger(): FunctionTrigger {
   return trigger.timer({ schedule: '0 10 * * * *' });
 }
 
+/** The Parquet writer is loaded by the first compaction, not at the app's cold start, which ingestion pays. */
 export function createCompactTimerHandler(getContext: ContextProvider) {
   return async (_timer: unknown, invocation: InvocationContext): Promise<CompactionSummary> => {
     const context = await getContext();
+    const { compactClosedHours } = await import('../../shared/compaction/compact.js');
     return withInvocationLog(
       invocation,
       COMPACT_TIMER,
