@@ -4,28 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKafkaInstalled, type RunningKafkaBroker, startKafkaBroker } from '../../local/kafkaBroker.js';
 import { produceGeneratedEvents } from '../../local/kafkaProducer.js';
+import { queryDuckDb as query } from '../helpers/duckdb.js';
 
 const run = promisify(execFile);
 const EVENTS = 100_000;
 const PARTITIONS = 6;
 /** The embedded local topic's consumer group (see localKafkaTopic). */
 const GROUP = 'capture-local';
-
-/** DuckDB reads what the runner wrote, independently of our own reader. */
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-  }
-}
 
 /** One process, not tsx's launcher and a child: a SIGKILL must hit the runner itself. */
 function runnerArgs(args: readonly string[]): string[] {

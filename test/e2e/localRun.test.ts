@@ -3,21 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queryDuckDb as query } from '../helpers/duckdb.js';
 
 const run = promisify(execFile);
-
-/** DuckDB reads what the runner wrote, independently of our own reader. */
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-  }
-}
 
 describe('Command: npm run local (end to end, read back with DuckDB)', () => {
   let dir = '';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AVRO_PYTHON, ensureAvroTools } from '../../local/avroTools.js';
+import { queryDuckDb } from '../helpers/duckdb.js';
 
 const run = promisify(execFile);
 const folders: string[] = [];
@@ -80,19 +80,11 @@ describe('Command: npm run local with --format and --layout', () => {
     const { dir } = await runLocal(['--events', '5000', '--partitions', '2', '--layout', 'hive']);
 
     // Assess
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      const rows = (
-        await connection.runAndReadAll(`
+    const rows = await queryDuckDb(`
           SELECT topic, count(*)::INTEGER AS records,
                  count(*) FILTER (WHERE strftime(CAST(timestamp AS TIMESTAMP), '%Y-%m-%d %H:%M') <> strftime(date, '%Y-%m-%d') || ' ' || lpad(hour::VARCHAR, 2, '0') || ':' || lpad(minute::VARCHAR, 2, '0'))::INTEGER AS misplaced
           FROM read_json('${dir}/raw/**/*.jsonl.zst', format = 'newline_delimited', hive_partitioning = true)
-          GROUP BY topic`)
-      ).getRowObjectsJS();
-      expect(rows).toEqual([{ topic: 'local-events', records: 5000, misplaced: 0 }]);
-    } finally {
-      connection.closeSync();
-    }
+          GROUP BY topic`);
+    expect(rows).toEqual([{ topic: 'local-events', records: 5000, misplaced: 0 }]);
   });
 });

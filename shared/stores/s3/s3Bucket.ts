@@ -2,6 +2,7 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
@@ -60,4 +61,21 @@ export async function objectExists(bucket: S3Bucket, key: string): Promise<boole
     if (statusOf(error) === 404) return false;
     throw error;
   }
+}
+
+/** Every object under `prefix`, page by page: ListObjectsV2 returns at most 1000 keys a call. */
+export async function* listObjects(
+  bucket: S3Bucket,
+  prefix: string,
+): AsyncGenerator<{ readonly key: string; readonly size: number }> {
+  let continuation: string | undefined;
+  do {
+    const page = await bucket.client.send(
+      new ListObjectsV2Command({ Bucket: bucket.name, Prefix: prefix, ContinuationToken: continuation }),
+    );
+    for (const item of page.Contents ?? []) {
+      if (item.Key !== undefined) yield { key: item.Key, size: item.Size ?? 0 };
+    }
+    continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuation);
 }

@@ -1,8 +1,8 @@
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
 import type { LedgerStore, VersionedLedger } from '../../store.js';
-import type { S3Bucket } from './s3Bucket.js';
+import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
 import { isConditionLost, isNoSuchKey } from './s3Errors.js';
 
@@ -66,23 +66,12 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
       const prefix = `${LEDGER_PREFIX}/${topic}/`;
       return bucket.run(`list ledgers under ${prefix}`, async () => {
         const partitions: string[] = [];
-        let continuation: string | undefined;
-        do {
-          const page = await bucket.client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket.name,
-              Prefix: prefix,
-              ContinuationToken: continuation,
-            }),
-          );
-          for (const { Key } of page.Contents ?? []) {
-            const partition = Key?.slice(prefix.length);
-            // Only direct children: a topic named like "<topic>/x" cannot exist, but a stray key could.
-            if (partition?.endsWith(LEDGER_SUFFIX) && !partition.includes('/'))
-              partitions.push(partition.slice(0, -LEDGER_SUFFIX.length));
-          }
-          continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (continuation);
+        for await (const { key } of listObjects(bucket, prefix)) {
+          const partition = key.slice(prefix.length);
+          // Only direct children: a topic named like "<topic>/x" cannot exist, but a stray key could.
+          if (partition.endsWith(LEDGER_SUFFIX) && !partition.includes('/'))
+            partitions.push(partition.slice(0, -LEDGER_SUFFIX.length));
+        }
         return partitions.sort();
       });
     },

@@ -1,8 +1,8 @@
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
 import { assertStagingPath } from '../../naming.js';
 import type { ObjectStore } from '../../store.js';
-import type { S3Bucket } from './s3Bucket.js';
+import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
 import { publishConcatenation } from './s3Publish.js';
 
@@ -44,18 +44,7 @@ export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
     list(prefix) {
       return bucket.run(`list ${prefix}`, async () => {
         const keys: string[] = [];
-        let continuation: string | undefined;
-        do {
-          const page = await bucket.client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket.name,
-              Prefix: prefix,
-              ContinuationToken: continuation,
-            }),
-          );
-          for (const item of page.Contents ?? []) if (item.Key !== undefined) keys.push(item.Key);
-          continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (continuation);
+        for await (const { key } of listObjects(bucket, prefix)) keys.push(key);
         // S3 lists in UTF-8 byte order; the interface promises JavaScript's order.
         return keys.sort();
       });

@@ -3,14 +3,13 @@ import {
   type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
 import type { PublishOutcome } from '../../store.js';
-import { objectExists, type S3Bucket } from './s3Bucket.js';
+import { listObjects, objectExists, type S3Bucket } from './s3Bucket.js';
 import { downloadInto } from './s3Download.js';
 import { isConditionLost, isNoSuchKey } from './s3Errors.js';
 
@@ -113,16 +112,7 @@ async function sizeSegments(bucket: S3Bucket, keys: readonly string[]): Promise<
   const sizes = new Map<string, number>();
   const folders = new Set(keys.map((key) => key.slice(0, key.lastIndexOf('/') + 1)));
   for (const folder of folders) {
-    let continuation: string | undefined;
-    do {
-      const page = await bucket.client.send(
-        new ListObjectsV2Command({ Bucket: bucket.name, Prefix: folder, ContinuationToken: continuation }),
-      );
-      for (const item of page.Contents ?? []) {
-        if (item.Key !== undefined) sizes.set(item.Key, item.Size ?? 0);
-      }
-      continuation = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (continuation);
+    for await (const { key, size } of listObjects(bucket, folder)) sizes.set(key, size);
   }
   return keys.map((key) => {
     const size = sizes.get(key);
