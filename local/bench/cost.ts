@@ -12,6 +12,8 @@ const FIREHOSE_INCREMENT_BYTES = 5 * 1024;
 /** Event Hubs throughput unit ingress (BILLING_RULES.eventHubsThroughputUnit), MB as 10^6 bytes. */
 const TU_BYTES_PER_SECOND = 1e6;
 const TU_EVENTS_PER_SECOND = 1000;
+/** A connector runs at least one worker of one MCU, all day. */
+const MIN_MSK_CONNECT_MCU_HOURS_PER_DAY = 24;
 
 /** Dollars as a price list writes them: cents for amounts, every digit for per-unit rates. */
 export function formatUsd(value: number): string {
@@ -67,12 +69,13 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
     Math.ceil(DAILY_BYTES / 86_400 / TU_BYTES_PER_SECOND),
     Math.ceil(eventsPerSecond / TU_EVENTS_PER_SECOND),
   );
+  const captureTuHours = throughputUnits * 24;
   lines.push({
-    option: 'Event Hubs Capture (Standard)',
-    usdPerDay: PRICES.eventHubsCapture.usd,
+    option: 'Event Hubs Capture (Standard), the Capture meter alone',
+    usdPerDay: captureTuHours * PRICES.eventHubsCapture.usd,
     basis:
       `${count(eventsPerSecond)} events/s need ${throughputUnits} throughput units; Capture bills ` +
-      `${throughputUnits * 24} TU-hours a day at a price not found`,
+      `${captureTuHours} TU-hours a day × ${formatUsd(PRICES.eventHubsCapture.usd)} (the throughput units themselves are paid either way)`,
   });
   const billedRecordBytes = Math.ceil(meanRecordBytes / FIREHOSE_INCREMENT_BYTES) * FIREHOSE_INCREMENT_BYTES;
   const billedGbPerDay = (recordsPerDay * billedRecordBytes) / 2 ** 30;
@@ -80,8 +83,8 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
   lines.push(
     {
       option: 'Amazon Data Firehose, Direct PUT or Kinesis source',
-      usdPerDay: PRICES.firehoseIngestion.usd,
-      basis: `${rounding}, at a price per GB not found`,
+      usdPerDay: billedGbPerDay * PRICES.firehoseIngestion.usd,
+      basis: `${rounding} × ${formatUsd(PRICES.firehoseIngestion.usd)}`,
     },
     {
       option: 'Amazon Data Firehose + format conversion to Parquet',
@@ -94,9 +97,11 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
       basis: 'billed per GB delivered and per S3 object on top of ingestion; price not found',
     },
     {
-      option: 'Kafka Connect S3 sink worker (Amazon MSK Connect)',
-      usdPerDay: PRICES.mskConnect.usd,
-      basis: 'billed per MCU-hour (1 MCU = 1 vCPU, 4 GiB), at least 24 MCU-hours a day; price not found',
+      option: 'Kafka Connect S3 sink worker (Amazon MSK Connect), at least',
+      usdPerDay: MIN_MSK_CONNECT_MCU_HOURS_PER_DAY * PRICES.mskConnect.usd,
+      basis:
+        `billed per MCU-hour (1 MCU = 1 vCPU, 4 GiB): one MCU all day is ${MIN_MSK_CONNECT_MCU_HOURS_PER_DAY} MCU-hours × ` +
+        `${formatUsd(PRICES.mskConnect.usd)}, a floor: how many MCUs 1 TB a day needs was not measured`,
     },
   );
 
@@ -112,7 +117,7 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
       `Lambda at ${LAMBDA_MEMORY_MB} MB, one full vCPU (${BILLING_RULES.lambdaCpu.source}); one invocation per ${throughput.batchRecords}-record batch.`,
       `Flex Consumption at ${FLEX_MEMORY_MB} MB per instance, billed while executing, one batch at a time; its CPU per instance size was not found.`,
       'US East list prices, no free grants, no savings plans; storage, storage requests, ledger operations and data transfer are left out of every line.',
-      'Capture, Firehose and Kafka Connect lines show what they bill on; where the price was not found the figure is left out.',
+      'Capture, Firehose and Kafka Connect lines show what they bill on at prices quoted by secondary pages (see Prices used); where no price was found the figure is left out.',
     ],
   };
 }

@@ -77,25 +77,25 @@ export const PRICES = {
   },
   eventHubsCapture: {
     item: 'Azure Event Hubs Capture, Standard tier',
-    usd: null,
+    usd: 0.1,
     unit: 'throughput-unit hour',
-    region: 'East US',
-    source: 'https://azure.microsoft.com/pricing/details/event-hubs/',
+    region: 'not stated',
+    source: 'https://github.com/cloudfoundry/cloud-service-broker/blob/main/docs/azure-event-hubs.md',
     read: READ,
-    official: true,
+    official: false,
     note:
-      'not found in USD: the page copy shows "$-"; Azure China lists ¥0.636 per TU-hour ' +
-      '(https://www.azure.cn/en-us/pricing/details/event-hubs/), another cloud and currency, not used',
+      'the plan table there: "standard … Capture $0.10/hour"; azure.microsoft.com/pricing/details/event-hubs/ ' +
+      'shows "$-" in the copy read, and Azure China lists ¥0.636 per TU-hour, another cloud and currency, not used',
   },
   firehoseIngestion: {
-    item: 'Amazon Data Firehose ingestion, Direct PUT or Kinesis source (first tier)',
-    usd: null,
+    item: 'Amazon Data Firehose ingestion, Direct PUT or Kinesis source (first 500 TB a month)',
+    usd: 0.029,
     unit: 'GB billed',
-    region: 'US East (N. Virginia)',
-    source: 'https://aws.amazon.com/firehose/pricing/',
+    region: 'not stated',
+    source: 'https://github.com/i05nagai/memorandum/blob/master/cloud/aws/kinesis_firehose.md',
     read: READ,
-    official: true,
-    note: 'not found',
+    official: false,
+    note: 'a tier table quoting the price page ("最初の500TB/month … 1GBあたり$0.029"); aws.amazon.com/firehose/pricing/ showed no figure',
   },
   firehoseFormatConversion: {
     item: 'Amazon Data Firehose format conversion (JSON to Parquet/ORC)',
@@ -119,13 +119,13 @@ export const PRICES = {
   },
   mskConnect: {
     item: 'Amazon MSK Connect (managed Kafka Connect worker)',
-    usd: null,
+    usd: 0.11,
     unit: 'MCU-hour',
-    region: 'US East (N. Virginia)',
-    source: 'https://aws.amazon.com/msk/pricing/',
+    region: 'not stated',
+    source: 'https://github.com/Gilgamech/OfferingOverview/blob/main/notes/MSK.md',
     read: READ,
-    official: true,
-    note: 'not found',
+    official: false,
+    note: '"MSK Connect Unit: $0.11 per hour, billed per second"; aws.amazon.com/msk/pricing/ showed no figure',
   },
 } as const satisfies Record<string, ListPrice>;
 
