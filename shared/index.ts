@@ -12,7 +12,7 @@ export { CaptureError, ConfigError, TransientStoreError, TriggerShapeError } fro
 export type { CaptureContext } from './pipeline/context.js';
 export { ingestBatch } from './pipeline/ingest.js';
 export { sealIdlePartitions } from './pipeline/sealTimer.js';
-export type { CaptureSummary } from './pipeline/summary.js';
+export type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';
 export type { CaptureRecord, HeaderValue, RecordHeader } from './record.js';
 export type { CaptureStore, LedgerStore, ObjectStore, PublishOutcome, VersionedLedger } from './store.js';
 export { createFsStore } from './stores/fs/createFsStore.js';

@@ -1,5 +1,5 @@
 import type { CompactionSummary } from './compaction/compact.js';
-import type { CaptureSummary } from './pipeline/summary.js';
+import type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';
 
 /** Builds the one structured line an invocation logs from what it did and how long it took. */
 export type LogLineOf<T> = (
@@ -12,6 +12,12 @@ export type LogLineOf<T> = (
 /**
  * The one structured line an invocation logs: what came in, what was written, how far behind the
  * topic is. Flat keys so Application Insights and CloudWatch Logs Insights can query them directly.
+ *
+ * `byPartition` is an array of `{ partition, ...figures }`, not an object keyed by partition: KQL
+ * `mv-expand` and Logs Insights `unnest` turn each element into a row with `partition` as a column,
+ * whereas `unnest` treats an object as one item and KQL would need `bag_keys` and indexing. A
+ * partition that did nothing (the seal timer visits every partition) is left out: it adds nothing
+ * to a sum or a maximum, and the line stays well under the 32 KB an Application Insights trace keeps.
  */
 export function invocationLogRecord(
   functionName: string,
@@ -38,8 +44,18 @@ export function invocationLogRecord(
     arrivalTimeFallbacks: summary.arrivalTimeFallbacks,
     ledgerConflicts: summary.ledgerConflicts,
     lagMs: summary.lagMs,
+    byPartition: Object.entries(summary.byPartition)
+      .filter(([, figures]) => !isIdle(figures))
+      .map(([partition, figures]) => ({ partition, ...figures })),
     durationMs: Math.round(durationMs),
   };
+}
+
+function isIdle(figures: PartitionFigures): boolean {
+  return (
+    figures.lagMs === null &&
+    figures.records + figures.objectsSealed + figures.lateObjectsSealed + figures.deadLetters === 0
+  );
 }
 
 /** The line a compaction run logs: hours and rows written, what it read, and what still waits. */

@@ -5,14 +5,28 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  LogQueryVisualizationType,
+  LogQueryWidget,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, metricDimensionsOf } from '../../functions/aws/metricNames.js';
+
+/**
+ * Logs Insights rows of one partition each: Powertools writes the line's fields at top level, and
+ * `unnest` expands the `byPartition` list (of `jsonParse`, not of the discovered fields, which
+ * flatten arrays into `byPartition.0.records`…) into one row per element.
+ */
+const PARTITION_ROWS = [
+  'filter message = "capture.invocation"',
+  'fields jsonParse(@message) as line',
+  'unnest line.byPartition into p',
+] as const;
 
 /** Dashboards show minutes, the unit objects land in; alarms judge five-minute windows. */
 const DASHBOARD_PERIOD = Duration.minutes(1);
@@ -24,6 +38,8 @@ export interface MonitoringProps {
   readonly ingest: IFunction;
   readonly sealTimer: IFunction;
   readonly compaction: IFunction;
+  /** Where ingestion and the seal timer write their `capture.invocation` lines. */
+  readonly invocationLogGroups: readonly ILogGroup[];
   /** Records behind (the mapping's OffsetLag) at which the lag alarm fires. */
   readonly offsetLagAlarm: number;
 }
@@ -103,6 +119,15 @@ export class Monitoring extends Construct {
     const functionGraph = (title: string, metricOf: (fn: IFunction) => IMetric) =>
       new GraphWidget({ title, left: everyFunction(metricOf), width: 6 });
     const dashboardMetric = { period: DASHBOARD_PERIOD };
+    const logGroupNames = props.invocationLogGroups.map((group) => group.logGroupName);
+    const partitionChart = (title: string, aggregate: string) =>
+      new LogQueryWidget({
+        title,
+        logGroupNames,
+        queryLines: [...PARTITION_ROWS, `stats ${aggregate} by bin(5m), p.partition`],
+        view: LogQueryVisualizationType.LINE,
+        width: 8,
+      });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       widgets: [
@@ -140,6 +165,31 @@ export class Monitoring extends Construct {
             left: [custom(METRIC.objectsSealed, 'Sum'), custom(METRIC.lateObjectsSealed, 'Sum')],
             width: 8,
           }),
+        ],
+        [
+          new LogQueryWidget({
+            title: 'By partition: totals over the time range',
+            logGroupNames,
+            queryLines: [
+              ...PARTITION_ROWS,
+              'stats sum(p.records) as records, sum(p.bytesIn) as bytesIn, sum(p.bytesOut) as bytesOut, sum(p.objectsSealed) as objectsSealed, sum(p.lateObjectsSealed) as lateObjectsSealed, sum(p.deadLetters) as deadLetters, max(p.lagMs) as maxLagMs by p.partition',
+              'sort p.partition asc',
+            ],
+            view: LogQueryVisualizationType.TABLE,
+            width: 24,
+          }),
+        ],
+        [
+          partitionChart('Records by partition', 'sum(p.records) as records'),
+          partitionChart('Bytes out by partition', 'sum(p.bytesOut) as bytesOut'),
+          partitionChart(
+            'Objects sealed (and late ones) by partition',
+            'sum(p.objectsSealed) as objectsSealed, sum(p.lateObjectsSealed) as lateObjectsSealed',
+          ),
+        ],
+        [
+          partitionChart('Dead letters by partition', 'sum(p.deadLetters) as deadLetters'),
+          partitionChart('Lag by partition (ms, oldest record of each batch)', 'max(p.lagMs) as lagMs'),
         ],
         [
           new GraphWidget({

@@ -39,6 +39,7 @@ export class TopicStack extends Stack {
       ingest: functions.ingest,
       sealTimer: functions.sealTimer,
       compaction: functions.compaction,
+      invocationLogGroups: [functions.ingest.logGroup, functions.sealTimer.logGroup],
       offsetLagAlarm: settings.offsetLagAlarm,
     });
 

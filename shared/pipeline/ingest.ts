@@ -11,7 +11,7 @@ import { MAX_FUTURE_SKEW_MS } from '../time.js';
 import type { CaptureContext } from './context.js';
 import { updateLedger } from './ledgerUpdate.js';
 import { publishPending } from './publishPending.js';
-import { addSummary, type CaptureSummary, emptySummary } from './summary.js';
+import { addSummary, type CaptureSummary, emptySummary, withPartitionFigures } from './summary.js';
 
 /**
  * Segments compressed and staged at once in this process, over every partition of every batch in
@@ -118,7 +118,7 @@ async function ingestPartition(
   summary.objectsSealed = published.created;
   summary.lateObjectsSealed = published.lateCreated;
   summary.ledgerConflicts = conflicts + published.conflicts;
-  return summary;
+  return withPartitionFigures(partition, summary);
 }
 
 /**

@@ -4,7 +4,7 @@ import { objectPathOf } from '../naming.js';
 import type { CaptureContext } from './context.js';
 import { updateLedger } from './ledgerUpdate.js';
 import { publishPending } from './publishPending.js';
-import { addSummary, type CaptureSummary, emptySummary } from './summary.js';
+import { addSummary, type CaptureSummary, emptySummary, withPartitionFigures } from './summary.js';
 
 /**
  * The seal timer: closes the minutes of partitions that no new record will close (idle partitions,
@@ -49,5 +49,5 @@ async function sealPartition(context: CaptureContext, partition: string): Promis
   summary.objectsSealed = published.created;
   summary.lateObjectsSealed = published.lateCreated;
   summary.ledgerConflicts = conflicts + published.conflicts;
-  return summary;
+  return withPartitionFigures(partition, summary);
 }

@@ -1,3 +1,14 @@
+/** One partition's share of an invocation: the figures the workbook and dashboard chart per partition. */
+export interface PartitionFigures {
+  records: number;
+  bytesIn: number;
+  bytesOut: number;
+  objectsSealed: number;
+  lateObjectsSealed: number;
+  deadLetters: number;
+  lagMs: number | null;
+}
+
 /** What one invocation did; handlers log it as one structured line. */
 export interface CaptureSummary {
   records: number;
@@ -18,6 +29,8 @@ export interface CaptureSummary {
   lagMs: number | null;
   /** Ledger compare-and-set conflicts resolved by re-reading (concurrent writers). */
   ledgerConflicts: number;
+  /** The same figures per partition id; the totals above are their sums (lag: their maximum). */
+  byPartition: Record<string, PartitionFigures>;
 }
 
 export function emptySummary(): CaptureSummary {
@@ -35,7 +48,28 @@ export function emptySummary(): CaptureSummary {
     partitions: 0,
     lagMs: null,
     ledgerConflicts: 0,
+    byPartition: {},
   };
+}
+
+/**
+ * Files a one-partition summary's own totals under its partition, so that `addSummary` keeps them
+ * apart when it adds the partitions of an invocation together.
+ */
+export function withPartitionFigures(partition: string, summary: CaptureSummary): CaptureSummary {
+  const deadLetters = Object.values(summary.deadLetters).reduce((sum, count) => sum + count, 0);
+  summary.byPartition = {
+    [partition]: {
+      records: summary.records,
+      bytesIn: summary.bytesIn,
+      bytesOut: summary.bytesOut,
+      objectsSealed: summary.objectsSealed,
+      lateObjectsSealed: summary.lateObjectsSealed,
+      deadLetters,
+      lagMs: summary.lagMs,
+    },
+  };
+  return summary;
 }
 
 /** Adds `part` into `total` (mutates `total`, which a single invocation owns). */
@@ -53,7 +87,27 @@ export function addSummary(total: CaptureSummary, part: CaptureSummary): Capture
   total.timeFallbacks += part.timeFallbacks;
   total.arrivalTimeFallbacks += part.arrivalTimeFallbacks;
   total.partitions += part.partitions;
-  total.lagMs = part.lagMs === null ? total.lagMs : Math.max(total.lagMs ?? 0, part.lagMs);
+  total.lagMs = maxLag(total.lagMs, part.lagMs);
   total.ledgerConflicts += part.ledgerConflicts;
+  for (const [partition, figures] of Object.entries(part.byPartition)) {
+    const known = total.byPartition[partition];
+    total.byPartition[partition] = known
+      ? {
+          records: known.records + figures.records,
+          bytesIn: known.bytesIn + figures.bytesIn,
+          bytesOut: known.bytesOut + figures.bytesOut,
+          objectsSealed: known.objectsSealed + figures.objectsSealed,
+          lateObjectsSealed: known.lateObjectsSealed + figures.lateObjectsSealed,
+          deadLetters: known.deadLetters + figures.deadLetters,
+          lagMs: maxLag(known.lagMs, figures.lagMs),
+        }
+      : { ...figures };
+  }
   return total;
+}
+
+/** Lag is how far behind the furthest-behind part is; null (no records) adds nothing. */
+function maxLag(a: number | null, b: number | null): number | null {
+  if (b === null) return a;
+  return Math.max(a ?? 0, b);
 }

@@ -598,6 +598,38 @@ describe('Class: TopicStack', () => {
       }
     });
 
+    it('queries the figures of each partition from the invocation lines of ingestion and the seal timer', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const { properties } = resourceOf(template, 'AWS::CloudWatch::Dashboard', 'MonitoringDashboard');
+      const logGroupId = (prefix: string) =>
+        Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith(prefix));
+
+      // Act
+      const body = JSON.stringify(properties.DashboardBody);
+
+      // Assess
+      expect(body).toContain(
+        String.raw`filter message = \\\"capture.invocation\\\"\\n| fields jsonParse(@message) as line\\n| unnest line.byPartition into p`,
+      );
+      for (const figure of [
+        'records',
+        'bytesIn',
+        'bytesOut',
+        'objectsSealed',
+        'lateObjectsSealed',
+        'deadLetters',
+      ]) {
+        expect(body).toContain(`sum(p.${figure}) as ${figure}`);
+      }
+      expect(body).toContain('max(p.lagMs) as maxLagMs by p.partition');
+      expect(body).toContain('max(p.lagMs) as lagMs by bin(5m), p.partition');
+      for (const prefix of ['FunctionsIngestLogs', 'FunctionsSealTimerLogs']) {
+        expect(body).toContain(`{"Ref":"${logGroupId(prefix)}"}`);
+      }
+      expect(body).not.toContain(`{"Ref":"${logGroupId('FunctionsCompactionLogs')}"}`);
+    });
+
     it('alarms on the offset lag of the config, persistent errors of every function and dead letters', () => {
       // Prepare
       const template = templateOf(payments);

@@ -215,6 +215,31 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
     expect(accounts).toContain('allowSharedKeyAccess: false');
   });
 
+  it('charts every figure per partition from the log line, and alerts on the lag of any one partition', async () => {
+    // Prepare
+    const monitoring = await bicepFile('modules/monitoring.bicep');
+    const variable = (name: string) =>
+      monitoring.statements.find((s) => s.keyword === 'var' && s.name === name)?.text ?? '';
+
+    // Act
+    const partitionRows = variable('partitionRows');
+    const charts = variable('charts');
+    const growingLag = variable('alertRules').slice(variable('alertRules').indexOf("name: 'growing-lag'"));
+
+    // Assess
+    expect(partitionRows).toContain('mv-expand p = r.byPartition');
+    expect(partitionRows).toContain('extend partition = tostring(p.partition)');
+    for (const figure of ['records', 'bytesOut', 'objectsSealed', 'deadLetters', 'lagMs']) {
+      expect(charts).toMatch(
+        new RegExp(`'\\$\\{partitionRows\\}[^']*p\\.${figure}[^']*by partition, bin\\(timestamp, 5m\\)'`),
+      );
+    }
+    expect(charts).toContain(`visualization: 'table'\n    query: '\${partitionRows}`);
+    expect(growingLag).toContain(`\${partitionRows}`);
+    expect(growingLag).toContain('make-series lagMs = max(todouble(p.lagMs))');
+    expect(growingLag).toContain('on timestamp step 1m by partition');
+  });
+
   it.each(['instanceMemoryMB', 'noSealedObjectMinutes', 'lagAlertMinutes'] as const)(
     'accepts for %s exactly the values the config schema accepts',
     async (field) => {

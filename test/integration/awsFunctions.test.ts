@@ -97,6 +97,7 @@ describe('AWS Lambda functions: logs, metrics and failures', () => {
       topic: 'telemetry',
       records: 3,
       function_name: 'capture-telemetry-ingest',
+      byPartition: [expect.objectContaining({ partition: '2', records: 3 })],
     });
     const emf = printed.find((line) => line._aws !== undefined) as {
       _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };

@@ -1,8 +1,8 @@
 // What a person watches for one topic: Application Insights on a Log Analytics workspace, alerts
 // and a workbook built on the one JSON line every invocation logs (functions/azure/invocationLog.ts):
-// `{"event":"capture.invocation","topic":…,"records":…,"objectsSealed":…,"lagMs":…}` as a trace,
-// and `{"event":"capture.failure",…}` as an error trace. host.json keeps traces out of sampling, so
-// the sums below are exact.
+// `{"event":"capture.invocation","topic":…,"records":…,"lagMs":…,"byPartition":[{"partition":…},…]}`
+// as a trace, and `{"event":"capture.failure",…}` as an error trace. host.json keeps traces out of
+// sampling, so the sums below are exact.
 
 @description('Azure region of the workspace, Application Insights, alert rules and workbook.')
 param location string
@@ -78,6 +78,10 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // The per-invocation lines of this topic, with the parsed JSON in `r`.
 var invocations = 'traces\n| where message contains "capture.invocation"\n| extend r = parse_json(message)\n| where tostring(r.event) == "capture.invocation" and tostring(r.topic) == "${topicName}"'
 
+// One row per partition an invocation touched, with that partition's figures in `p` (the line's
+// `byPartition` array; partitions that did nothing are not in it).
+var partitionRows = '${invocations}\n| mv-expand p = r.byPartition\n| extend partition = tostring(p.partition)'
+
 func isoDuration(minutes int) string => minutes < 60 ? 'PT${minutes}M' : (minutes < 1440 ? 'PT${minutes / 60}H' : 'P${minutes / 1440}D')
 
 // Each rule fires when its query returns a row. The query window is the rule's window.
@@ -101,10 +105,12 @@ var alertRules = [
   {
     name: 'growing-lag'
     displayName: 'Capture ${topicName}: more than ${lagAlertMinutes} minutes behind and falling further'
-    description: 'The oldest record of every batch stayed older than the threshold and the lag kept growing: the app does not keep up (raise maximumInstanceCount or instanceMemoryMB).'
+    description: 'In at least one partition, the oldest record of every batch stayed older than the threshold and the lag kept growing: the app does not keep up (raise maximumInstanceCount or instanceMemoryMB).'
     severity: 2
     windowMinutes: lagAlertMinutes
-    query: '${invocations}\n| where isnotnull(r.lagMs)\n| make-series lagMs = max(todouble(r.lagMs)) default = real(null) on timestamp step 1m\n| extend lagMs = series_fill_linear(lagMs)\n| extend fit = series_fit_line_dynamic(lagMs), stats = series_stats_dynamic(lagMs)\n| where todouble(stats.min) > ${lagAlertMinutes * 60000} and todouble(fit.slope) > 0'
+    // One series per partition: a stuck partition is not hidden by the minutes in which only the
+    // partitions that keep up had an invocation, as it would be in the topic's series.
+    query: '${partitionRows}\n| where isnotnull(p.lagMs)\n| make-series lagMs = max(todouble(p.lagMs)) default = real(null) on timestamp step 1m by partition\n| extend lagMs = series_fill_linear(lagMs)\n| extend fit = series_fit_line_dynamic(lagMs), stats = series_stats_dynamic(lagMs)\n| where todouble(stats.min) > ${lagAlertMinutes * 60000} and todouble(fit.slope) > 0\n| project partition, minLagMs = todouble(stats.min), slope = todouble(fit.slope)'
   }
 ]
 
@@ -164,7 +170,7 @@ func chartItem(chart object) object => {
   }
 }
 
-// The log line carries a partition count, not per-partition figures, so lag is shown per topic.
+// The topic first, then the same figures per partition from the line's `byPartition`.
 var charts = [
   {
     name: 'records'
@@ -195,6 +201,42 @@ var charts = [
     title: 'Lag of the topic (minutes behind, oldest record of each batch)'
     visualization: 'timechart'
     query: '${invocations}\n| where isnotnull(r.lagMs)\n| summarize lagMinutes = max(todouble(r.lagMs)) / 60000 by bin(timestamp, 5m)'
+  }
+  {
+    name: 'partition-table'
+    title: 'By partition: totals over the time range'
+    visualization: 'table'
+    query: '${partitionRows}\n| summarize records = sum(tolong(p.records)), bytesIn = sum(tolong(p.bytesIn)), bytesOut = sum(tolong(p.bytesOut)), objectsSealed = sum(tolong(p.objectsSealed)), lateObjectsSealed = sum(tolong(p.lateObjectsSealed)), deadLetters = sum(tolong(p.deadLetters)), maxLagMinutes = max(todouble(p.lagMs)) / 60000 by partition\n| order by toint(partition) asc, partition asc'
+  }
+  {
+    name: 'partition-records'
+    title: 'Records by partition'
+    visualization: 'timechart'
+    query: '${partitionRows}\n| summarize records = sum(tolong(p.records)) by partition, bin(timestamp, 5m)'
+  }
+  {
+    name: 'partition-bytes'
+    title: 'Bytes out (encoded, compressed) by partition'
+    visualization: 'timechart'
+    query: '${partitionRows}\n| summarize bytesOut = sum(tolong(p.bytesOut)) by partition, bin(timestamp, 5m)'
+  }
+  {
+    name: 'partition-sealed'
+    title: 'Objects sealed (late ones included) by partition'
+    visualization: 'timechart'
+    query: '${partitionRows}\n| summarize objectsSealed = sum(tolong(p.objectsSealed) + tolong(p.lateObjectsSealed)) by partition, bin(timestamp, 5m)'
+  }
+  {
+    name: 'partition-deadletters'
+    title: 'Dead letters by partition'
+    visualization: 'timechart'
+    query: '${partitionRows}\n| summarize deadLetters = sum(tolong(p.deadLetters)) by partition, bin(timestamp, 5m)'
+  }
+  {
+    name: 'partition-lag'
+    title: 'Lag by partition (minutes behind, oldest record of each batch)'
+    visualization: 'timechart'
+    query: '${partitionRows}\n| where isnotnull(p.lagMs)\n| summarize lagMinutes = max(todouble(p.lagMs)) / 60000 by partition, bin(timestamp, 5m)'
   }
   {
     name: 'failures'
