@@ -1,4 +1,5 @@
 import type { CompactionSummary } from './compaction/compact.js';
+import { CaptureError } from './errors.js';
 import type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';
 
 /** Builds the one structured line an invocation logs from what it did and how long it took. */
@@ -71,5 +72,29 @@ export function compactionLogRecord(
     topic,
     ...summary,
     durationMs: Math.round(durationMs),
+  };
+}
+
+/**
+ * The line a failed invocation logs: what failed and whether the platform's retry will fix it. The
+ * batch is always retried (the partition waits), so `action` tells an operator whether to wait or to
+ * fix something named in the error. `source` names what delivers the batches (trigger, event source).
+ */
+export function failureLogRecord(
+  functionName: string,
+  topic: string,
+  error: unknown,
+  source: string,
+): Record<string, unknown> {
+  const retriable = error instanceof CaptureError ? error.retriable : true;
+  return {
+    event: 'capture.failure',
+    function: functionName,
+    topic,
+    retriable,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    action: retriable
+      ? 'none: the batch is retried and its partition waits until storage answers'
+      : `fix the configuration or ${source} settings named in the error; the partition waits and nothing is lost`,
   };
 }

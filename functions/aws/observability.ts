@@ -1,9 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CompactionSummary } from '../../shared/compaction/compact.js';
-import { CaptureError } from '../../shared/errors.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { compactionLogRecord, invocationLogRecord, type LogLineOf } from '../../shared/telemetry.js';
+import {
+  compactionLogRecord,
+  failureLogRecord,
+  invocationLogRecord,
+  type LogLineOf,
+} from '../../shared/telemetry.js';
 import { METRIC, METRICS_NAMESPACE, serviceNameOf, TOPIC_DIMENSION } from './metricNames.js';
 
 /** The structured logger and the metrics of one topic's function. */
@@ -52,17 +56,9 @@ export async function withInvocationTelemetry<T>(
     report.addMetrics(metrics, summary);
     return summary;
   } catch (error) {
-    const retriable = error instanceof CaptureError ? error.retriable : true;
     metrics.addMetric(METRIC.failures, MetricUnit.Count, 1);
-    logger.error('capture.failure', {
-      function: functionName,
-      topic,
-      retriable,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      action: retriable
-        ? 'none: the batch is retried and its partition waits until storage answers'
-        : 'fix the configuration or event source settings named in the error; the partition waits and nothing is lost',
-    });
+    const { event, ...failure } = failureLogRecord(functionName, topic, error, 'event source');
+    logger.error(String(event), failure);
     throw error;
   }
 }

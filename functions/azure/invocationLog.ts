@@ -1,6 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { CaptureError } from '../../shared/errors.js';
-import type { LogLineOf } from '../../shared/telemetry.js';
+import { failureLogRecord, type LogLineOf } from '../../shared/telemetry.js';
 
 /**
  * Runs a capture step and logs its one structured line (built by `lineOf`), or a failure line that
@@ -20,19 +19,7 @@ export async function withInvocationLog<T>(
     invocation.log(JSON.stringify(lineOf(functionName, topic, summary, performance.now() - started)));
     return summary;
   } catch (error) {
-    const retriable = error instanceof CaptureError ? error.retriable : true;
-    invocation.error(
-      JSON.stringify({
-        event: 'capture.failure',
-        function: functionName,
-        topic,
-        retriable,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        action: retriable
-          ? 'none: the batch is retried and its partition waits until storage answers'
-          : 'fix the configuration or trigger settings named in the error; the partition waits and nothing is lost',
-      }),
-    );
+    invocation.error(JSON.stringify(failureLogRecord(functionName, topic, error, 'trigger')));
     throw error;
   }
 }
