@@ -33,7 +33,7 @@ const SEARCH_TERMS = [
 const CAMPAIGNS = ['newsletter_w47', 'black_friday', 'retargeting', 'organic', 'affiliate_12'] as const;
 
 /** mulberry32: tiny, fast and good enough to make test data reproducible. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,33 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AWS_COMPACT, createCompactHandler } from '../functions/aws/compactHandler.js';
-import { AWS_INGEST, createIngestHandler } from '../functions/aws/ingestHandler.js';
-import {
-  AWS_SEAL_TIMER,
-  createSealTimerHandler as createAwsSealTimerHandler,
-} from '../functions/aws/sealTimerHandler.js';
-import { createCompactTimerHandler } from '../functions/azure/compactTimer.js';
-import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
-import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import { addCompactionSummary, emptyCompactionSummary } from '../shared/compaction/compact.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { addSummary, emptySummary } from '../shared/pipeline/summary.js';
-import { compactionLogRecord } from '../shared/telemetry.js';
 import { parseCommandArgs, runCommand, usageError } from './cli.js';
-import { eventHubsDelivery, type PartitionEvent } from './eventHubsDelivery.js';
-import { createEventGenerator } from './generator.js';
-import { localInvocation } from './invocations.js';
+import { generatedWaves } from './generatedWaves.js';
 import { PLATFORMS, type Platform } from './kafkaPlatform.js';
 import { produceGeneratedEvents } from './kafkaProducer.js';
 import { localKafkaTopic, runKafkaSource } from './kafkaSource.js';
-import { localLambdaContext } from './lambdaContext.js';
-import { lambdaInvocationLogger } from './lambdaInvocationLog.js';
-import { lambdaKafkaDelivery } from './lambdaKafkaDelivery.js';
 import { ledgersDrained } from './ledgersDrained.js';
 import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
 import { localTopic } from './localTopic.js';
+import { platformFunctions } from './platformFunctions.js';
 import { createProgress } from './progress.js';
-import { quietObservability } from './quietObservability.js';
 import { describeCompaction, describeOutput } from './summaryReport.js';
 
 const USAGE = `Usage: npm run local -- [options]
@@ -132,11 +117,8 @@ async function main(): Promise<void> {
   let now = start;
   const context: CaptureContext = { topic, store: local.store, clock: () => now };
   const { deliver, seal, compact } = platformFunctions(platform, context, logFile);
-  const generate = createEventGenerator(seed);
   const totals = emptySummary();
   const progress = createProgress(totalEvents, totals, partitions);
-  // What each partition has appended so far: sequence numbers count events, offsets count bytes.
-  const logs = Array.from({ length: partitions }, () => ({ sequenceNumber: 0, offset: 0 }));
   let nextTimerAt = start + 30_000;
   let nextCompactionAt = nextCompactionAfter(start);
   const compaction = emptyCompactionSummary();
@@ -146,27 +128,15 @@ async function main(): Promise<void> {
   };
 
   try {
-    for (let produced = 0; produced < totalEvents; ) {
-      const wave = Math.min(totalEvents - produced, batchSize * partitions);
-      const byPartition: PartitionEvent[][] = logs.map(() => []);
-      for (let index = 0; index < wave; index++) {
-        const time = start + Math.floor(((produced + index) * 1000) / rate);
-        const event = generate(time);
-        const partition = (produced + index) % partitions;
-        const log = logs[partition] as { sequenceNumber: number; offset: number };
-        byPartition[partition]?.push({
-          sequenceNumber: log.sequenceNumber,
-          offset: log.offset,
-          enqueuedTimeMs: time,
-          partitionKey: event.key,
-          body: event.body,
-          properties: event.properties,
-        });
-        log.sequenceNumber += 1;
-        log.offset += event.body.length;
-      }
-      produced += wave;
-      now = start + Math.floor((produced * 1000) / rate);
+    for (const { byPartition, produced, eventTimeMs } of generatedWaves({
+      totalEvents,
+      partitions,
+      rate,
+      batchSize,
+      seed,
+      startMs: start,
+    })) {
+      now = eventTimeMs;
       for (const summary of await deliver(byPartition)) addSummary(totals, summary);
       if (now >= nextTimerAt) {
         addSummary(totals, await seal());
@@ -272,60 +242,6 @@ async function produceToKafka(): Promise<void> {
       `Capture them: npm run local -- --source kafka --brokers ${brokers.join(',')} --topic ${topic} --until-drained`,
     ].join('\n'),
   );
-}
-
-/**
- * How each platform delivers a wave of events: the Event Hubs trigger invokes once per partition; a
- * Kafka event source mapping invokes with records of several partitions. Log lines go to `logFile`.
- */
-function platformFunctions(platform: Platform, context: CaptureContext, logFile: string) {
-  const getContext = async () => context;
-  if (platform === 'azure') {
-    const ingest = createEventhubIngestHandler(getContext);
-    const seal = createSealTimerHandler(getContext);
-    const { topic } = context;
-    return {
-      deliver: (byPartition: PartitionEvent[][]) =>
-        Promise.all(
-          byPartition.map((events, partition) => {
-            if (events.length === 0) return emptySummary();
-            const delivery = eventHubsDelivery(
-              {
-                eventHubName: topic.name,
-                consumerGroup: topic.consumerGroup,
-                partitionId: String(partition),
-              },
-              events,
-            );
-            return ingest(
-              delivery.messages,
-              localInvocation('eventhub-ingest', delivery.triggerMetadata, logFile),
-            );
-          }),
-        ),
-      seal: () => seal(null, localInvocation('seal-timer', {}, logFile)),
-      compact: () =>
-        createCompactTimerHandler(getContext)(null, localInvocation('compact-timer', {}, logFile)),
-    };
-  }
-  const observability = quietObservability(context.topic.name);
-  const ingest = createIngestHandler(getContext, observability);
-  const seal = createAwsSealTimerHandler(getContext, observability);
-  const logged = lambdaInvocationLogger(logFile, context.topic.name);
-  return {
-    deliver: async (byPartition: PartitionEvent[][]) => [
-      await logged(AWS_INGEST, () =>
-        ingest(lambdaKafkaDelivery(context.topic.name, byPartition), localLambdaContext(AWS_INGEST)),
-      ),
-    ],
-    seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
-    compact: () =>
-      logged(
-        AWS_COMPACT,
-        () => createCompactHandler(getContext, observability)({}, localLambdaContext(AWS_COMPACT)),
-        compactionLogRecord,
-      ),
-  };
 }
 
 runCommand('npm run local', main);

@@ -6,9 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryDuckDb as query } from '../../local/duckDb.js';
 import { ensureKafkaInstalled, type RunningKafkaBroker, startKafkaBroker } from '../../local/kafkaBroker.js';
 import { produceGeneratedEvents } from '../../local/kafkaProducer.js';
-import { queryDuckDb as query } from '../helpers/duckdb.js';
 
 const run = promisify(execFile);
 const EVENTS = 100_000;

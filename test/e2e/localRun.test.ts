@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { queryDuckDb as query } from '../helpers/duckdb.js';
+import { queryDuckDb as query } from '../../local/duckDb.js';
 
 const run = promisify(execFile);
 

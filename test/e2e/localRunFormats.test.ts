@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AVRO_PYTHON, ensureAvroTools } from '../../local/avroTools.js';
-import { queryDuckDb } from '../helpers/duckdb.js';
+import { queryDuckDb } from '../../local/duckDb.js';
 
 const run = promisify(execFile);
 const folders: string[] = [];

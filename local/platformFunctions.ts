@@ -1,0 +1,73 @@
+import { AWS_COMPACT, createCompactHandler } from '../functions/aws/compactHandler.js';
+import { AWS_INGEST, createIngestHandler } from '../functions/aws/ingestHandler.js';
+import {
+  AWS_SEAL_TIMER,
+  createSealTimerHandler as createAwsSealTimerHandler,
+} from '../functions/aws/sealTimerHandler.js';
+import { createCompactTimerHandler } from '../functions/azure/compactTimer.js';
+import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
+import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
+import type { CaptureContext } from '../shared/pipeline/context.js';
+import { emptySummary } from '../shared/pipeline/summary.js';
+import { compactionLogRecord } from '../shared/telemetry.js';
+import { eventHubsDelivery, type PartitionEvent } from './eventHubsDelivery.js';
+import { localInvocation } from './invocations.js';
+import type { Platform } from './kafkaPlatform.js';
+import { localLambdaContext } from './lambdaContext.js';
+import { lambdaInvocationLogger } from './lambdaInvocationLog.js';
+import { lambdaKafkaDelivery } from './lambdaKafkaDelivery.js';
+import { quietObservability } from './quietObservability.js';
+
+/**
+ * How each platform delivers a wave of events: the Event Hubs trigger invokes once per partition; a
+ * Kafka event source mapping invokes with records of several partitions. Log lines go to `logFile`.
+ */
+export function platformFunctions(platform: Platform, context: CaptureContext, logFile: string) {
+  const getContext = async () => context;
+  if (platform === 'azure') {
+    const ingest = createEventhubIngestHandler(getContext);
+    const seal = createSealTimerHandler(getContext);
+    const { topic } = context;
+    return {
+      deliver: (byPartition: PartitionEvent[][]) =>
+        Promise.all(
+          byPartition.map((events, partition) => {
+            if (events.length === 0) return emptySummary();
+            const delivery = eventHubsDelivery(
+              {
+                eventHubName: topic.name,
+                consumerGroup: topic.consumerGroup,
+                partitionId: String(partition),
+              },
+              events,
+            );
+            return ingest(
+              delivery.messages,
+              localInvocation('eventhub-ingest', delivery.triggerMetadata, logFile),
+            );
+          }),
+        ),
+      seal: () => seal(null, localInvocation('seal-timer', {}, logFile)),
+      compact: () =>
+        createCompactTimerHandler(getContext)(null, localInvocation('compact-timer', {}, logFile)),
+    };
+  }
+  const observability = quietObservability(context.topic.name);
+  const ingest = createIngestHandler(getContext, observability);
+  const seal = createAwsSealTimerHandler(getContext, observability);
+  const logged = lambdaInvocationLogger(logFile, context.topic.name);
+  return {
+    deliver: async (byPartition: PartitionEvent[][]) => [
+      await logged(AWS_INGEST, () =>
+        ingest(lambdaKafkaDelivery(context.topic.name, byPartition), localLambdaContext(AWS_INGEST)),
+      ),
+    ],
+    seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
+    compact: () =>
+      logged(
+        AWS_COMPACT,
+        () => createCompactHandler(getContext, observability)({}, localLambdaContext(AWS_COMPACT)),
+        compactionLogRecord,
+      ),
+  };
+}

@@ -1,0 +1,240 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TopicConfig } from '../shared/config/schema.js';
+import type { CaptureContext } from '../shared/pipeline/context.js';
+import type { CaptureStore } from '../shared/store.js';
+import { createAzureStore } from '../shared/stores/azure/createAzureStore.js';
+import { createS3Store, s3ClientFor } from '../shared/stores/s3/createS3Store.js';
+import { startAzurite } from './azurite.js';
+import type { PartitionEvent } from './eventHubsDelivery.js';
+import {
+  createFaultPlan,
+  type FaultKind,
+  type FaultPlan,
+  type RunningFaultProxy,
+  startFaultProxy,
+} from './faultProxy.js';
+import { generatedWaves } from './generatedWaves.js';
+import { auditLake, type LakeAudit } from './lakeAudit.js';
+import { ledgersDrained } from './ledgersDrained.js';
+import { localTopic } from './localTopic.js';
+import { platformFunctions } from './platformFunctions.js';
+import { ensureS3Server, startS3Server } from './s3Server.js';
+
+export const RELIABILITY_STORES = ['azurite', 's3'] as const;
+export type ReliabilityStore = (typeof RELIABILITY_STORES)[number];
+
+export interface ReliabilityOptions {
+  readonly store: ReliabilityStore;
+  readonly events: number;
+  readonly partitions: number;
+  /** Share of storage requests that get a fault, 0 to 1. */
+  readonly faultRate: number;
+  readonly seed: number;
+  /** Largest batch per partition and delivery (default 100: more, smaller invocations meet more faults). */
+  readonly batchSize?: number;
+  /** A running emulator to use instead of starting one (the tests share theirs). */
+  readonly azuriteConnectionString?: string;
+  readonly s3Endpoint?: string;
+}
+
+export interface ReliabilityReport extends LakeAudit {
+  readonly store: ReliabilityStore;
+  readonly platform: 'azure' | 'aws';
+  readonly recordsIn: number;
+  readonly requests: number;
+  readonly faults: Record<FaultKind, number>;
+  /** Invocations of the ingestion function and the seal timer, the failed ones included. */
+  readonly invocations: number;
+  /** Failed invocations, each followed by the platform's retry: a redelivery or the timer's next run. */
+  readonly invocationsRetried: number;
+  readonly durationMs: number;
+}
+
+/** Events per second of event time, `npm run local`'s default: a minute holds 30000 events. */
+const RATE = 500;
+/** A batch redelivered this often without success means the pipeline is stuck, not unlucky. */
+const MAX_ATTEMPTS = 50;
+
+/**
+ * Runs generated events through the real functions into Azurite (the Event Hubs function) or the S3
+ * emulator (the Lambda function with MSK events), every storage request passing a fault proxy.
+ * A failed invocation is retried as the platform would: the same batch again, or the timer's next
+ * run. Once every ledger is drained, the lake is read back independently and each delivered
+ * (partition, position) must be there exactly once.
+ */
+export async function runReliability(options: ReliabilityOptions): Promise<ReliabilityReport> {
+  const began = Date.now();
+  const folder = await mkdtemp(join(tmpdir(), 'capture-reliability-'));
+  const plan = createFaultPlan({ rate: options.faultRate, seed: options.seed });
+  const stores = await openStores(options, plan);
+  try {
+    const platform = options.store === 'azurite' ? 'azure' : 'aws';
+    const startMs = Date.now() - Math.ceil((options.events / RATE) * 1000);
+    let now = startMs;
+    const context: CaptureContext = { topic: stores.topic, store: stores.faulty, clock: () => now };
+    // Invocation logs are not what this run checks; they go to the scratch folder with the downloads.
+    await mkdir(join(folder, '_logs'));
+    const { deliver, seal } = platformFunctions(
+      platform,
+      context,
+      join(folder, '_logs', 'invocations.jsonl'),
+    );
+    let invocations = 0;
+    let invocationsRetried = 0;
+    let lastFailure: unknown;
+    const invoke = async (run: () => Promise<unknown>): Promise<boolean> => {
+      invocations += 1;
+      try {
+        await run();
+        return true;
+      } catch (error) {
+        invocationsRetried += 1;
+        lastFailure = error;
+        return false;
+      }
+    };
+    const untilAccepted = async (batch: PartitionEvent[][]) => {
+      for (let attempt = 1; !(await invoke(() => deliver(batch))); attempt++)
+        if (attempt === MAX_ATTEMPTS)
+          throw new Error(`a batch failed ${MAX_ATTEMPTS} deliveries in a row`, { cause: lastFailure });
+    };
+
+    const expected = new Set<string>();
+    let nextTimerAt = startMs + 30_000;
+    for (const { byPartition, eventTimeMs } of generatedWaves({
+      totalEvents: options.events,
+      partitions: options.partitions,
+      rate: RATE,
+      batchSize: options.batchSize ?? 100,
+      seed: options.seed,
+      startMs,
+    })) {
+      now = eventTimeMs;
+      for (const [partition, events] of byPartition.entries())
+        for (const event of events) expected.add(`${partition}/${event.sequenceNumber}`);
+      await Promise.all(invocationsOf(platform, byPartition).map(untilAccepted));
+      if (now >= nextTimerAt) {
+        // A failed timer run is simply followed by the next one.
+        await invoke(seal);
+        nextTimerAt = now + 30_000;
+      }
+    }
+    // Idle time: the timer runs until every minute is sealed. The check reads past the proxy, as an
+    // observer rather than a part of the pipeline.
+    const observer: CaptureContext = { ...context, store: stores.direct };
+    for (let tick = 0; !(await ledgersDrained(observer)); tick++) {
+      if (tick === MAX_ATTEMPTS)
+        throw new Error(`the seal timer left minutes open after ${tick} runs`, { cause: lastFailure });
+      now += (stores.topic.sealDelaySeconds + 60) * 1000;
+      await invoke(seal);
+    }
+
+    const audit = await auditLake(stores.direct.objects, join(folder, 'lake'), expected);
+    return {
+      store: options.store,
+      platform,
+      recordsIn: expected.size,
+      requests: plan.requests(),
+      faults: plan.injected(),
+      invocations,
+      invocationsRetried,
+      ...audit,
+      durationMs: Date.now() - began,
+    };
+  } finally {
+    await stores.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The Event Hubs trigger invokes once per partition, so each partition's batch fails and is
+ * redelivered alone; a Kafka event source mapping sends records of several partitions in one event.
+ */
+function invocationsOf(platform: 'azure' | 'aws', byPartition: PartitionEvent[][]): PartitionEvent[][][] {
+  if (platform === 'aws') return [byPartition];
+  return byPartition.flatMap((events, partition) =>
+    events.length === 0 ? [] : [byPartition.map((_, other) => (other === partition ? events : []))],
+  );
+}
+
+interface ReliabilityStores {
+  readonly topic: TopicConfig;
+  /** What the functions use: every request through the fault proxy. */
+  readonly faulty: CaptureStore;
+  /** Straight to the emulator, for the drain check and the read-back. */
+  readonly direct: CaptureStore;
+  close(): Promise<void>;
+}
+
+async function openStores(options: ReliabilityOptions, plan: FaultPlan): Promise<ReliabilityStores> {
+  // Fresh names per run, so runs sharing an emulator (the tests') never see each other's lake.
+  const name = `rel${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
+  const embedded = localTopic(undefined, undefined);
+  const topic: TopicConfig = {
+    ...embedded,
+    storage: { ...embedded.storage, container: name, ledgerTable: name },
+  };
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  const proxy = async (target: string, dialect: 'azure-blob' | 'azure-table' | 's3') => {
+    const running: RunningFaultProxy = await startFaultProxy({ target, dialect, plan });
+    cleanups.push(() => running.stop());
+    return running.origin;
+  };
+  try {
+    if (options.store === 'azurite') {
+      let connectionString = options.azuriteConnectionString;
+      if (connectionString === undefined) {
+        const azurite = await startAzurite({ inMemory: true });
+        cleanups.push(() => azurite.stop());
+        connectionString = azurite.connectionString;
+      }
+      const blob = endpointOf(connectionString, 'BlobEndpoint');
+      const table = endpointOf(connectionString, 'TableEndpoint');
+      const proxied = connectionString
+        .replace(blob.origin, await proxy(blob.origin, 'azure-blob'))
+        .replace(table.origin, await proxy(table.origin, 'azure-table'));
+      const { connection } = topic.storage;
+      return {
+        topic,
+        faulty: await createAzureStore(topic.storage, { [connection]: proxied }),
+        direct: await createAzureStore(topic.storage, { [connection]: connectionString }),
+        close,
+      };
+    }
+    let endpoint = options.s3Endpoint;
+    if (endpoint === undefined) {
+      await ensureS3Server();
+      const server = await startS3Server();
+      cleanups.push(() => server.stop());
+      endpoint = server.endpoint;
+    }
+    const faultyClient = s3ClientFor({ endpoint: await proxy(endpoint, 's3') });
+    const directClient = s3ClientFor({ endpoint });
+    cleanups.push(async () => {
+      faultyClient.destroy();
+      directClient.destroy();
+    });
+    const bucket = topic.storage.container;
+    return {
+      topic,
+      faulty: createS3Store({ bucket, client: faultyClient, createBucketIfMissing: true }),
+      direct: createS3Store({ bucket, client: directClient, createBucketIfMissing: true }),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function endpointOf(connectionString: string, setting: 'BlobEndpoint' | 'TableEndpoint'): URL {
+  const value = new RegExp(`(?:^|;)${setting}=([^;]+)`).exec(connectionString)?.[1];
+  if (value === undefined) throw new Error(`the Azurite connection string has no ${setting}`);
+  return new URL(value);
+}
