@@ -20,6 +20,11 @@ export function formatUsd(value: number): string {
   return value >= 0.01 ? `$${value.toFixed(2)}` : `$${value}`;
 }
 
+/** A unit price as it was quoted ($0.029, not $0.03): rounding it would misstate the rate used. */
+export function formatPrice(value: number): string {
+  return `$${value}`;
+}
+
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
 /**
@@ -50,8 +55,8 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
       option: `this pipeline on Lambda arm64, ${LAMBDA_MEMORY_MB} MB (zstd, ${mode} lines)`,
       usdPerDay: lambdaCompute + lambdaRequests,
       basis:
-        `${count(lambdaGbSeconds)} GB-s × ${formatUsd(PRICES.lambdaArmDuration.usd)} = ${formatUsd(lambdaCompute)}, ` +
-        `+ ${count(invocationsPerDay)} invocations × ${formatUsd(PRICES.lambdaRequests.usd)}/M = ${formatUsd(lambdaRequests)}`,
+        `${count(lambdaGbSeconds)} GB-s × ${formatPrice(PRICES.lambdaArmDuration.usd)} = ${formatUsd(lambdaCompute)}, ` +
+        `+ ${count(invocationsPerDay)} invocations × ${formatPrice(PRICES.lambdaRequests.usd)}/M = ${formatUsd(lambdaRequests)}`,
     });
     const flexGbSeconds = seconds * gbPerDay * (FLEX_MEMORY_MB / 1024);
     const flexExecutionTime = flexGbSeconds * PRICES.flexOnDemandExecutionTime.usd;
@@ -59,7 +64,7 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
       option: `this pipeline on Flex Consumption, ${FLEX_MEMORY_MB} MB instance (zstd, ${mode} lines)`,
       usdPerDay: flexExecutionTime,
       basis:
-        `${count(flexGbSeconds)} GB-s × ${formatUsd(PRICES.flexOnDemandExecutionTime.usd)} = ${formatUsd(flexExecutionTime)}; ` +
+        `${count(flexGbSeconds)} GB-s × ${formatPrice(PRICES.flexOnDemandExecutionTime.usd)} = ${formatUsd(flexExecutionTime)}; ` +
         `${count(invocationsPerDay)} executions at a price not found, left out`,
     });
   }
@@ -75,7 +80,7 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
     usdPerDay: captureTuHours * PRICES.eventHubsCapture.usd,
     basis:
       `${count(eventsPerSecond)} events/s need ${throughputUnits} throughput units; Capture bills ` +
-      `${captureTuHours} TU-hours a day × ${formatUsd(PRICES.eventHubsCapture.usd)} (the throughput units themselves are paid either way)`,
+      `${captureTuHours} TU-hours a day × ${formatPrice(PRICES.eventHubsCapture.usd)} (the throughput units themselves are paid either way)`,
   });
   const billedRecordBytes = Math.ceil(meanRecordBytes / FIREHOSE_INCREMENT_BYTES) * FIREHOSE_INCREMENT_BYTES;
   const billedGbPerDay = (recordsPerDay * billedRecordBytes) / 2 ** 30;
@@ -84,7 +89,7 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
     {
       option: 'Amazon Data Firehose, Direct PUT or Kinesis source',
       usdPerDay: billedGbPerDay * PRICES.firehoseIngestion.usd,
-      basis: `${rounding} × ${formatUsd(PRICES.firehoseIngestion.usd)}`,
+      basis: `${rounding} × ${formatPrice(PRICES.firehoseIngestion.usd)}`,
     },
     {
       option: 'Amazon Data Firehose + format conversion to Parquet',
@@ -101,7 +106,7 @@ export function estimateCost(throughput: ThroughputResult): CostResult {
       usdPerDay: MIN_MSK_CONNECT_MCU_HOURS_PER_DAY * PRICES.mskConnect.usd,
       basis:
         `billed per MCU-hour (1 MCU = 1 vCPU, 4 GiB): one MCU all day is ${MIN_MSK_CONNECT_MCU_HOURS_PER_DAY} MCU-hours × ` +
-        `${formatUsd(PRICES.mskConnect.usd)}, a floor: how many MCUs 1 TB a day needs was not measured`,
+        `${formatPrice(PRICES.mskConnect.usd)}, a floor: how many MCUs 1 TB a day needs was not measured`,
     },
   );
 

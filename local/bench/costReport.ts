@@ -1,4 +1,4 @@
-import { formatUsd } from './cost.js';
+import { formatPrice } from './cost.js';
 import { BILLING_RULES, PRICES } from './prices.js';
 import type { Section } from './report.js';
 import type { BenchResults } from './results.js';
@@ -31,7 +31,7 @@ export function pricesSection(): Section {
     headers: ['item', 'price', 'region', 'read', 'official page', 'source'],
     rows: Object.values(PRICES).map((price) => [
       price.item,
-      price.usd === null ? 'not found' : `${formatUsd(price.usd)} per ${price.unit}`,
+      price.usd === null ? 'not found' : `${formatPrice(price.usd)} per ${price.unit}`,
       price.region,
       price.read,
       price.official ? 'yes' : 'no',
