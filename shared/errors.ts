@@ -20,6 +20,35 @@ export class TransientStoreError extends CaptureError {
   }
 }
 
+/** How a store tells a passing failure (throttling, a 5xx, a dropped connection) from a real error. */
+export interface TransientErrorRules {
+  /** Names the service in messages: "Azure Storage", "S3". */
+  readonly service: string;
+  readonly isTransient: (error: unknown) => boolean;
+  readonly statusOf: (error: unknown) => number | undefined;
+}
+
+/**
+ * Runs one store call and turns a transient failure into `TransientStoreError` (original as cause),
+ * so handlers retry instead of treating a busy service as a bug. Other errors pass through unchanged.
+ */
+export async function withTransientErrors<T>(
+  rules: TransientErrorRules,
+  operation: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TransientStoreError || !rules.isTransient(error)) throw error;
+    const status = rules.statusOf(error);
+    const detail = status === undefined ? String((error as Error).message ?? error) : `HTTP ${status}`;
+    throw new TransientStoreError(`${rules.service}: ${operation} failed transiently (${detail})`, {
+      cause: error,
+    });
+  }
+}
+
 /** The configuration file or environment is wrong; the message names the file, topic and field. */
 export class ConfigError extends CaptureError {
   constructor(message: string, options: { cause?: unknown } = {}) {

@@ -1,4 +1,4 @@
-import { TransientStoreError } from '../../errors.js';
+import type { TransientErrorRules } from '../../errors.js';
 
 /** Socket and DNS failures: the service may answer the same request a moment later. */
 const NETWORK_CODES = new Set([
@@ -51,19 +51,9 @@ function isTransientAzureError(error: unknown): boolean {
   return false;
 }
 
-/**
- * Runs one storage call and turns a transient failure into `TransientStoreError` (original as cause),
- * so handlers retry instead of treating a busy account as a bug. Other errors pass through unchanged.
- */
-export async function withTransientErrors<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof TransientStoreError || !isTransientAzureError(error)) throw error;
-    const status = statusOf(error);
-    const detail = status === undefined ? String((error as Error).message ?? error) : `HTTP ${status}`;
-    throw new TransientStoreError(`Azure Storage: ${operation} failed transiently (${detail})`, {
-      cause: error,
-    });
-  }
-}
+/** Azure Storage's rules for `withTransientErrors`. */
+export const AZURE_TRANSIENT_ERRORS: TransientErrorRules = {
+  service: 'Azure Storage',
+  isTransient: isTransientAzureError,
+  statusOf,
+};

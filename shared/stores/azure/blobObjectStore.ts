@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import { CaptureError, TransientStoreError } from '../../errors.js';
+import { CaptureError, TransientStoreError, withTransientErrors } from '../../errors.js';
 import { assertStagingPath } from '../../naming.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
-import { statusOf, withTransientErrors } from './azureErrors.js';
+import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
 
 /** Objects are JSON lines, compressed or not; no Content-Encoding, so readers get the .gz/.zst bytes as named. */
 const OBJECT_CONTENT_TYPE = 'application/x-ndjson';
@@ -22,10 +22,14 @@ const DELETE_CONCURRENCY = 16;
 export function createBlobObjectStore(container: ContainerClient): ObjectStore {
   const ensureContainer = onceUntilSuccess(() => container.createIfNotExists());
   const run = <T>(operation: string, call: () => Promise<T>) =>
-    withTransientErrors(`${operation} in container ${container.containerName}`, async () => {
-      await ensureContainer();
-      return call();
-    });
+    withTransientErrors(
+      AZURE_TRANSIENT_ERRORS,
+      `${operation} in container ${container.containerName}`,
+      async () => {
+        await ensureContainer();
+        return call();
+      },
+    );
   const blob = (path: string) => container.getBlockBlobClient(path);
 
   return {

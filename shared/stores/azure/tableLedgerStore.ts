@@ -1,9 +1,9 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import { CaptureError } from '../../errors.js';
+import { CaptureError, withTransientErrors } from '../../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
 import type { LedgerStore } from '../../store.js';
-import { statusOf, withTransientErrors } from './azureErrors.js';
+import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
 
 /** A Table string property holds at most 64 KiB of UTF-16, i.e. 32,768 code units; keep a margin. */
 const CHUNK_CHARS = 32_000;
@@ -24,7 +24,7 @@ type LedgerEntity = { chunks: number } & Record<`state${number}`, string>;
 export function createTableLedgerStore(table: TableClient): LedgerStore {
   const ensureTable = onceUntilSuccess(() => createTableIfMissing(table));
   const run = <T>(operation: string, call: () => Promise<T>) =>
-    withTransientErrors(`${operation} in table ${table.tableName}`, async () => {
+    withTransientErrors(AZURE_TRANSIENT_ERRORS, `${operation} in table ${table.tableName}`, async () => {
       await ensureTable();
       return call();
     });

@@ -5,8 +5,9 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { withTransientErrors } from '../../errors.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
-import { codeOf, statusOf, withTransientS3Errors } from './s3Errors.js';
+import { codeOf, S3_TRANSIENT_ERRORS, statusOf } from './s3Errors.js';
 
 /** The bucket both halves of an S3 store work in. */
 export interface S3Bucket {
@@ -29,7 +30,7 @@ export function s3Bucket(client: S3Client, name: string, createIfMissing: boolea
     client,
     name,
     run: (operation, call) =>
-      withTransientS3Errors(`${operation} in bucket ${name}`, async () => {
+      withTransientErrors(S3_TRANSIENT_ERRORS, `${operation} in bucket ${name}`, async () => {
         if (createIfMissing) await ensureBucket();
         return call();
       }),

@@ -1,4 +1,4 @@
-import { TransientStoreError } from '../../errors.js';
+import type { TransientErrorRules } from '../../errors.js';
 
 /** Socket and DNS failures: the service may answer the same request a moment later. */
 const NETWORK_CODES = new Set([
@@ -82,17 +82,9 @@ function isTransientS3Error(error: unknown): boolean {
   return false;
 }
 
-/**
- * Runs one S3 call and turns a transient failure into `TransientStoreError` (original as cause), so
- * handlers retry instead of treating a busy bucket as a bug. Other errors pass through unchanged.
- */
-export async function withTransientS3Errors<T>(operation: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof TransientStoreError || !isTransientS3Error(error)) throw error;
-    const status = statusOf(error);
-    const detail = status === undefined ? String((error as Error).message ?? error) : `HTTP ${status}`;
-    throw new TransientStoreError(`S3: ${operation} failed transiently (${detail})`, { cause: error });
-  }
-}
+/** S3's rules for `withTransientErrors`. */
+export const S3_TRANSIENT_ERRORS: TransientErrorRules = {
+  service: 'S3',
+  isTransient: isTransientS3Error,
+  statusOf,
+};
