@@ -95,7 +95,7 @@ export const PRICES = {
     source: 'https://github.com/i05nagai/memorandum/blob/master/cloud/aws/kinesis_firehose.md',
     read: READ,
     official: false,
-    note: 'a tier table quoting the price page ("最初の500TB/month … 1GBあたり$0.029"); aws.amazon.com/firehose/pricing/ showed no figure',
+    note: 'a tier table quoting the price page: $0.029 per GB for the first 500 TB a month; aws.amazon.com/firehose/pricing/ showed no figure',
   },
   firehoseFormatConversion: {
     item: 'Amazon Data Firehose format conversion (JSON to Parquet/ORC)',
