@@ -68,6 +68,52 @@ export function layoutProblems(layout: string): string[] {
   return problems;
 }
 
+/** Capture tokens whose values are digits. */
+const CAPTURE_DIGIT_TOKENS = [
+  '{PartitionId}',
+  '{Year}',
+  '{Month}',
+  '{Day}',
+  '{Hour}',
+  '{Minute}',
+  '{Second}',
+] as const;
+
+/**
+ * What keeps compaction from telling a Capture layout's objects apart by partition, for the config's
+ * error message; undefined when nothing does. Compaction reads a partition id as the run of digits at
+ * its place in a path (every other token has a fixed width), so something that is not a digit must
+ * follow `{PartitionId}`: a separator, or the end of the name. Then every path reads as at most one
+ * (partition, minute), whatever the partition ids; after a digit, `1` + `2…` and `12` + `…` read
+ * alike, and whether some late object's `-<position>` suffix completes another partition's name
+ * would depend on how long partition ids can be.
+ */
+export function captureListingProblem(
+  layout: string,
+  names: { readonly namespace: string; readonly eventHub: string },
+): string | undefined {
+  const format = layout === 'capture' ? CAPTURE_NAME_FORMAT : layout;
+  for (const { index } of format.matchAll(/\{PartitionId\}/g)) {
+    const follower = digitFollower(format.slice(index + '{PartitionId}'.length), names);
+    if (follower !== undefined) {
+      return `{PartitionId} is followed by ${follower}: compaction reads a partition id as the digits at its place in a path, so put a separator that is not a digit ("/", "_" or "-") after {PartitionId}`;
+    }
+  }
+  return undefined;
+}
+
+/** What follows a `{PartitionId}`, named for a message, when its value starts with a digit. */
+function digitFollower(
+  after: string,
+  names: { readonly namespace: string; readonly eventHub: string },
+): string | undefined {
+  const token = /^\{[A-Za-z]+\}/.exec(after)?.[0];
+  if (token === undefined) return /^\d/.test(after) ? `the digit "${after[0]}"` : undefined;
+  if ((CAPTURE_DIGIT_TOKENS as readonly string[]).includes(token)) return token;
+  const value = token === '{Namespace}' ? names.namespace : token === '{EventHub}' ? names.eventHub : '';
+  return /^\d/.test(value) ? `${token} ("${value}", which starts with a digit)` : undefined;
+}
+
 /** The Capture names of a topic: `{Namespace}` from the config, `{EventHub}` the hub's (or topic's) name. */
 export function captureNamesOf(topic: TopicConfig): { namespace: string; eventHub: string } {
   return {

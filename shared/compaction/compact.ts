@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { CaptureError } from '../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../ledger.js';
 import type { CaptureContext } from '../pipeline/context.js';
-import { type CompactionLimits, compactHour } from './compactHour.js';
+import { claimUnitInputs } from './claim.js';
+import { type CompactionLimits, compactHour, type HourResult } from './compactHour.js';
+import { type CompactedFormat, holdsRecordsOf, RAW_NOT_COMPACTED } from './formats.js';
 import { hourOf, partitionDoneWithHour } from './hours.js';
 import { type CompactionUnit, readManifestsOfHour, type SchemaFile } from './manifest.js';
-import { listRawObjectsOfHour } from './rawObjects.js';
+import { listRawObjectsOfHour, type RawObject } from './rawObjects.js';
 
 export interface CompactionSummary {
   /** (topic, hour) units that got a new file this run. */
@@ -13,7 +15,7 @@ export interface CompactionSummary {
   filesWritten: number;
   rowsWritten: number;
   rawObjectsRead: number;
-  /** Uncompressed JSON bytes read. */
+  /** Uncompressed bytes read: JSON lines' text, Capture Avro's datums. */
   rawBytesRead: number;
   /** Parquet bytes. */
   bytesWritten: number;
@@ -21,6 +23,8 @@ export interface CompactionSummary {
   schemaChanges: number;
   /** Hours seen but not yet closed (some minute unsealed). */
   hoursWaiting: number;
+  /** Why the run compacted nothing by design (a `raw` topic), so the log line says so; absent otherwise. */
+  notCompacted?: string;
 }
 
 export interface CompactionOptions {
@@ -76,6 +80,7 @@ export function addCompactionSummary(total: CompactionSummary, part: CompactionS
   total.bytesWritten += part.bytesWritten;
   total.schemaChanges += part.schemaChanges;
   total.hoursWaiting = part.hoursWaiting;
+  if (part.notCompacted !== undefined) total.notCompacted = part.notCompacted;
   return total;
 }
 
@@ -86,10 +91,11 @@ export function addCompactionSummary(total: CompactionSummary, part: CompactionS
  * additional file and manifest for the raw objects no manifest covers (late ones). Raw objects are
  * never deleted.
  *
- * JSON-lines topics only: for `avro-capture` and `raw` topics compaction is not supported yet and a
- * run does nothing. With `jsonl.envelope: true` rows carry partition, offset, position, broker time,
- * key and headers; without an envelope a line is just the body, so `_offset`, `_position` and
- * `_timestamp` are null and only row counts can be verified.
+ * JSON-lines and `avro-capture` topics: with `jsonl.envelope: true`, and always for Capture's Avro,
+ * rows carry partition, offset, position, broker time, key and headers (see `rowsOfCaptureObject`);
+ * without an envelope a line is just the body, so `_offset`, `_position` and `_timestamp` are null
+ * and only row counts can be verified. A `raw` topic is not compacted: the run returns at once with
+ * `notCompacted` saying why.
  *
  * @example
  * const summary = await compactClosedHours(context, { partitions: ['0', '1', '2', '3'] });
@@ -101,7 +107,7 @@ export async function compactClosedHours(
 ): Promise<CompactionSummary> {
   const summary = emptyCompactionSummary();
   const { topic, store } = context;
-  if (topic.format !== 'jsonl') return summary;
+  if (topic.format === 'raw') return { ...summary, notCompacted: RAW_NOT_COMPACTED };
   const now = context.clock();
   const partitions = sortPartitions(options.partitions ?? (await store.ledger.partitions(topic.name)));
   const group = groupName(options.partitions === undefined ? null : partitions);
@@ -121,49 +127,83 @@ export async function compactClosedHours(
     );
     const rawObjects = await listRawObjectsOfHour(store.objects, topic, hour, partitions);
     if (rawObjects.length === 0) continue;
-    const manifests = await readManifestsOfHour(store.objects, topic.name, hour);
-    const alreadyCovered = manifests.flatMap((manifest) => manifest.rawObjects);
-    const coveredPaths = new Set(alreadyCovered.map((object) => object.path));
-    const uncovered = rawObjects.filter((object) => !coveredPaths.has(object.path));
-    if (uncovered.length === 0) continue;
-    if (!closed) {
-      summary.hoursWaiting++;
-      continue;
-    }
-    const unsupported = uncovered.find((object) => !/\.jsonl(\.gz|\.zst)?$/.test(object.path));
-    if (unsupported) {
-      throw new CaptureError(
-        `compaction of ${topic.name}: ${unsupported.path} is not JSON lines (written before a format change?); compacting it is not supported yet`,
-        { retriable: false },
+    // A unit whose claim (a concurrent run's) left some of our objects out is followed by the next unit.
+    let outcome: UnitOutcome;
+    do {
+      outcome = await compactNextUnit(
+        context,
+        { hour, group, closed, rawObjects, format: topic.format },
+        limits,
       );
-    }
-    const ofGroup = manifests.filter((manifest) => manifest.group === group);
-    const unit: CompactionUnit = {
-      topic: topic.name,
-      hour,
-      group,
-      sequence: ofGroup.reduce((next, manifest) => Math.max(next, manifest.sequence + 1), 0),
-    };
-    const earlierSchemas: SchemaFile['columns'][] = [];
-    for (const manifest of manifests) {
-      const schema = JSON.parse((await store.objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
-      earlierSchemas.push(schema.columns);
-    }
-    const result = await compactHour(
-      store.objects,
-      { unit, rawObjects: uncovered, envelope: topic.jsonl.envelope, alreadyCovered, earlierSchemas },
-      limits,
-    );
-    summary.rawObjectsRead += result.rawObjectsRead;
-    summary.rawBytesRead += result.rawBytesRead;
-    if (!result.published) continue;
-    summary.hoursCompacted++;
-    summary.filesWritten += result.files.length;
-    summary.rowsWritten += result.rows;
-    summary.bytesWritten += result.files.reduce((sum, file) => sum + file.bytes, 0);
-    summary.schemaChanges += result.schemaChanges;
+      if (outcome === 'waiting') summary.hoursWaiting++;
+      else if (outcome !== 'covered') addUnitResult(summary, outcome.result);
+    } while (typeof outcome === 'object' && outcome.more);
   }
   return summary;
+}
+
+type UnitOutcome = 'covered' | 'waiting' | { result: HourResult; more: boolean };
+
+/**
+ * Compacts the hour's raw objects of the group that no manifest covers yet into the group's next
+ * unit, or reports that there are none or that the hour is not closed.
+ */
+async function compactNextUnit(
+  { topic, store }: CaptureContext,
+  hourOfGroup: {
+    hour: number;
+    group: string;
+    closed: boolean;
+    rawObjects: readonly RawObject[];
+    format: CompactedFormat;
+  },
+  limits: CompactionLimits,
+): Promise<UnitOutcome> {
+  const { hour, group, closed, rawObjects, format } = hourOfGroup;
+  const manifests = await readManifestsOfHour(store.objects, topic.name, hour);
+  const alreadyCovered = manifests.flatMap((manifest) => manifest.rawObjects);
+  const coveredPaths = new Set(alreadyCovered.map((object) => object.path));
+  const uncovered = rawObjects.filter((object) => !coveredPaths.has(object.path));
+  if (uncovered.length === 0) return 'covered';
+  if (!closed) return 'waiting';
+  const unsupported = uncovered.find((object) => !holdsRecordsOf(format, object.path));
+  if (unsupported) {
+    throw new CaptureError(
+      `compaction of ${topic.name}: ${unsupported.path} does not hold ${format} records (written before a format change?); compacting it is not supported yet`,
+      { retriable: false },
+    );
+  }
+  const unit: CompactionUnit = {
+    topic: topic.name,
+    hour,
+    group,
+    sequence: manifests
+      .filter((manifest) => manifest.group === group)
+      .reduce((next, manifest) => Math.max(next, manifest.sequence + 1), 0),
+  };
+  const claimed = await claimUnitInputs(store.objects, unit, uncovered);
+  const earlierSchemas: SchemaFile['columns'][] = [];
+  for (const manifest of manifests) {
+    const schema = JSON.parse((await store.objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
+    earlierSchemas.push(schema.columns);
+  }
+  const result = await compactHour(
+    store.objects,
+    { unit, rawObjects: claimed, format, envelope: topic.jsonl.envelope, alreadyCovered, earlierSchemas },
+    limits,
+  );
+  return { result, more: claimed.length < uncovered.length };
+}
+
+function addUnitResult(summary: CompactionSummary, result: HourResult): void {
+  summary.rawObjectsRead += result.rawObjectsRead;
+  summary.rawBytesRead += result.rawBytesRead;
+  if (!result.published) return;
+  summary.hoursCompacted++;
+  summary.filesWritten += result.files.length;
+  summary.rowsWritten += result.rows;
+  summary.bytesWritten += result.files.reduce((sum, file) => sum + file.bytes, 0);
+  summary.schemaChanges += result.schemaChanges;
 }
 
 function sortPartitions(partitions: readonly string[]): string[] {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { decompressObject } from '../encode/decompress.js';
-import { CaptureError, TransientStoreError } from '../errors.js';
+import { CaptureError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
+import { type CompactedFormat, rowsOfRawObject } from './formats.js';
 import {
   type CompactedFile,
   type CompactionManifest,
@@ -18,7 +18,7 @@ import {
 } from './manifest.js';
 import { createParquetFileWriter, type ParquetFileWriter } from './parquetFile.js';
 import type { RawObject } from './rawObjects.js';
-import { type RawRow, rowsOfJsonLines } from './rows.js';
+import type { RawRow } from './rows.js';
 import { type ColumnSchema, changesSinceEarlier, type JsonRow, SchemaObserver } from './schema.js';
 import { assertDisjointPositions, assertRisingPosition, PositionTally } from './verification.js';
 
@@ -43,6 +43,8 @@ export interface HourResult {
 export interface HourInputs {
   readonly unit: CompactionUnit;
   readonly rawObjects: readonly RawObject[];
+  readonly format: CompactedFormat;
+  /** JSON lines only: each line is an envelope with the record's coordinates. */
   readonly envelope: boolean;
   /** Raw objects earlier manifests of the hour cover: positions of this run must not overlap them. */
   readonly alreadyCovered: readonly CoveredRawObject[];
@@ -78,7 +80,7 @@ export async function compactHour(
     let first: number | null = null;
     let last: number | null = null;
     let rows = 0;
-    for (const raw of await rowsOf(objects, object, inputs.envelope, (bytes) => (rawBytesRead += bytes))) {
+    for (const raw of await rowsOf(objects, object, inputs, (bytes) => (rawBytesRead += bytes))) {
       observer.observe(raw.row, raw.sources);
       assertRisingPosition(last, raw.position, object.path);
       first ??= raw.position;
@@ -137,7 +139,7 @@ export async function compactHour(
     if (current.writer.bytesWritten() >= limits.targetFileBytes) await finishFile();
   };
   for (const object of inputs.rawObjects) {
-    for (const raw of await rowsOf(objects, object, inputs.envelope, () => {})) {
+    for (const raw of await rowsOf(objects, object, inputs, () => {})) {
       group.push(raw.row);
       groupBytes += raw.lineBytes;
       written.add(object.partition, raw.position);
@@ -197,12 +199,10 @@ export async function compactHour(
 async function rowsOf(
   objects: ObjectStore,
   object: RawObject,
-  envelope: boolean,
+  { format, envelope }: HourInputs,
   countBytes: (bytes: number) => void,
 ): Promise<Iterable<RawRow>> {
-  const text = decompressObject(object.path, await objects.read(object.path));
-  countBytes(text.length);
-  return rowsOfJsonLines(text.toString('utf8'), object.path, object.partition, envelope);
+  return rowsOfRawObject(format, envelope, object, await objects.read(object.path), countBytes);
 }
 
 function offsetsOf(covered: readonly CoveredRawObject[]): CompactionManifest['offsets'] {
@@ -220,10 +220,9 @@ function offsetsOf(covered: readonly CoveredRawObject[]): CompactionManifest['of
 }
 
 /**
- * A manifest of the same name was there already: fine when it covers the same raw objects (a
- * concurrent run of the same work, or a rerun). Otherwise a concurrent run saw other inputs (a late
- * object arrived in between) and won; our data files stay unlisted, and the next run compacts
- * whatever the winner did not cover.
+ * A manifest of the same name was there already: a concurrent run of the same unit, or a rerun. The
+ * unit's claim fixed its raw objects, so the manifest must cover the same ones; anything else means
+ * the lake was written by something that does not follow the claim, and nothing more is published.
  */
 async function assertSameCoverage(
   objects: ObjectStore,
@@ -234,8 +233,9 @@ async function assertSameCoverage(
   const theirs = parseManifest(path, await objects.read(path));
   const paths = (manifest: CompactionManifest) => manifest.rawObjects.map((object) => object.path).join('\n');
   if (paths(theirs) !== paths(ours)) {
-    throw new TransientStoreError(
-      `${what}: a concurrent run published ${path} for other raw objects; the next run compacts the rest`,
+    throw new CaptureError(
+      `${what}: ${path} covers other raw objects than this unit's claim; was the hour compacted by another version or tool?`,
+      { retriable: false },
     );
   }
 }

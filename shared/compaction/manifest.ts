@@ -73,6 +73,11 @@ export function schemaPath(unit: CompactionUnit): string {
   return `${hourPrefix(unit.topic, unit.hour)}_schema-${unit.group}-${unit.sequence}.json`;
 }
 
+/** Fixes a unit's raw objects before its files are published (see `claimUnitInputs`); hidden from engines by its `_`. */
+export function claimPath(unit: CompactionUnit): string {
+  return `${hourPrefix(unit.topic, unit.hour)}_claim-${unit.group}-${unit.sequence}.json`;
+}
+
 /** `part-<group>-<sequence>-<file>-<digest of the inputs>`: the same inputs always name the same file. */
 export function dataFilePath(unit: CompactionUnit, fileIndex: number, inputDigest: string): string {
   return `${hourPrefix(unit.topic, unit.hour)}part-${unit.group}-${unit.sequence}-${fileIndex}-${inputDigest}.parquet`;

@@ -1,6 +1,5 @@
 import type { TopicConfig } from '../config/schema.js';
-import { encodingOf } from '../encode/encodings.js';
-import { CaptureError } from '../errors.js';
+import { encodingOf, fileExtensionOf } from '../encode/encodings.js';
 import { usesCaptureNames } from '../layouts.js';
 import { objectPathOf } from '../naming.js';
 import type { ObjectStore } from '../store.js';
@@ -18,11 +17,15 @@ export interface RawObject {
  */
 const WIDEST_POSITION = 10 ** 19;
 
+/** After a Capture name: the extension, or `-<first position>[.late]` and then the extension. */
+const AFTER_CAPTURE_NAME = /^(-\d{20}(\.late)?)?(\.[A-Za-z0-9]+)+$/;
+
 /**
  * Every visible raw data object of the hour for the given partitions, late ones included, sorted by
- * path. The names come from the topic's layout (see `objectPathOf`): each (partition, minute) has a
- * folder, and its objects' names start with the same text before their first position. The listing
- * is one call per distinct hour folder, not one per minute.
+ * path. The names come from the topic's layout (see `objectPathOf`): with our layouts each
+ * (partition, minute) has a folder, and its objects' names start with the same text before their
+ * first position; Capture layouts are matched by name (see `listCaptureObjects`). The listing is one
+ * call per distinct hour folder, not one per minute.
  */
 export async function listRawObjectsOfHour(
   objects: ObjectStore,
@@ -30,19 +33,14 @@ export async function listRawObjectsOfHour(
   hour: number,
   partitions: readonly string[],
 ): Promise<RawObject[]> {
-  if (usesCaptureNames(topic.layout)) {
-    throw new CaptureError(
-      `compaction of topic ${topic.name}: Capture layouts are not supported yet (their file names carry no position)`,
-      { retriable: false },
-    );
-  }
+  if (usesCaptureNames(topic.layout)) return listCaptureObjects(objects, topic, hour, partitions);
   const owners = new Map<string, { partition: string; namePrefix: string }[]>();
   const prefixes = new Set<string>();
   for (const partition of partitions) {
     const pathOf = objectPathOf(topic, partition);
     const folders = minutesOfHour(hour).map((minute) => {
-      const atZero = splitPath(pathOf(probe(minute, 0)));
-      const atWidest = splitPath(pathOf(probe(minute, WIDEST_POSITION)));
+      const atZero = splitPath(pathOf(probe(topic, minute, 0)));
+      const atWidest = splitPath(pathOf(probe(topic, minute, WIDEST_POSITION)));
       const namePrefix = commonPrefix(atZero.name, atWidest.name);
       const owned = owners.get(atZero.folder) ?? [];
       owned.push({ partition, namePrefix });
@@ -59,30 +57,80 @@ export async function listRawObjectsOfHour(
       if (owner) found.push({ path, partition: owner.partition });
     }
   }
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return byPath(found);
+}
 
-  function probe(minute: number, first: number) {
-    const encoding = encodingOf(topic);
-    return {
-      kind: 'data' as const,
-      minute,
-      late: false,
-      encoding,
-      segments: [
-        {
-          kind: 'data' as const,
-          minute,
-          first,
-          last: first,
-          records: 1,
-          bytes: 1,
-          encoding,
-          digest: '',
-          stagedAt: 0,
-        },
-      ],
-    };
+/**
+ * A Capture layout names the minute's object after the minute alone (`…/05/00.avro`) and any other
+ * object of the minute (late, or in an encoding the topic no longer writes) `<that name>-<first
+ * position>[.late]<extension>` (see `layoutPath`), so an object is the partition's whose minute name
+ * its path starts with, followed by an extension or a position. The name is found by trying each
+ * `.` or `-` of the path as its end; the config's `captureListingProblem` makes sure that at most one
+ * (partition, minute) of any hour names a given path, so nothing is attributed twice or wrongly.
+ */
+async function listCaptureObjects(
+  objects: ObjectStore,
+  topic: TopicConfig,
+  hour: number,
+  partitions: readonly string[],
+): Promise<RawObject[]> {
+  const extension = fileExtensionOf(encodingOf(topic));
+  const owners = new Map<string, string>();
+  const prefixes = new Set<string>();
+  for (const partition of partitions) {
+    const pathOf = objectPathOf(topic, partition);
+    const folders = minutesOfHour(hour).map((minute) => {
+      const name = pathOf(probe(topic, minute, 0)).slice(0, -extension.length);
+      owners.set(name, partition);
+      return splitPath(name).folder;
+    });
+    prefixes.add(commonFolder(folders));
   }
+  const found: RawObject[] = [];
+  for (const prefix of prefixes) {
+    for (const path of await objects.list(prefix)) {
+      const partition = captureOwner(path, owners);
+      if (partition !== undefined) found.push({ path, partition });
+    }
+  }
+  return byPath(found);
+}
+
+function captureOwner(path: string, owners: ReadonlyMap<string, string>): string | undefined {
+  for (let end = path.lastIndexOf('/') + 1; end < path.length; end++) {
+    if (path[end] !== '.' && path[end] !== '-') continue;
+    const owner = owners.get(path.slice(0, end));
+    if (owner !== undefined && AFTER_CAPTURE_NAME.test(path.slice(end))) return owner;
+  }
+  return undefined;
+}
+
+/** The main object of a minute: what the layout names once a minute is sealed, at position `first`. */
+function probe(topic: TopicConfig, minute: number, first: number) {
+  const encoding = encodingOf(topic);
+  return {
+    kind: 'data' as const,
+    minute,
+    late: false,
+    encoding,
+    segments: [
+      {
+        kind: 'data' as const,
+        minute,
+        first,
+        last: first,
+        records: 1,
+        bytes: 1,
+        encoding,
+        digest: '',
+        stagedAt: 0,
+      },
+    ],
+  };
+}
+
+function byPath(objects: RawObject[]): RawObject[] {
+  return objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function splitPath(path: string): { folder: string; name: string } {

@@ -1,4 +1,5 @@
 import { CaptureError } from '../errors.js';
+import { MAX_COLUMN_NESTING, nestsDeeperThan, stringifyDeep } from './deepJson.js';
 import type { JsonRow } from './schema.js';
 
 /** One raw record as a row, with the coordinates the compaction verifies. */
@@ -11,8 +12,8 @@ export interface RawRow {
   readonly lineBytes: number;
 }
 
-/** Envelope fields that become columns besides the fixed metadata columns. */
-const ENVELOPE_COLUMNS = {
+/** Envelope fields that become columns besides the fixed metadata columns (Capture's fields fill the same). */
+export const ENVELOPE_COLUMNS = {
   key: '_key',
   headers: '_headers',
   systemProperties: '_system_properties',
@@ -110,9 +111,16 @@ function envelopeRow(
 
 /**
  * A JSON object body spreads into columns named after its fields; a field named like one of our
- * columns is renamed with a `body_` prefix (recorded as its source in the schema file).
+ * columns is renamed with a `body_` prefix (recorded as its source in the schema file). A body nested
+ * too deep for the Parquet writer is kept whole as its JSON text.
  */
-function addBody(row: Record<string, unknown>, sources: Record<string, string>, body: unknown): void {
+export function addBody(row: Record<string, unknown>, sources: Record<string, string>, body: unknown): void {
+  if (nestsDeeperThan(body, MAX_COLUMN_NESTING)) {
+    row[ENVELOPE_COLUMNS.bodyText] = stringifyDeep(body);
+    sources[ENVELOPE_COLUMNS.bodyText] =
+      `body, nested deeper than ${MAX_COLUMN_NESTING} levels: its JSON text`;
+    return;
+  }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     row[WHOLE_BODY_COLUMN] = body;
     sources[WHOLE_BODY_COLUMN] = 'body';

@@ -40,29 +40,37 @@ export class PositionTally {
 
 /**
  * Checks that no position is covered twice: positions rise within each raw object, and the objects
- * of a partition (this run's and those earlier manifests cover) have disjoint position ranges.
- * Together with equal tallies this is "every input position exactly once in the output".
+ * of a partition's minute (this run's and those earlier manifests cover: the minute's object and its
+ * late ones) have disjoint position ranges. Together with equal tallies this is "every input
+ * position exactly once in the output".
+ *
+ * Objects of different minutes may interleave: records are placed by their own time, so a record
+ * for a sealed minute (a late object) or one from a producer's skewed clock can sit between two
+ * records of another minute. A minute is known by its folder, which every layout but a Capture
+ * template with the minute in the file name gives it; such a template's minutes share the stricter
+ * check.
  */
 export function assertDisjointPositions(
   objects: readonly CoveredRawObject[],
   alreadyCovered: readonly CoveredRawObject[],
   what: string,
 ): void {
-  const byPartition = new Map<string, CoveredRawObject[]>();
+  const byMinute = new Map<string, CoveredRawObject[]>();
   for (const object of [...objects, ...alreadyCovered]) {
     if (object.firstPosition === null) continue;
-    const list = byPartition.get(object.partition) ?? [];
+    const minute = `${object.partition}|${object.path.slice(0, object.path.lastIndexOf('/'))}`;
+    const list = byMinute.get(minute) ?? [];
     list.push(object);
-    byPartition.set(object.partition, list);
+    byMinute.set(minute, list);
   }
-  for (const [partition, list] of byPartition) {
+  for (const list of byMinute.values()) {
     const sorted = [...list].sort((a, b) => (a.firstPosition ?? 0) - (b.firstPosition ?? 0));
     for (let index = 1; index < sorted.length; index++) {
       const before = sorted[index - 1] as CoveredRawObject;
       const after = sorted[index] as CoveredRawObject;
       if ((before.lastPosition ?? 0) >= (after.firstPosition ?? 0)) {
         throw new CaptureError(
-          `${what}: partition ${partition} positions of ${before.path} and ${after.path} overlap; nothing is published`,
+          `${what}: partition ${before.partition} positions of ${before.path} and ${after.path} overlap; nothing is published`,
           { retriable: false },
         );
       }

@@ -56,6 +56,29 @@ export function captureEnqueuedTime(epochMs: number): string {
   );
 }
 
+const CAPTURE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M)$/;
+
+/**
+ * Epoch milliseconds of an `EnqueuedTimeUtc` as {@link captureEnqueuedTime} writes it, or NaN for
+ * any other text.
+ *
+ * @example parseCaptureEnqueuedTime('12/2/2021 2:58:24 PM') // 1638457104000
+ */
+export function parseCaptureEnqueuedTime(text: string): number {
+  const match = CAPTURE_TIME.exec(text);
+  if (match === null) return Number.NaN;
+  const [month = 0, day = 0, year = 0, hour12 = 0, minute = 0, second = 0] = match.slice(1, 7).map(Number);
+  const time = new Date(0);
+  // setUTCFullYear, not Date.UTC, which would read the years 0 to 99 as 1900 to 1999.
+  time.setUTCFullYear(year, month - 1, day);
+  time.setUTCHours((hour12 % 12) + (match[7] === 'PM' ? 12 : 0), minute, second, 0);
+  const written = hour12 >= 1 && hour12 <= 12 && minute < 60 && second < 60;
+  // A date that rolled over (2/30) is not one Capture wrote.
+  return written && time.getUTCMonth() === month - 1 && time.getUTCDate() === day
+    ? time.getTime()
+    : Number.NaN;
+}
+
 /**
  * One record as a Capture `EventData` datum, in two pieces: every field up to the body's length, then
  * the body itself (not copied).

@@ -6,6 +6,7 @@ import {
   COMPACTED_PREFIX,
   type CompactionManifest,
   parseManifest,
+  type SchemaFile,
 } from '../../shared/compaction/manifest.js';
 import type { ObjectStore } from '../../shared/store.js';
 
@@ -58,4 +59,44 @@ export async function unlistedParquetFiles(objects: ObjectStore, topic: string):
   return (await objects.list(`${COMPACTED_PREFIX}/${topic}/`)).filter(
     (path) => path.endsWith('.parquet') && !listed.has(path),
   );
+}
+
+/**
+ * The rows of every file a manifest lists, read by DuckDB file by file, with the columns the file's
+ * schema file types as JSON parsed back into values: what a reader that follows the schema file
+ * gets, whichever type a column has in each file.
+ */
+export async function readCompactedValues(
+  objects: ObjectStore,
+  topic: string,
+): Promise<Record<string, unknown>[]> {
+  const manifests = await compactedManifests(objects, topic);
+  const folder = await mkdtemp(join(tmpdir(), 'compacted-'));
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const rows: Record<string, unknown>[] = [];
+    for (const [manifestIndex, manifest] of manifests.entries()) {
+      const schema = JSON.parse((await objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
+      const jsonColumns = schema.columns
+        .filter((column) => column.type === 'json')
+        .map((column) => column.name);
+      for (const [fileIndex, file] of manifest.files.entries()) {
+        const path = join(folder, `${manifestIndex}-${fileIndex}.parquet`);
+        await writeFile(path, await objects.read(file.path));
+        const read = await connection.runAndReadAll(`SELECT * FROM read_parquet('${path}')`);
+        for (const row of read.getRowObjectsJS() as Record<string, unknown>[]) {
+          for (const name of jsonColumns) {
+            if (typeof row[name] === 'string') row[name] = JSON.parse(row[name]);
+          }
+          rows.push(row);
+        }
+      }
+    }
+    return rows;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(folder, { recursive: true, force: true });
+  }
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { crashingStore, SimulatedCrash } from '../../local/crashingStore.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { CAPTURE_SCHEMA_JSON } from '../../shared/encode/captureEventData.js';
 import { usesCaptureNames } from '../../shared/layouts.js';
@@ -6,7 +7,6 @@ import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../shared/record.js';
 import type { CaptureStore } from '../../shared/store.js';
-import { crashingStore, SimulatedCrash } from './crashingStore.js';
 import { topicConfig } from './factories.js';
 import { readContainerFiles, readLines, snapshotVisible } from './lakeReader.js';
 

@@ -24,7 +24,7 @@ export async function readContainerFiles(
 ): Promise<(ContainerFile & { path: string })[]> {
   const files: (ContainerFile & { path: string })[] = [];
   for (const path of await objects.list(prefix)) {
-    if (path.endsWith('.avro')) files.push({ path, ...readContainerFile(await objects.read(path)) });
+    if (path.endsWith('.avro')) files.push({ path, ...readContainerFile(await objects.read(path), path) });
   }
   return files;
 }

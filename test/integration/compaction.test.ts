@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { crashingStore, SimulatedCrash } from '../../local/crashingStore.js';
+import { claimUnitInputs } from '../../shared/compaction/claim.js';
 import { compactClosedHours } from '../../shared/compaction/compact.js';
+import { hourOf } from '../../shared/compaction/hours.js';
 import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
+import { listRawObjectsOfHour } from '../../shared/compaction/rawObjects.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../shared/record.js';
 import type { CaptureStore } from '../../shared/store.js';
 import { compactedManifests, readCompactedRows, unlistedParquetFiles } from '../helpers/compactedLake.js';
-import { crashingStore, SimulatedCrash } from '../helpers/crashingStore.js';
 import { makeRecord, topicConfig } from '../helpers/factories.js';
 import { FRESH_STORES } from '../helpers/freshStores.js';
 import { readLines } from '../helpers/lakeReader.js';
@@ -146,6 +149,112 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     ]);
     expect(late?.offsets).toEqual({ '1': { rows: 1, first: 3, last: 3 } });
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('compacts exactly what an interrupted run claimed, then the late object that came after as the next unit', async () => {
+    // Prepare: a run claimed the hour's objects and died before publishing anything
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0', '1'], 12, 10, 3);
+    await lake.sealAt(at(13, 5));
+    const hour = hourOf(at(12, 0));
+    const claimed = await listRawObjectsOfHour(store.objects, TOPIC, hour, ['0', '1']);
+    await claimUnitInputs(store.objects, { topic: TOPIC.name, hour, group: 'all', sequence: 0 }, claimed);
+    await lake.deliver(['1'], 12, 5, 1);
+    await lake.sealAt(at(13, 30));
+
+    // Act
+    const summary = await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 2, rowsWritten: 7 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    const covers = (sequence: number) =>
+      manifests.find((manifest) => manifest.sequence === sequence)?.rawObjects.map((object) => object.path);
+    expect(covers(0)).toEqual(claimed.map((object) => object.path));
+    expect(covers(1)).toEqual([expect.stringMatching(/\.late\.jsonl\.gz$/)]);
+    expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('compacts partition groups into disjoint files, at most maxHours hours a run', async () => {
+    // Prepare
+    const store = await freshStore();
+    const lake = harness(store);
+    for (const hour of [12, 13, 14]) await lake.deliver(['0', '1', '2'], hour, 10, 2);
+    await lake.sealAt(at(15, 5));
+
+    // Act
+    const limited = await compactClosedHours(lake.context, {
+      partitions: ['1', '0'],
+      maxHours: 1,
+      lookbackHours: 4,
+    });
+    const rest = await compactClosedHours(lake.context, { partitions: ['0', '1'], lookbackHours: 4 });
+    const other = await compactClosedHours(lake.context, { partitions: ['2'], lookbackHours: 4 });
+
+    // Assess
+    expect(limited).toMatchObject({ hoursCompacted: 1, rowsWritten: 4 });
+    expect(rest).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
+    expect(other).toMatchObject({ hoursCompacted: 3, rowsWritten: 6 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    const groupsByHour = manifests
+      .map((manifest) => `${manifest.hour.slice(11, 13)} ${manifest.group}`)
+      .sort();
+    expect(groupsByHour).toEqual(['12 p0.1', '12 p2', '13 p0.1', '13 p2', '14 p0.1', '14 p2']);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
+    // Prepare: ingestion accepts any depth
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 2);
+    const deep = `{"order":"deep",${'"a":['.repeat(1)}${'[{"b":'.repeat(20_000)}1${'}]'.repeat(20_000)}]}`;
+    await ingestBatch(lake.context, [
+      makeRecord({ partition: '0', position: 2, brokerTime: at(12, 10, 30), body: Buffer.from(deep) }),
+    ]);
+    await lake.sealAt(at(13, 5));
+
+    // Act
+    const summary = await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 3 });
+    const rows = await readCompactedRows(store.objects, TOPIC.name);
+    const kept = rows.find((row) => row._position === 2n);
+    expect(kept?._body_text).toBe(deep);
+    expect(kept?.order).toBeNull();
+    expect(rows.filter((row) => row.order !== null)).toHaveLength(2);
+  });
+
+  it('cuts row groups by input bytes and rolls files at the target size', async () => {
+    // Prepare
+    const manyGroups = await smallClosedHour(await freshStore());
+    const manyFiles = await smallClosedHour(await freshStore());
+
+    // Act: a row group per two or three lines; a new file after every row group
+    await compactClosedHours(
+      manyGroups,
+      { lookbackHours: 1 },
+      { targetFileBytes: 2 ** 30, rowGroupInputBytes: 200 },
+    );
+    await compactClosedHours(
+      manyFiles,
+      { lookbackHours: 1 },
+      { targetFileBytes: 1, rowGroupInputBytes: 200 },
+    );
+
+    // Assess
+    const [grouped] = await compactedManifests(manyGroups.store.objects, TOPIC.name);
+    expect(grouped?.files).toHaveLength(1);
+    expect(grouped?.files[0]?.rowGroups).toBeGreaterThan(2);
+    const [rolled] = await compactedManifests(manyFiles.store.objects, TOPIC.name);
+    expect(rolled?.files.length).toBe(grouped?.files[0]?.rowGroups);
+    expect(rolled?.files.every((file) => file.rowGroups === 1)).toBe(true);
+    for (const context of [manyGroups, manyFiles]) {
+      expect(await compactedRecords(context.store)).toEqual(await rawRecords(context.store));
+    }
   });
 
   it('gives the same visible result as an uninterrupted run after a crash before any store call and a rerun', async () => {

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { CaptureError } from '../errors.js';
+import type { ObjectStore } from '../store.js';
+import { type CompactionUnit, claimPath, hourIso, unitStagingPath } from './manifest.js';
+import type { RawObject } from './rawObjects.js';
+
+const CLAIM_FORMAT = 'stream-capture.compaction-claim/1';
+
+/** Which raw objects a compaction unit covers, fixed by the first run that reaches the unit. */
+interface CompactionClaim {
+  readonly format: typeof CLAIM_FORMAT;
+  readonly topic: string;
+  readonly hour: string;
+  readonly group: string;
+  readonly sequence: number;
+  readonly rawObjects: readonly string[];
+}
+
+/**
+ * Fixes the raw objects a unit compacts before any of its files is published: the first run to
+ * create the unit's claim (create-only) decides, and every other run of the unit, concurrent or a
+ * rerun after a crash, compacts exactly the claimed objects. Their output names and bytes are then
+ * the same, so no run ever publishes a data file that the unit's manifest does not list. Without a
+ * claim, two runs that listed the hour on either side of a late object's arrival would both publish
+ * data files and only one manifest could win. Objects a claim leaves out go to the next unit.
+ */
+export async function claimUnitInputs(
+  objects: ObjectStore,
+  unit: CompactionUnit,
+  candidates: readonly RawObject[],
+): Promise<RawObject[]> {
+  const ours: CompactionClaim = {
+    format: CLAIM_FORMAT,
+    topic: unit.topic,
+    hour: hourIso(unit.hour),
+    group: unit.group,
+    sequence: unit.sequence,
+    rawObjects: candidates.map((object) => object.path),
+  };
+  // Staged under a name of its own: concurrent runs stage different candidates for the same unit.
+  const staging = unitStagingPath(unit, 'claim', `claim-${randomUUID()}`);
+  await objects.stage(staging, Buffer.from(`${JSON.stringify(ours, null, 2)}\n`));
+  const outcome = await objects.publish(claimPath(unit), [staging]);
+  await objects.deleteStaged([staging]);
+  if (outcome === 'created') return [...candidates];
+  const claimed = parseClaim(claimPath(unit), await objects.read(claimPath(unit)));
+  const byPath = new Map(candidates.map((object) => [object.path, object]));
+  return claimed.rawObjects.map((path) => {
+    const object = byPath.get(path);
+    if (!object) {
+      throw new CaptureError(
+        `${claimPath(unit)} claims ${path}, which is not among the hour's raw objects of group ${unit.group}: ` +
+          'raw objects are never deleted, so check whether the topic config (layout, partitions per group) changed',
+        { retriable: false },
+      );
+    }
+    return object;
+  });
+}
+
+function parseClaim(path: string, bytes: Buffer): CompactionClaim {
+  const claim = JSON.parse(bytes.toString('utf8')) as CompactionClaim;
+  if (claim.format !== CLAIM_FORMAT || !Array.isArray(claim.rawObjects)) {
+    throw new CaptureError(`${path} is not a compaction claim of format ${CLAIM_FORMAT}`, {
+      retriable: false,
+    });
+  }
+  return claim;
+}
