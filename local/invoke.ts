@@ -3,17 +3,24 @@ import { observabilityFor } from '../functions/aws/observability.js';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createKafkaIngestHandler } from '../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
-import { compactClosedHours } from '../shared/compaction/compact.js';
 import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { parseCommandArgs, runCommand, usageError } from './cli.js';
+import { awsCompactionFanOut, azureCompactionFanOut } from './compactionFanOut.js';
 import { readEventHubsEventFile, readKafkaEventFile, readLambdaEventFile } from './eventFiles.js';
 import { localInvocation } from './invocations.js';
 import { localLambdaContext } from './lambdaContext.js';
 import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
 import { localTopic } from './localTopic.js';
 
-const FUNCTIONS = ['eventhub-ingest', 'kafka-ingest', 'aws-ingest', 'seal', 'compact'] as const;
+const FUNCTIONS = [
+  'eventhub-ingest',
+  'kafka-ingest',
+  'aws-ingest',
+  'seal',
+  'compact',
+  'aws-compact',
+] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 const USAGE = `Usage: npm run invoke -- <function> [options]
@@ -22,7 +29,9 @@ Runs one function once, as the Functions host or Lambda would, and prints its lo
 
   <function>          eventhub-ingest | kafka-ingest (Azure Functions), aws-ingest (Lambda, MSK or
                       self-managed Kafka), seal (the seal timer, for any store), compact (Parquet
-                      for every closed hour, under compacted/)
+                      for every closed hour, under compacted/: the Azure timer, then its queue
+                      function once per partition group), aws-compact (the same with the Lambda
+                      dispatcher and worker)
   --event <file>      the trigger's input (ingest functions): see test/events/ for the shapes
   --store fs|azurite|s3  the lake in a folder, or in Azurite or the S3 emulator started for the
                       call (default fs)
@@ -57,7 +66,8 @@ async function main(): Promise<void> {
   if (!name || !FUNCTIONS.includes(name) || positionals.length > 1) {
     fail(`name one function: ${FUNCTIONS.join(', ')}`);
   }
-  if (name !== 'seal' && name !== 'compact' && !values.event) fail(`${name} needs --event <file>`);
+  const compaction = name === 'compact' || name === 'aws-compact';
+  if (name !== 'seal' && !compaction && !values.event) fail(`${name} needs --event <file>`);
   if (!STORE_KINDS.includes(values.store as StoreKind))
     fail(`--store must be one of ${STORE_KINDS.join(', ')}`);
   const fixedNow = values.now === undefined ? undefined : Date.parse(values.now);
@@ -79,8 +89,12 @@ async function main(): Promise<void> {
     } else if (name === 'aws-ingest') {
       const event = readLambdaEventFile(values.event as string);
       await createIngestHandler(getContext, observabilityFor(topic.name))(event, localLambdaContext(name));
-    } else if (name === 'compact') {
-      console.log(JSON.stringify(await compactClosedHours(context)));
+    } else if (compaction) {
+      const compact =
+        name === 'compact'
+          ? azureCompactionFanOut(getContext, null)
+          : awsCompactionFanOut(getContext, observabilityFor(topic.name));
+      await compact();
       console.error(
         `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (read the _manifest-*.json files)`,
       );

@@ -1,15 +1,13 @@
-import { AWS_COMPACT, createCompactHandler } from '../functions/aws/compactHandler.js';
 import { AWS_INGEST, createIngestHandler } from '../functions/aws/ingestHandler.js';
 import {
   AWS_SEAL_TIMER,
   createSealTimerHandler as createAwsSealTimerHandler,
 } from '../functions/aws/sealTimerHandler.js';
-import { createCompactTimerHandler } from '../functions/azure/compactTimer.js';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { emptySummary } from '../shared/pipeline/summary.js';
-import { compactionLogRecord } from '../shared/telemetry.js';
+import { awsCompactionFanOut, azureCompactionFanOut } from './compactionFanOut.js';
 import { eventHubsDelivery, type PartitionEvent } from './eventHubsDelivery.js';
 import { localInvocation } from './invocations.js';
 import type { Platform } from './kafkaPlatform.js';
@@ -20,7 +18,8 @@ import { quietObservability } from './quietObservability.js';
 
 /**
  * How each platform delivers a wave of events: the Event Hubs trigger invokes once per partition; a
- * Kafka event source mapping invokes with records of several partitions. Log lines go to `logFile`.
+ * Kafka event source mapping invokes with records of several partitions. Compaction fans out as in
+ * the cloud, one group after another (see compactionFanOut). Log lines go to `logFile`.
  */
 export function platformFunctions(platform: Platform, context: CaptureContext, logFile: string) {
   const getContext = async () => context;
@@ -48,8 +47,7 @@ export function platformFunctions(platform: Platform, context: CaptureContext, l
           }),
         ),
       seal: () => seal(null, localInvocation('seal-timer', {}, logFile)),
-      compact: () =>
-        createCompactTimerHandler(getContext)(null, localInvocation('compact-timer', {}, logFile)),
+      compact: azureCompactionFanOut(getContext, logFile),
     };
   }
   const observability = quietObservability(context.topic.name);
@@ -63,11 +61,6 @@ export function platformFunctions(platform: Platform, context: CaptureContext, l
       ),
     ],
     seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
-    compact: () =>
-      logged(
-        AWS_COMPACT,
-        () => createCompactHandler(getContext, observability)({}, localLambdaContext(AWS_COMPACT)),
-        compactionLogRecord,
-      ),
+    compact: awsCompactionFanOut(getContext, observability, logged),
   };
 }

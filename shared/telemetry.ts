@@ -1,4 +1,5 @@
 import type { CompactionSummary } from './compaction/compact.js';
+import type { CompactionDispatchSummary } from './compaction/groupMessage.js';
 import { CaptureError } from './errors.js';
 import type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';
 
@@ -68,6 +69,22 @@ export function compactionLogRecord(
 ): Record<string, unknown> {
   return {
     event: 'capture.compaction',
+    function: functionName,
+    topic,
+    ...summary,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** The line an hourly compaction dispatch logs: how many group messages it sent, over how many partitions. */
+export function compactionDispatchLogRecord(
+  functionName: string,
+  topic: string,
+  summary: CompactionDispatchSummary,
+  durationMs: number,
+): Record<string, unknown> {
+  return {
+    event: 'capture.compaction-dispatch',
     function: functionName,
     topic,
     ...summary,

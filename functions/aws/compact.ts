@@ -4,7 +4,7 @@ import { s3ContextProvider, topicFromLambdaEnvironment } from './runtime.js';
 
 const topic = topicFromLambdaEnvironment(process.env);
 
-/** Entry of the compaction function, scheduled hourly by the stack in infra/aws. */
+/** Entry of the compaction worker, invoked once per partition group by the compaction dispatcher. */
 export const handler = createCompactHandler(
   s3ContextProvider(topic, process.env),
   observabilityFor(topic.name),

@@ -1,25 +1,34 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type CompactionSummary, compactClosedHours } from '../../shared/compaction/compact.js';
+import { compactClosedHours } from '../../shared/compaction/compact.js';
+import {
+  type GroupCompactionSummary,
+  parseCompactionGroupMessage,
+} from '../../shared/compaction/groupMessage.js';
 import { COMPACTION_REPORT, type Observability, withInvocationTelemetry } from './observability.js';
 import type { ContextProvider } from './runtime.js';
 
 export const AWS_COMPACT = 'aws-compact';
 
 /**
- * Runs hourly on a schedule: compacts every closed hour of the topic into Parquet, and picks up late
- * objects of hours compacted before. The event is ignored; a failed run is redone by the next one,
- * since output names are deterministic and publishing is create-only.
+ * The compaction worker, invoked asynchronously by the hourly dispatcher once per partition group
+ * (`{"topic","partitions"}`): compacts the group's closed hours into Parquet and picks up late objects
+ * of hours compacted before. Groups write disjoint files, so they run in parallel; a failed or
+ * repeated run is safe, since output names are deterministic and publishing is create-only. An event
+ * that is not a group of this topic fails at once with what it should have been.
  */
 export function createCompactHandler(getContext: ContextProvider, observability: Observability) {
-  return middy(async (): Promise<CompactionSummary> => {
+  return middy(async (event: unknown): Promise<GroupCompactionSummary> => {
     const context = await getContext();
-    return withInvocationTelemetry(
+    return withInvocationTelemetry<GroupCompactionSummary>(
       observability,
       AWS_COMPACT,
       context.topic.name,
-      () => compactClosedHours(context),
+      async () => {
+        const { partitions } = parseCompactionGroupMessage(event, context.topic);
+        return { ...(await compactClosedHours(context, { partitions })), partitions };
+      },
       COMPACTION_REPORT,
     );
   })

@@ -32,6 +32,8 @@ export const METRIC = {
   hoursCompacted: 'HoursCompacted',
   rowsCompacted: 'RowsCompacted',
   compactedBytes: 'CompactedBytes',
+  /** Partition groups the hourly dispatch sent a compaction worker. */
+  compactionGroups: 'CompactionGroups',
   /** Hours seen by compaction whose minutes are not all sealed yet. */
   hoursWaiting: 'HoursWaiting',
   /** Invocations that threw: the mapping retries them (the partition waits). */

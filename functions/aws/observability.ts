@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CompactionSummary } from '../../shared/compaction/compact.js';
+import type { CompactionDispatchSummary } from '../../shared/compaction/groupMessage.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
 import {
+  compactionDispatchLogRecord,
   compactionLogRecord,
   failureLogRecord,
   invocationLogRecord,
@@ -68,6 +70,15 @@ export const CAPTURE_REPORT: SummaryReport<CaptureSummary> = {
   message: 'capture.invocation',
   lineOf: invocationLogRecord,
   addMetrics: addCaptureMetrics,
+};
+
+/** The hourly compaction dispatch: the `capture.compaction-dispatch` line and the groups it sent. */
+export const DISPATCH_REPORT: SummaryReport<CompactionDispatchSummary> = {
+  message: 'capture.compaction-dispatch',
+  lineOf: compactionDispatchLogRecord,
+  addMetrics: (metrics, summary) => {
+    metrics.addMetric(METRIC.compactionGroups, MetricUnit.Count, summary.groups);
+  },
 };
 
 /** Compaction: the `capture.compaction` line and its rows and bytes. */

@@ -1,5 +1,11 @@
 import { app } from '@azure/functions';
-import { COMPACT_TIMER, compactTimerTrigger, createCompactTimerHandler } from './compactTimer.js';
+import { COMPACT_GROUP, compactGroupTrigger, createCompactGroupHandler } from './compactGroup.js';
+import {
+  COMPACT_TIMER,
+  compactionQueueOutput,
+  compactTimerTrigger,
+  createCompactTimerHandler,
+} from './compactTimer.js';
 import { createEventhubIngestHandler, EVENTHUB_INGEST, eventhubIngestTrigger } from './eventhubIngest.js';
 import { createKafkaIngestHandler, KAFKA_INGEST, kafkaIngestTrigger } from './kafkaIngest.js';
 import { HOLD_PARTITION_RETRY } from './retryPolicy.js';
@@ -25,7 +31,15 @@ if (topic.source === 'eventhub') {
 }
 
 app.generic(SEAL_TIMER, { trigger: sealTimerTrigger(), handler: createSealTimerHandler(getContext) });
+// Compaction fans out: the hourly timer enqueues one message per partition group, and the queue
+// trigger compacts each, on as many instances as the queue keeps busy.
+const compactionQueue = compactionQueueOutput(topic);
 app.generic(COMPACT_TIMER, {
   trigger: compactTimerTrigger(),
-  handler: createCompactTimerHandler(getContext),
+  extraOutputs: [compactionQueue],
+  handler: createCompactTimerHandler(getContext, compactionQueue),
+});
+app.generic(COMPACT_GROUP, {
+  trigger: compactGroupTrigger(topic),
+  handler: createCompactGroupHandler(getContext),
 });

@@ -6,6 +6,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { COMPACTION_WORKER_VARIABLE } from '../../functions/aws/compactionWorkerInvoker.js';
 import { METRICS_NAMESPACE, serviceNameOf } from '../../functions/aws/metricNames.js';
 import { BUCKET_VARIABLE, TOPIC_CONFIG_VARIABLE } from '../../functions/aws/runtime.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
@@ -38,19 +39,29 @@ export interface CaptureFunctionsProps {
 /** How one function differs from the ingestion function's settings. */
 interface FunctionOptions {
   readonly retryAttempts?: number;
+  /** How long an asynchronous event may wait for its (re)try before Lambda drops it. */
+  readonly maxEventAge?: Duration;
   readonly memoryMiB?: number;
   readonly timeoutSeconds?: number;
+  readonly environment?: Record<string, string>;
 }
+
+/** The dispatcher lists the ledger's partitions and queues one event per group: little memory, seconds. */
+const DISPATCHER = { memoryMiB: 512, timeoutSeconds: 120 } as const;
 
 /**
  * The topic's Lambda functions: ingestion (invoked by the Kafka event source mapping, attached by the
  * stack), the seal timer, which seals every minute what no new record will seal (idle partitions),
- * and the hourly compaction of closed hours into Parquet.
+ * and the hourly compaction of closed hours into Parquet: a dispatcher on the schedule that invokes
+ * the compaction worker once per partition group. Two functions rather than one invoking itself: a
+ * function allowed to invoke its own ARN needs that ARN in its role's policy, a cycle CloudFormation
+ * cannot create, and the dispatcher keeps a small role (ledger listing, this one invoke) and bundle.
  */
 export class CaptureFunctions extends Construct {
   readonly ingest: NodejsFunction;
   readonly sealTimer: NodejsFunction;
-  readonly compaction: NodejsFunction;
+  readonly compactionDispatcher: NodejsFunction;
+  readonly compactionWorker: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: CaptureFunctionsProps) {
     super(scope, id);
@@ -68,18 +79,36 @@ export class CaptureFunctions extends Construct {
       targets: [new LambdaFunction(this.sealTimer)],
     });
 
-    this.compaction = this.captureFunction('Compaction', 'functions/aws/compact.ts', props, {
-      retryAttempts: 0,
+    this.compactionWorker = this.captureFunction('CompactionWorker', 'functions/aws/compact.ts', props, {
+      // A group that failed on a passing error is redone within minutes rather than an hour later;
+      // a rerun is safe (deterministic names, create-only publishing). An event older than an hour
+      // is dropped: the next dispatch has sent its group again by then.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
       memoryMiB: settings.compactionMemoryMiB,
-      // An hour of a busy topic takes minutes to encode; Lambda's longest run leaves the most room.
+      // An hour of a busy group takes minutes to encode; Lambda's longest run leaves the most room.
       timeoutSeconds: 900,
     });
-    lake.grantCompactionAccess(this.compaction);
+    lake.grantCompactionAccess(this.compactionWorker);
+    this.compactionDispatcher = this.captureFunction(
+      'CompactionDispatcher',
+      'functions/aws/compactDispatcher.ts',
+      props,
+      {
+        // A failed dispatch is redone by the next hourly one: compaction looks back a day.
+        retryAttempts: 0,
+        ...DISPATCHER,
+        environment: { [COMPACTION_WORKER_VARIABLE]: this.compactionWorker.functionName },
+      },
+    );
+    lake.grantLedgerListing(this.compactionDispatcher);
+    // lambda:InvokeFunction on the worker (and its versions) alone.
+    this.compactionWorker.grantInvoke(this.compactionDispatcher);
     new Rule(this, 'CompactEveryHour', {
-      description: `Compacts the closed hours of ${props.topic.name} into Parquet`,
+      description: `Sends each partition group of ${props.topic.name} to compaction into Parquet`,
       // Minute 10: an hour is closed about two minutes after it ends, with room for a slow trigger.
       schedule: Schedule.cron({ minute: '10' }),
-      targets: [new LambdaFunction(this.compaction)],
+      targets: [new LambdaFunction(this.compactionDispatcher)],
     });
   }
 
@@ -112,8 +141,10 @@ export class CaptureFunctions extends Construct {
         POWERTOOLS_SERVICE_NAME: serviceNameOf(topic.name),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
+        ...options.environment,
       },
       retryAttempts: options.retryAttempts,
+      maxEventAge: options.maxEventAge,
     });
     return captureFunction;
   }

@@ -61,8 +61,22 @@ export class LakeBucket extends Construct {
   }
 
   /**
-   * What compaction does: read the ledgers (which hours are closed), the raw objects and earlier
-   * manifests; stage Parquet row groups and publish them, their schema and manifest under the
+   * What the compaction dispatcher does: list the ledgers, one per partition, to plan the groups.
+   * Nothing else, and no read of a ledger's content.
+   */
+  grantLedgerListing(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${LEDGER_PREFIX}/*`] } },
+      }),
+    );
+  }
+
+  /**
+   * What the compaction worker does: read the ledgers (which hours are closed), the raw objects and
+   * earlier manifests; stage Parquet row groups and publish them, their schema and manifest under the
    * compacted prefix; delete its staged chunks. It never writes or deletes a raw object.
    */
   grantCompactionAccess(grantee: IGrantable): void {

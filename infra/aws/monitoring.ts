@@ -37,7 +37,8 @@ export interface MonitoringProps {
   readonly dashboardName: string;
   readonly ingest: IFunction;
   readonly sealTimer: IFunction;
-  readonly compaction: IFunction;
+  readonly compactionDispatcher: IFunction;
+  readonly compactionWorker: IFunction;
   /** Where ingestion and the seal timer write their `capture.invocation` lines. */
   readonly invocationLogGroups: readonly ILogGroup[];
   /** Records behind (the mapping's OffsetLag) at which the lag alarm fires. */
@@ -54,7 +55,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { ingest, sealTimer, compaction } = props;
+    const { ingest, sealTimer, compactionDispatcher, compactionWorker } = props;
     const custom = (metricName: string, statistic: string) =>
       new Metric({
         namespace: METRICS_NAMESPACE,
@@ -85,14 +86,18 @@ export class Monitoring extends Construct {
         sealTimer,
         `${props.topicName}: sealing has failed for 15 minutes`,
       ),
-      // Compaction runs hourly and a failed run is redone by the next: two failed runs in a row matter.
-      compaction.metricErrors({ period: Duration.hours(1) }).createAlarm(this, 'CompactionErrors', {
-        alarmDescription: `${props.topicName}: compaction failed in two hourly runs in a row: see its log group for capture.failure lines`,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      failingTwoHoursInARow(
+        this,
+        'CompactionDispatcherErrors',
+        compactionDispatcher,
+        `${props.topicName}: the compaction dispatch failed in two hourly runs in a row`,
+      ),
+      failingTwoHoursInARow(
+        this,
+        'CompactionWorkerErrors',
+        compactionWorker,
+        `${props.topicName}: a compaction worker failed in two hours in a row`,
+      ),
       offsetLag.with({ period: ALARM_PERIOD }).createAlarm(this, 'OffsetLagAlarm', {
         alarmDescription: `${props.topicName}: the mapping is ${props.offsetLagAlarm} or more records behind (aws.offsetLagAlarm)`,
         threshold: props.offsetLagAlarm,
@@ -114,7 +119,8 @@ export class Monitoring extends Construct {
     const everyFunction = (metricOf: (fn: IFunction) => IMetric) => [
       metricOf(ingest),
       metricOf(sealTimer),
-      metricOf(compaction),
+      metricOf(compactionDispatcher),
+      metricOf(compactionWorker),
     ];
     const functionGraph = (title: string, metricOf: (fn: IFunction) => IMetric) =>
       new GraphWidget({ title, left: everyFunction(metricOf), width: 6 });
@@ -193,20 +199,39 @@ export class Monitoring extends Construct {
         ],
         [
           new GraphWidget({
+            title: 'Compaction: partition groups dispatched',
+            left: [custom(METRIC.compactionGroups, 'Sum')],
+            width: 8,
+          }),
+          new GraphWidget({
             title: 'Compaction: hours compacted and hours waiting',
             left: [custom(METRIC.hoursCompacted, 'Sum'), custom(METRIC.hoursWaiting, 'Maximum')],
-            width: 12,
+            width: 8,
           }),
           new GraphWidget({
             title: 'Compaction: rows and Parquet bytes',
             left: [custom(METRIC.rowsCompacted, 'Sum')],
             right: [custom(METRIC.compactedBytes, 'Sum')],
-            width: 12,
+            width: 8,
           }),
         ],
       ],
     });
   }
+}
+
+/**
+ * Compaction runs hourly and a failed run is redone by the next (a worker's, after its retries): errors
+ * in two hourly windows in a row matter.
+ */
+function failingTwoHoursInARow(scope: Construct, id: string, fn: IFunction, what: string): Alarm {
+  return fn.metricErrors({ period: Duration.hours(1) }).createAlarm(scope, id, {
+    alarmDescription: `${what}: see its log group for capture.failure lines`,
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 2,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }
 
 /**

@@ -18,8 +18,8 @@ export interface TopicStackProps extends StackProps {
 
 /**
  * Everything one Kafka topic needs on AWS: its lake bucket, the ingestion function and its Kafka event
- * source mapping, the seal timer, the hourly compaction, a dashboard and alarms. Outputs name what an operator looks for;
- * none carries a secret or its ARN.
+ * source mapping, the seal timer, the hourly compaction (a dispatcher and its worker), a dashboard
+ * and alarms. Outputs name what an operator looks for; none carries a secret or its ARN.
  */
 export class TopicStack extends Stack {
   constructor(scope: Construct, id: string, props: TopicStackProps) {
@@ -38,7 +38,8 @@ export class TopicStack extends Stack {
       dashboardName: props.stackName,
       ingest: functions.ingest,
       sealTimer: functions.sealTimer,
-      compaction: functions.compaction,
+      compactionDispatcher: functions.compactionDispatcher,
+      compactionWorker: functions.compactionWorker,
       invocationLogGroups: [functions.ingest.logGroup, functions.sealTimer.logGroup],
       offsetLagAlarm: settings.offsetLagAlarm,
     });
@@ -46,7 +47,10 @@ export class TopicStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: lake.bucket.bucketName });
     new CfnOutput(this, 'IngestFunctionName', { value: functions.ingest.functionName });
     new CfnOutput(this, 'SealTimerFunctionName', { value: functions.sealTimer.functionName });
-    new CfnOutput(this, 'CompactionFunctionName', { value: functions.compaction.functionName });
+    new CfnOutput(this, 'CompactionDispatcherFunctionName', {
+      value: functions.compactionDispatcher.functionName,
+    });
+    new CfnOutput(this, 'CompactionWorkerFunctionName', { value: functions.compactionWorker.functionName });
     new CfnOutput(this, 'DashboardName', { value: props.stackName });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: monitoring.alarmTopic.topicArn,

@@ -23,7 +23,7 @@ param source string
 @minLength(1)
 param consumerGroup string
 
-@description('App setting prefix of the lake (topic storage.connection): <name>__blobServiceUri and <name>__tableServiceUri.')
+@description('App setting prefix of the lake (topic storage.connection): <name>__blobServiceUri, <name>__tableServiceUri and <name>__queueServiceUri.')
 param storageConnectionName string = 'LakeStorage'
 
 @description('Blob container of the lake (topic storage.container).')
@@ -140,11 +140,14 @@ var appName = '${take('cap-${toLower(replace(replace(topicName, '.', '-'), '_', 
 var hostStorageAccountName = 'sthost${suffix}'
 var lakeStorageAccountName = 'stlake${suffix}'
 var deploymentContainerName = 'app-package'
+// The compaction timer's output and the compact-group trigger (functions/azure/compactTimer.ts).
+var compactionQueueName = 'capture-compaction'
 var appInsightsName = 'appi-${appName}'
 
 var storageBlobDataOwnerRole = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageBlobDataContributorRole = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageTableDataContributorRole = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var storageQueueDataContributorRole = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var monitoringMetricsPublisherRole = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 module storage 'modules/storage.bicep' = {
@@ -156,6 +159,7 @@ module storage 'modules/storage.bicep' = {
     lakeAccountName: lakeStorageAccountName
     lakeContainerName: lakeContainerName
     ledgerTableName: ledgerTableName
+    compactionQueueName: compactionQueueName
     rawRetentionDays: rawRetentionDays
     stagingRetentionDays: stagingRetentionDays
   }
@@ -231,6 +235,10 @@ var commonSettings = [
   {
     name: '${storageConnectionName}__tableServiceUri'
     value: lakeStorage.properties.primaryEndpoints.table
+  }
+  {
+    name: '${storageConnectionName}__queueServiceUri'
+    value: lakeStorage.properties.primaryEndpoints.queue
   }
 ]
 
@@ -348,6 +356,21 @@ resource ledgerTableContributor 'Microsoft.Authorization/roleAssignments@2022-04
     principalId: app.identity.principalId
     principalType: 'ServicePrincipal'
     description: 'Stream capture: the ledger table.'
+  }
+}
+
+// The compaction timer's queue output binding sends, the compact-group trigger reads and deletes, and
+// the host moves a message that failed five times to <queue>-poison: the Functions docs give Storage
+// Queue Data Contributor for an output binding, and it holds what the trigger needs (Reader and
+// Message Processor) and the poison queue's writes. The account, as for the other lake roles.
+resource compactionQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(lakeStorage.id, app.id, storageQueueDataContributorRole)
+  scope: lakeStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributorRole)
+    principalId: app.identity.principalId
+    principalType: 'ServicePrincipal'
+    description: 'Stream capture: the compaction queue of partition groups.'
   }
 }
 

@@ -10,7 +10,7 @@ import { REQUIRE_SHIM, timeImport, timing } from './coldStart.js';
 import type { LambdaBundleFigure } from './results.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRIES = ['ingest', 'sealTimer', 'compact'] as const;
+const ENTRIES = ['ingest', 'sealTimer', 'compactDispatcher', 'compact'] as const;
 
 /**
  * Each Lambda function bundled as the stack in infra/aws bundles it (esbuild, ESM, node22, minified,
@@ -27,6 +27,7 @@ export async function measureLambdaColdStarts(processes: number): Promise<Lambda
   const env = {
     CAPTURE_TOPIC_CONFIG: JSON.stringify(topic),
     CAPTURE_BUCKET: 'bench-lake',
+    CAPTURE_COMPACTION_WORKER: 'bench-compaction-worker',
     AWS_REGION: 'eu-west-1',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };

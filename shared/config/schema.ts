@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { captureNamesOf, layoutProblems, usesCaptureNames } from '../layouts.js';
+import { captureListingProblem, captureNamesOf, layoutProblems, usesCaptureNames } from '../layouts.js';
 import { awsSettingsSchema, LAMBDA_CONSUMER_GROUP } from './awsSchema.js';
 import { azureSettingsSchema } from './azureSchema.js';
 import { parseByteSize } from './byteSize.js';
@@ -109,6 +109,19 @@ const jsonLines = z
     }
   });
 
+/**
+ * How the hourly compaction fans out: one invocation per group of partitions, each group a range of
+ * `partitionsPerGroup` partition numbers (0-7, 8-15, … by default), so a group keeps its partitions
+ * and its file names when partitions are added. Eight keeps a small topic in one invocation; one
+ * invocation encodes about 13 GB of JSON in a Lambda's fifteen minutes (the benchmark's 15 MB/s per
+ * core), so lower it when a partition carries more than about 1.5 GB an hour.
+ */
+const compaction = z
+  // Every partition number of a group's range has its ledger read, known or not: hence a bound.
+  .object({ partitionsPerGroup: z.number().int().min(1).max(1024).default(8) })
+  .strict()
+  .default({ partitionsPerGroup: 8 });
+
 /** One captured topic. Every field but `name` and `source` (and `aws` on AWS) has a default. */
 export const topicSchema = z
   .object({
@@ -144,6 +157,8 @@ export const topicSchema = z
     sealDelaySeconds: z.number().int().min(0).max(3600).default(60),
     maxRecordBytes: byteSize(1024 * 1024),
     maxSegmentBytes: byteSize(8 * 1024 * 1024),
+    /** The hourly compaction into Parquet: how many partitions one invocation compacts. */
+    compaction,
     storage: z
       .object({
         container: z
@@ -216,6 +231,12 @@ export const topicSchema = z
     if (!usesCaptureNames(topic.layout) && topic.capture !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['capture'], message: 'only for a Capture layout' });
     }
+    // Hourly compaction lists a Capture layout's hour by partition; raw topics are not compacted.
+    const listing =
+      topic.format !== 'raw' && usesCaptureNames(topic.layout)
+        ? captureListingProblem(topic.layout, captureNamesOf(topic))
+        : undefined;
+    if (listing !== undefined) ctx.addIssue({ code: 'custom', path: ['layout'], message: listing });
   });
 
 export const configSchema = z

@@ -21,7 +21,7 @@ describe('Bundles of the capture functions', () => {
     template = stacks.get('capture-payments') as Template;
   });
 
-  it.each(['Ingest', 'SealTimer', 'Compaction'])(
+  it.each(['Ingest', 'SealTimer', 'CompactionDispatcher', 'CompactionWorker'])(
     'bundles %s with the real esbuild into one ESM file that loads on Node with nothing beside it',
     async (name) => {
       // Prepare
@@ -44,6 +44,7 @@ describe('Bundles of the capture functions', () => {
             PATH: process.env.PATH,
             CAPTURE_TOPIC_CONFIG: String(variables.CAPTURE_TOPIC_CONFIG),
             CAPTURE_BUCKET: 'example-lake',
+            CAPTURE_COMPACTION_WORKER: 'capture-payments-compaction-worker',
             AWS_REGION: 'eu-west-1',
           },
           encoding: 'utf8',
@@ -58,4 +59,34 @@ describe('Bundles of the capture functions', () => {
       expect(load.stdout.trim()).toBe('function');
     },
   );
+
+  it.each([
+    [
+      'CompactionDispatcher',
+      'the Lambda client but not the Parquet writer',
+      /@aws-sdk\/client-lambda/,
+      /hyparquet/,
+    ],
+    [
+      'CompactionWorker',
+      'the Parquet writer but not the Lambda client',
+      /hyparquet/,
+      /@aws-sdk\/client-lambda/,
+    ],
+  ])('bundles into %s %s', async (name, _what, included, excluded) => {
+    // Prepare
+    const { properties } = resourceOf(template, 'AWS::Lambda::Function', `Functions${name}`);
+    const assetHash = String((properties.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+
+    // Act: the source map names every module the bundle holds.
+    const { sources } = JSON.parse(
+      await readFile(join(outdir, `asset.${assetHash}`, 'index.mjs.map'), 'utf8'),
+    ) as {
+      sources: string[];
+    };
+
+    // Assess
+    expect(sources.some((source) => included.test(source))).toBe(true);
+    expect(sources.filter((source) => excluded.test(source))).toEqual([]);
+  });
 });

@@ -38,7 +38,8 @@ function statementsOf(template: Template, policyPrefix: string): Statement[] {
 
 const INGEST_POLICY = 'FunctionsIngestServiceRoleDefaultPolicy';
 const SEAL_POLICY = 'FunctionsSealTimerServiceRoleDefaultPolicy';
-const COMPACTION_POLICY = 'FunctionsCompactionServiceRoleDefaultPolicy';
+const WORKER_POLICY = 'FunctionsCompactionWorkerServiceRoleDefaultPolicy';
+const DISPATCHER_POLICY = 'FunctionsCompactionDispatcherServiceRoleDefaultPolicy';
 
 describe('Function: addCaptureStacks', () => {
   it('creates one stack per topic with platform aws from the example config file, named capture-<topic>', () => {
@@ -198,26 +199,52 @@ describe('Class: TopicStack', () => {
       });
     });
 
-    it('compacts every hour at minute 10 with its own memory, the longest timeout and no retry', () => {
+    it('dispatches compaction every hour at minute 10, small and quick, without retry, to the worker it names', () => {
       // Prepare
       const template = templateOf(payments);
-      const compaction = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompaction');
+      const dispatcher = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompactionDispatcher');
+      const worker = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompactionWorker');
 
       // Assess
-      expect(compaction.properties).toMatchObject({
+      expect(dispatcher.properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: 120,
+        Environment: { Variables: { CAPTURE_COMPACTION_WORKER: { Ref: worker.id } } },
+      });
+      template.resourceCountIs('AWS::Events::Rule', 2);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(10 * * * ? *)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dispatcher.id, 'Arn'] } })],
+      });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: dispatcher.id },
+        MaximumRetryAttempts: 0,
+      });
+    });
+
+    it('runs the compaction worker with its own memory and the longest timeout, retried within the hour', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const worker = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompactionWorker');
+
+      // Assess
+      expect(worker.properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 2048,
         Timeout: 900,
       });
-      template.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: 'cron(10 * * * ? *)',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [compaction.id, 'Arn'] } })],
-      });
+      expect(JSON.stringify(worker.properties.Environment)).not.toContain('CAPTURE_COMPACTION_WORKER');
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        FunctionName: { Ref: compaction.id },
-        MaximumRetryAttempts: 0,
+        FunctionName: { Ref: worker.id },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
       });
+      // Invoked by the dispatcher only: no schedule, no event source mapping.
+      const rules = Object.values(template.findResources('AWS::Events::Rule'));
+      expect(JSON.stringify(rules)).not.toContain(worker.id);
     });
   });
 
@@ -493,11 +520,11 @@ describe('Class: TopicStack', () => {
       },
     );
 
-    it('lets compaction read raw objects and ledgers, write only the compacted prefix and staging, delete only staging', () => {
+    it('lets the compaction worker read raw objects and ledgers, write only the compacted prefix and staging, delete only staging', () => {
       // Prepare
       const template = templateOf(payments);
       const bucket = resourceOf(template, 'AWS::S3::Bucket', 'LakeBucket').id;
-      const statements = statementsOf(template, COMPACTION_POLICY);
+      const statements = statementsOf(template, WORKER_POLICY);
       const resourcesFor = (action: string) =>
         statements.filter((statement) => actionsOf(statement).includes(action)).flatMap(resourcesOf);
 
@@ -510,6 +537,36 @@ describe('Class: TopicStack', () => {
       );
       expect(resourcesFor('s3:DeleteObject')).toEqual([objectsUnder(bucket, '_staging')]);
       expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('s3:'))).toEqual([]);
+    });
+
+    it('lets the compaction dispatcher list the ledgers and invoke the worker, and nothing else', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const bucket = resourceOf(template, 'AWS::S3::Bucket', 'LakeBucket').id;
+      const worker = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompactionWorker').id;
+
+      // Act
+      const statements = statementsOf(template, DISPATCHER_POLICY);
+
+      // Assess
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: { 'Fn::GetAtt': [bucket, 'Arn'] },
+          Condition: { StringLike: { 's3:prefix': ['_ledger/*'] } },
+        },
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: [
+            { 'Fn::GetAtt': [worker, 'Arn'] },
+            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [worker, 'Arn'] }, ':*']] },
+          ],
+        },
+      ]);
+      const role = resourceOf(template, 'AWS::IAM::Role', 'FunctionsCompactionDispatcherServiceRole');
+      expect(JSON.stringify(role.properties.ManagedPolicyArns)).not.toContain('MSK');
     });
 
     it('gives the seal timer no Kafka, secret or network permission', () => {
@@ -570,16 +627,20 @@ describe('Class: TopicStack', () => {
   });
 
   describe('monitoring', () => {
-    it('draws a dashboard named after the stack with both functions and every capture metric', () => {
+    it('draws a dashboard named after the stack with every function and every capture metric', () => {
       // Prepare
       const template = templateOf(payments);
       const { properties } = resourceOf(template, 'AWS::CloudWatch::Dashboard', 'MonitoringDashboard');
+      const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
 
       // Act
       const body = JSON.stringify(properties.DashboardBody);
 
       // Assess
       expect(properties.DashboardName).toBe('capture-payments');
+      expect(functions).toHaveLength(4);
+      // Invocations, errors, duration and throttles of each.
+      for (const fn of functions) expect(body.split(`{"Ref":"${fn}"}`).length - 1).toBeGreaterThanOrEqual(4);
       for (const metric of ['Invocations', 'Errors', 'Duration', 'Throttles', 'OffsetLag']) {
         expect(body).toContain(`\\"AWS/Lambda\\",\\"${metric}\\"`);
       }
@@ -591,6 +652,7 @@ describe('Class: TopicStack', () => {
         'LateObjectsSealed',
         'DeadLetters',
         'LagMs',
+        'CompactionGroups',
       ]) {
         expect(body).toContain(
           `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"capture-payments\\",\\"topic\\",\\"payments\\"`,
@@ -627,7 +689,9 @@ describe('Class: TopicStack', () => {
       for (const prefix of ['FunctionsIngestLogs', 'FunctionsSealTimerLogs']) {
         expect(body).toContain(`{"Ref":"${logGroupId(prefix)}"}`);
       }
-      expect(body).not.toContain(`{"Ref":"${logGroupId('FunctionsCompactionLogs')}"}`);
+      for (const prefix of ['FunctionsCompactionDispatcherLogs', 'FunctionsCompactionWorkerLogs']) {
+        expect(body).not.toContain(`{"Ref":"${logGroupId(prefix)}"}`);
+      }
     });
 
     it('alarms on the offset lag of the config, persistent errors of every function and dead letters', () => {
@@ -639,15 +703,17 @@ describe('Class: TopicStack', () => {
       const notifies = { AlarmActions: [{ Ref: alarmTopic }] };
 
       // Assess
-      const compaction = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsCompaction').id;
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: compaction } }],
-        Period: 3600,
-        EvaluationPeriods: 2,
-        ...notifies,
-      });
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+      for (const prefix of ['FunctionsCompactionDispatcher', 'FunctionsCompactionWorker']) {
+        const compaction = resourceOf(template, 'AWS::Lambda::Function', prefix).id;
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: compaction } }],
+          Period: 3600,
+          EvaluationPeriods: 2,
+          ...notifies,
+        });
+      }
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'OffsetLag',
@@ -687,7 +753,8 @@ describe('Class: TopicStack', () => {
       expect(Object.keys(outputs).sort()).toEqual([
         'AlarmTopicArn',
         'BucketName',
-        'CompactionFunctionName',
+        'CompactionDispatcherFunctionName',
+        'CompactionWorkerFunctionName',
         'DashboardName',
         'IngestFunctionName',
         'SealTimerFunctionName',

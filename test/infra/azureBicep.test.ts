@@ -2,9 +2,11 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { COMPACTION_QUEUE } from '../../functions/azure/compactTimer.js';
 import { azureSettingsSchema } from '../../shared/config/azureSchema.js';
 import {
   appSettingNames,
+  findIdentityConnectionsWithoutRole,
   findLeakyOutputs,
   findModuleParamProblems,
   findParameterFileProblems,
@@ -57,9 +59,25 @@ const REQUIRED_ROLES = [
     'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
     'Microsoft.EventHub/namespaces/eventhubs',
   ],
+  [
+    'Storage Queue Data Contributor',
+    '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+    'Microsoft.Storage/storageAccounts',
+  ],
   ['Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb', 'Microsoft.Insights/components'],
   ['Key Vault Secrets User', '4633458b-17de-408a-b874-0445c86b69e6', 'Microsoft.KeyVault/vaults/secrets'],
 ] as const;
+
+/**
+ * Data roles that let an identity-based connection use each storage service: the blob and table
+ * contributors the store's SDK clients need, and for queues what the Functions docs list for a queue
+ * output binding (which also holds what the trigger needs).
+ */
+const DATA_ROLES_BY_SERVICE = {
+  blob: ['ba92f5b4-2d11-453d-a403-e96b0029c9fe', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'],
+  table: ['0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'],
+  queue: ['974c5e8b-45b9-4653-ba55-5f855dd0fb88'],
+};
 
 const bicepFile = (relativePath: string) => readBicepFile(AZURE_INFRA, relativePath);
 
@@ -145,6 +163,7 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
 
     // Assess
     expect(findSecretAppSettings(main)).toEqual([]);
+    expect(findIdentityConnectionsWithoutRole(main, DATA_ROLES_BY_SERVICE)).toEqual([]);
     expect(names).toEqual(
       expect.arrayContaining([
         "'CAPTURE_TOPIC'",
@@ -153,6 +172,7 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
         "'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'",
         `'\${storageConnectionName}__blobServiceUri'`,
         `'\${storageConnectionName}__tableServiceUri'`,
+        `'\${storageConnectionName}__queueServiceUri'`,
         `'\${eventHubConnectionName}__fullyQualifiedNamespace'`,
         'kafkaBrokerListSetting',
         'kafkaUsernameSetting',
@@ -188,6 +208,34 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
 
     // Assess
     expect(problems).toEqual([]);
+  });
+
+  it('creates the compaction queue the functions use, and its poison queue, in the lake account, reached by identity', async () => {
+    // Prepare
+    const main = await bicepFile('main.bicep');
+    const storage = await bicepFile('modules/storage.bicep');
+    const variable = (name: string) =>
+      main.statements.find((s) => s.keyword === 'var' && s.name === name)?.text ?? '';
+
+    // Act
+    const queues = storage.resources.filter(
+      (resource) => resource.type === 'Microsoft.Storage/storageAccounts/queueServices/queues',
+    );
+    const queueService = storage.resources.find(
+      (resource) => resource.type === 'Microsoft.Storage/storageAccounts/queueServices',
+    );
+
+    // Assess
+    expect(variable('compactionQueueName')).toBe(`var compactionQueueName = '${COMPACTION_QUEUE}'`);
+    expect(main.statements.find((s) => s.keyword === 'module' && s.name === 'storage')?.text).toContain(
+      'compactionQueueName: compactionQueueName',
+    );
+    expect(queueService?.body.text).toMatch(/parent:\s*lakeAccount/);
+    expect(queues.map((queue) => /name:\s*(.+)/.exec(queue.body.text)?.[1]?.trim())).toEqual([
+      'compactionQueueName',
+      `'\${compactionQueueName}-poison'`,
+    ]);
+    expect(variable('commonSettings')).toContain('value: lakeStorage.properties.primaryEndpoints.queue');
   });
 
   it('expires staging leftovers always, raw and dead-letter objects only when a retention is set', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  findIdentityConnectionsWithoutRole,
   findLeakyOutputs,
   findModuleParamProblems,
   findParameterFileProblems,
@@ -115,6 +116,52 @@ resource app 'Microsoft.Web/sites@2026-07-15' = {
     const [site] = file.resources;
     expect(problems).toEqual(['inline.bicep: an app setting is built from an account key']);
     expect(site && hasSystemAssignedIdentity(site)).toBe(false);
+  });
+
+  it('finds a connection by identity to a storage service no role assignment grants', () => {
+    // Prepare
+    const file = parseBicep(`var tableRole = 'table-role'
+var settings = [
+  {
+    name: 'Lake__tableServiceUri'
+    value: 'https://lake.table.core.windows.net'
+  }
+  {
+    name: 'Lake__queueServiceUri'
+    value: 'https://lake.queue.core.windows.net'
+  }
+]
+resource app 'Microsoft.Web/sites@2026-07-15' = {
+  name: 'app'
+  properties: {
+    siteConfig: {
+      appSettings: settings
+    }
+  }
+}
+resource lake 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
+  name: 'lake'
+}
+resource tables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid('t')
+  scope: lake
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+    principalType: 'ServicePrincipal'
+  }
+}
+`);
+
+    // Act
+    const problems = findIdentityConnectionsWithoutRole(file, {
+      table: ['0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'],
+      queue: ['974c5e8b-45b9-4653-ba55-5f855dd0fb88'],
+    });
+
+    // Assess
+    expect(problems).toEqual([
+      "inline.bicep: app setting 'Lake__queueServiceUri' connects to queue storage by identity, but no queue data role is assigned",
+    ]);
   });
 
   it('finds a module given an unknown param and missing a required one', () => {

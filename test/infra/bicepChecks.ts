@@ -138,6 +138,27 @@ export function appSettingNames(file: BicepFile): string[] {
   );
 }
 
+/**
+ * Identity-based connections (app settings `<prefix>__blobServiceUri`, `__tableServiceUri`,
+ * `__queueServiceUri`) for whose service the file assigns none of the data roles `rolesByService`
+ * lists: the binding or the SDK would get 403 at run time. Management roles do not grant data access.
+ */
+export function findIdentityConnectionsWithoutRole(
+  file: BicepFile,
+  rolesByService: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  const assigned = new Set(roleAssignments(file).map((assignment) => assignment.roleId));
+  return appSettingNames(file).flatMap((name) => {
+    const service = /__(\w+)ServiceUri'$/.exec(name)?.[1];
+    if (service === undefined) return [];
+    const roles = rolesByService[service] ?? [];
+    if (roles.some((role) => assigned.has(role))) return [];
+    return [
+      `${file.path}: app setting ${name} connects to ${service} storage by identity, but no ${service} data role is assigned`,
+    ];
+  });
+}
+
 export function hasSystemAssignedIdentity(resource: BicepResource): boolean {
   return /\bidentity\s*:\s*\{\s*type\s*:\s*'SystemAssigned'\s*\}/.test(resource.body.text);
 }

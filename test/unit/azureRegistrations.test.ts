@@ -31,7 +31,7 @@ describe('Module: functions/azure/index (what the host receives)', () => {
     vi.stubEnv('CAPTURE_CONFIG', configPath);
   });
 
-  it('registers a binary, batched Event Hubs trigger that holds its partition on failure, and the seal timer', async () => {
+  it('registers a binary, batched Event Hubs trigger that holds its partition on failure, the seal timer and compaction', async () => {
     // Prepare
     vi.stubEnv('CAPTURE_TOPIC', 'orders');
 
@@ -43,8 +43,9 @@ describe('Module: functions/azure/index (what the host receives)', () => {
       'eventhub-ingest',
       'seal-timer',
       'compact-timer',
+      'compact-group',
     ]);
-    const [ingest, timer, compaction] = host.registrations;
+    const [ingest, timer, compaction, compactGroup] = host.registrations;
     expect(Object.values(ingest?.bindings ?? {})).toEqual([
       expect.objectContaining({
         type: 'eventHubTrigger',
@@ -63,7 +64,23 @@ describe('Module: functions/azure/index (what the host receives)', () => {
     expect(timer?.retryOptions).toBeUndefined();
     expect(Object.values(compaction?.bindings ?? {})).toEqual([
       expect.objectContaining({ type: 'timerTrigger', direction: 'in', schedule: '0 10 * * * *' }),
+      expect.objectContaining({
+        type: 'queue',
+        direction: 'out',
+        queueName: 'capture-compaction',
+        connection: 'LakeStorage',
+      }),
     ]);
+    expect(Object.values(compactGroup?.bindings ?? {})).toEqual([
+      expect.objectContaining({
+        type: 'queueTrigger',
+        direction: 'in',
+        queueName: 'capture-compaction',
+        connection: 'LakeStorage',
+      }),
+    ]);
+    // The queue's own dequeue count retries a failed group; a retry policy is not for queue triggers.
+    expect(compactGroup?.retryOptions).toBeUndefined();
   });
 
   it('registers the Kafka trigger generically, batched, with settings by reference and a retry policy', async () => {
@@ -78,6 +95,7 @@ describe('Module: functions/azure/index (what the host receives)', () => {
       'kafka-ingest',
       'seal-timer',
       'compact-timer',
+      'compact-group',
     ]);
     const [ingest] = host.registrations;
     expect(Object.values(ingest?.bindings ?? {})).toEqual([
@@ -104,6 +122,12 @@ describe('Module: functions/azure/index (what the host receives)', () => {
 
     // Assess
     expect(hostJson.extensions.kafka).toMatchObject({ commitOnFailure: false, maxRetries: -1 });
+    // One compaction group at a time per instance, whose memory then holds one group's row group.
+    expect(hostJson.extensions.queues).toMatchObject({
+      batchSize: 1,
+      newBatchThreshold: 0,
+      maxDequeueCount: 5,
+    });
     expect(hostJson.extensions.eventHubs.batchCheckpointFrequency).toBe(1);
     expect(hostJson.extensionBundle.id).toBe('Microsoft.Azure.Functions.ExtensionBundle');
   });

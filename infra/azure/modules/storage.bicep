@@ -12,7 +12,7 @@ param hostAccountName string
 @description('Blob container the Flex Consumption platform deploys the app package from.')
 param deploymentContainerName string
 
-@description('The lake account (raw, dead-letter and staged objects, and the ledger table).')
+@description('The lake account (raw, dead-letter and staged objects, the ledger table, the compaction queue).')
 param lakeAccountName string
 
 @description('The lake container (topic storage.container).')
@@ -20,6 +20,9 @@ param lakeContainerName string
 
 @description('The ledger table (topic storage.ledgerTable).')
 param ledgerTableName string
+
+@description('The queue of partition groups the hourly compaction fans out over.')
+param compactionQueueName string
 
 @description('Days after which raw/ and deadletter/ objects are deleted; 0 keeps them.')
 @minValue(0)
@@ -93,6 +96,24 @@ resource lakeTables 'Microsoft.Storage/storageAccounts/tableServices@2026-04-01'
 resource ledgerTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-04-01' = {
   parent: lakeTables
   name: ledgerTableName
+}
+
+resource lakeQueues 'Microsoft.Storage/storageAccounts/queueServices@2026-04-01' = {
+  parent: lakeAccount
+  name: 'default'
+}
+
+// The compaction timer enqueues one message per partition group; compact-group takes each.
+resource compactionQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-04-01' = {
+  parent: lakeQueues
+  name: compactionQueueName
+}
+
+// Where the Functions host moves a group that failed five times (a message for another topic, or a
+// grouping that changed): created here, not on first use, so it is there to watch from the start.
+resource compactionPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-04-01' = {
+  parent: lakeQueues
+  name: '${compactionQueueName}-poison'
 }
 
 // A staged segment outlives its seal only when a crash interrupted the clean-up; nothing reads it.
