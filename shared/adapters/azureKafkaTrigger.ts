@@ -26,7 +26,8 @@ const kafkaEventSchema = z.object({
   Offset: z.unknown(),
   Partition: z.unknown(),
   Topic: z.string().optional(),
-  Timestamp: z.unknown(),
+  // Any value or none: a time the adapter cannot read is NaN (see brokerTimeOf), not a rejected batch.
+  Timestamp: z.unknown().optional(),
   // Absent from events of extensions that bind KafkaEventData<TValue> (no key); null when unkeyed.
   Key: z.unknown().optional(),
   // The extension has already decoded the value as UTF-8; null is a tombstone.

@@ -19,11 +19,14 @@ const kafkaRecordSchema = z.object({
   topic: z.string(),
   partition: z.union([z.number(), z.string()]),
   offset: z.union([z.number(), z.string()]),
-  timestamp: z.number().optional(),
+  // Any value or none: a time the adapter cannot read is NaN (see brokerTimeOf), not a rejected batch.
+  timestamp: z.unknown().optional(),
   timestampType: z.string().optional(),
   key: z.string().nullish(),
   value: z.string().nullish(),
-  headers: z.array(z.record(z.string(), headerBytes)).nullish(),
+  // Read by headersOf: a zod record rebuilds each entry by assignment, which drops a header named
+  // "__proto__" and would then reject the whole batch for a name any producer may send.
+  headers: z.array(z.unknown()).nullish(),
 });
 
 const kafkaEventSchema = z.object({
@@ -83,16 +86,29 @@ function toCaptureRecord(topic: string, record: LambdaKafkaRecord, where: string
   };
 }
 
-/** Each list entry is one header; a name may repeat, as Kafka allows, and order is kept. */
+/**
+ * Each list entry is one header; a name may repeat, as Kafka allows, and order is kept. Names are
+ * the entry's own keys as the runtime parsed them, whatever they spell.
+ */
 function headersOf(record: LambdaKafkaRecord, where: string): RecordHeader[] {
-  return (record.headers ?? []).flatMap((entry, index) => {
-    const names = Object.keys(entry);
-    if (names.length !== 1) {
-      throw new TriggerShapeError(`${where}.headers[${index}] has ${names.length} names, not one`);
+  return (record.headers ?? []).map((entry, index) => {
+    const headerWhere = `${where}.headers[${index}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new TriggerShapeError(`${headerWhere} is ${describe(entry)}, not an object of one header`);
     }
-    return names.map((name) => ({
-      name,
-      value: Buffer.from((entry[name] ?? []).map((byte) => byte & 0xff)),
-    }));
+    const pairs = Object.entries(entry);
+    const [pair] = pairs;
+    if (pair === undefined || pairs.length !== 1) {
+      throw new TriggerShapeError(`${headerWhere} has ${pairs.length} names, not one`);
+    }
+    const [name, bytes] = pair;
+    const parsed = headerBytes.safeParse(bytes);
+    if (!parsed.success) {
+      throw new TriggerShapeError(
+        `${headerWhere} holds ${describe(bytes)}, not an array of bytes (-128 to 255)`,
+        { cause: parsed.error },
+      );
+    }
+    return { name, value: Buffer.from(parsed.data.map((byte) => byte & 0xff)) };
   });
 }

@@ -1,4 +1,5 @@
 import { TriggerShapeError } from '../errors.js';
+import { parseIsoTime } from '../isoTime.js';
 
 /**
  * Readers for the scalar values every trigger adapter takes from untrusted platform input. Each one
@@ -8,9 +9,6 @@ import { TriggerShapeError } from '../errors.js';
 
 /** Latest broker time accepted: the end of year 9999, the last a four-digit folder can hold. */
 const MAX_BROKER_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-// .NET writes up to seven fraction digits and, for DateTime of unspecified kind, no zone at all.
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
 
 const PARTITION_ID = /^\d{1,5}$/;
 const DECIMAL_DIGITS = /^\d{1,16}$/;
@@ -36,34 +34,9 @@ export function brokerTimeOf(value: unknown): number {
       : typeof value === 'number'
         ? value
         : typeof value === 'string'
-          ? parseIsoUtc(value)
+          ? parseIsoTime(value)
           : Number.NaN;
   return Number.isInteger(epochMs) && epochMs >= 0 && epochMs <= MAX_BROKER_TIME_MS ? epochMs : Number.NaN;
-}
-
-function parseIsoUtc(text: string): number {
-  const match = ISO_DATE_TIME.exec(text);
-  if (!match) return Number.NaN;
-  const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
-  const fields = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [y, mo, d, h, mi, s] = fields;
-  const wallMs = Date.UTC(y, mo - 1, d, h, mi, s, Number(fraction.slice(0, 3).padEnd(3, '0')));
-  // Date.UTC rolls 31 February into March; a round trip of the fields catches it.
-  const check = new Date(wallMs);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d)
-    return Number.NaN;
-  if (h > 23 || mi > 59 || s > 59) return Number.NaN;
-  if (zone === 'Z') return wallMs;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const offsetMinutes = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6));
-  return wallMs - sign * offsetMinutes * 60_000;
 }
 
 /**
@@ -126,14 +99,18 @@ export function decodeBase64(text: string, where: string): Buffer {
   return Buffer.from(text, 'base64');
 }
 
-/** A short, safe description of an unexpected value for error messages (never the whole payload). */
+/**
+ * A short, safe description of an unexpected value for error messages. Text is described by its
+ * length, never quoted: the value may be a record body or a header (a trigger registered with another
+ * cardinality or data type hands over bare bodies), and the message goes to the logs on every retry.
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `${value.byteLength} bytes`;
   if (value instanceof Date)
     return `the date ${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return `text of ${value.length} characters`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

@@ -2,7 +2,8 @@
  * Whether bytes hold exactly one JSON value (RFC 8259), checked without building it: JSON.parse
  * allocates every object and string of the body only for the result to be thrown away, and that
  * was most of the cost of writing a record. Iterative, so no nesting depth can exhaust the stack.
- * UTF-8 validity is not checked here (`isUtf8` does that natively).
+ * UTF-8 validity is not checked here (`isUtf8` does that natively). When invalid, `at` is the index
+ * of the first byte that cannot continue a JSON value, or the length when the bytes end too early.
  */
 export type JsonCheck =
   | { readonly valid: true; readonly lineBreaks: boolean }
@@ -22,6 +23,14 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+
+/**
+ * The scanners below return the index after what they read, or `failedAt(i)` (always negative) when
+ * byte i is wrong, which `failureIndex` turns back into i, so the caller can say where the body
+ * stops being JSON.
+ */
+const failedAt = (index: number) => -1 - index;
+const failureIndex = (scanned: number) => -1 - scanned;
 
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
@@ -48,7 +57,7 @@ export function checkJson(bytes: Uint8Array): JsonCheck {
         stack.push(c === 0x7b ? OBJECT : ARRAY);
         if (c === 0x7b) {
           i = readKey(bytes, i);
-          if (i < 0) return { valid: false, at: length };
+          if (i < 0) return { valid: false, at: failureIndex(i) };
         }
         continue;
       }
@@ -65,7 +74,7 @@ export function checkJson(bytes: Uint8Array): JsonCheck {
     } else {
       return { valid: false, at: i };
     }
-    if (i < 0) return { valid: false, at: length };
+    if (i < 0) return { valid: false, at: failureIndex(i) };
     // After a value: close containers, or move on to the next element.
     for (;;) {
       i = skipWhitespace(bytes, i);
@@ -84,7 +93,7 @@ export function checkJson(bytes: Uint8Array): JsonCheck {
         i++;
         if (container === OBJECT) {
           i = readKey(bytes, i);
-          if (i < 0) return { valid: false, at: length };
+          if (i < 0) return { valid: false, at: failureIndex(i) };
         }
         break;
       }
@@ -101,61 +110,62 @@ function skipWhitespace(bytes: Uint8Array, start: number): number {
   return i;
 }
 
-/** A member name and its colon; the index where the member's value starts, or -1. */
+/** A member name and its colon; the index where the member's value starts, or a failure. */
 function readKey(bytes: Uint8Array, start: number): number {
   let i = skipWhitespace(bytes, start);
-  if (bytes[i] !== QUOTE) return -1;
+  if (bytes[i] !== QUOTE) return failedAt(i);
   i = scanString(bytes, i);
-  if (i < 0) return -1;
+  if (i < 0) return i;
   i = skipWhitespace(bytes, i);
-  return bytes[i] === COLON ? i + 1 : -1;
+  return bytes[i] === COLON ? i + 1 : failedAt(i);
 }
 
-/** Index after the string starting at `start` (a quote), or -1. */
+/** Index after the string starting at `start` (a quote), or a failure. */
 function scanString(bytes: Uint8Array, start: number): number {
   const length = bytes.length;
   for (let i = start + 1; i < length; i++) {
     const c = bytes[i] as number;
     if (c === QUOTE) return i + 1;
-    if (c < 0x20) return -1;
+    if (c < 0x20) return failedAt(i);
     if (c === BACKSLASH) {
       const escaped = bytes[i + 1] ?? 0;
       if (escaped === 0x75) {
-        for (let h = i + 2; h < i + 6; h++) if (!isHexDigit(bytes[h])) return -1;
+        for (let h = i + 2; h < i + 6; h++) if (!isHexDigit(bytes[h])) return failedAt(Math.min(h, length));
         i += 5;
       } else if (SIMPLE_ESCAPE[escaped] === 1) {
         i += 1;
       } else {
-        return -1;
+        return failedAt(Math.min(i + 1, length));
       }
     }
   }
-  return -1;
+  return failedAt(length);
 }
 
-/** Index after the number starting at `start`, or -1: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` */
+/** Index after the number starting at `start`, or a failure: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` */
 function scanNumber(bytes: Uint8Array, start: number): number {
   let i = start;
   if (bytes[i] === MINUS) i++;
   if (bytes[i] === ZERO) i++;
   else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
-  else return -1;
+  else return failedAt(i);
   if (bytes[i] === DOT) {
     i++;
-    if (!isDigit(bytes[i])) return -1;
+    if (!isDigit(bytes[i])) return failedAt(i);
     while (isDigit(bytes[i])) i++;
   }
   if (bytes[i] === 0x65 || bytes[i] === 0x45) {
     i++;
     if (bytes[i] === PLUS || bytes[i] === MINUS) i++;
-    if (!isDigit(bytes[i])) return -1;
+    if (!isDigit(bytes[i])) return failedAt(i);
     while (isDigit(bytes[i])) i++;
   }
   return i;
 }
 
 function scanLiteral(bytes: Uint8Array, start: number, literal: readonly number[]): number {
-  for (let k = 0; k < literal.length; k++) if (bytes[start + k] !== literal[k]) return -1;
+  for (let k = 0; k < literal.length; k++)
+    if (bytes[start + k] !== literal[k]) return failedAt(Math.min(start + k, bytes.length));
   return start + literal.length;
 }
 

@@ -144,25 +144,30 @@ function jsonLineWriter({ envelope, nonJsonBodies }: TopicConfig['jsonl']): Body
   };
 }
 
+/**
+ * Checked by `checkJson` whether or not the value is needed, so a body gets the same verdict and
+ * detail whatever the topic's time source; only a valid body is parsed, for its time field.
+ */
 function parseBody(body: Buffer, needsValue: boolean): ParsedBody {
   if (body.length === 0) return { ok: false, reason: DeadLetterReason.emptyBody, detail: 'body is empty' };
   if (!isUtf8(body))
     return { ok: false, reason: DeadLetterReason.notUtf8, detail: 'body is not valid UTF-8' };
-  if (!needsValue) {
-    const check = checkJson(body);
-    return check.valid
-      ? { ok: true, value: undefined, lineBreaks: check.lineBreaks }
-      : { ok: false, reason: DeadLetterReason.invalidJson, detail: `not a JSON value (at byte ${check.at})` };
-  }
-  try {
-    return {
-      ok: true,
-      value: JSON.parse(body.toString('utf8')),
-      lineBreaks: body.includes(0x0a) || body.includes(0x0d),
-    };
-  } catch (error) {
-    return { ok: false, reason: DeadLetterReason.invalidJson, detail: (error as Error).message };
-  }
+  const check = checkJson(body);
+  if (!check.valid)
+    return { ok: false, reason: DeadLetterReason.invalidJson, detail: invalidJsonDetail(body, check.at) };
+  return {
+    ok: true,
+    value: needsValue ? JSON.parse(body.toString('utf8')) : undefined,
+    lineBreaks: check.lineBreaks,
+  };
+}
+
+/** Where the body stops being JSON, by byte: what a person repairing the dead letter looks at first. */
+function invalidJsonDetail(body: Buffer, at: number): string {
+  const byte = body[at];
+  return byte === undefined
+    ? `not a JSON value: the body ends at byte ${at} before its value does`
+    : `not a JSON value: unexpected byte 0x${byte.toString(16).padStart(2, '0')} at byte ${at}`;
 }
 
 /** The body's own bytes when they already fit on one line; otherwise the same tokens without the whitespace between them. */
