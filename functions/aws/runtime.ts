@@ -26,9 +26,11 @@ export function topicFromLambdaEnvironment(env: NodeJS.ProcessEnv): TopicConfig 
   try {
     entry = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${TOPIC_CONFIG_VARIABLE} is not JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
+    // The parser's message quotes the text around the error, and the variable names secrets.
+    throw new ConfigError(
+      `${TOPIC_CONFIG_VARIABLE} is not JSON: deploy the function with the stack in infra/aws, which sets it to the topic's config entry`,
+      { cause: error },
+    );
   }
   const [topic] = parseConfig({ topics: [entry] }, TOPIC_CONFIG_VARIABLE).topics;
   return topic as TopicConfig;

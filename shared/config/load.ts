@@ -26,11 +26,23 @@ export function loadConfigFile(path: string): CaptureConfig {
   }
   let document: unknown;
   try {
-    document = parseYaml(text);
+    // Without pretty errors the parser's message does not quote the offending line, which may hold
+    // a secret pasted where an app setting's name belongs; the position is added back below.
+    document = parseYaml(text, { prettyErrors: false });
   } catch (error) {
-    throw new ConfigError(`${path}: not valid YAML: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`${path}: not valid YAML: ${yamlProblem(error, text)}`, { cause: error });
   }
   return parseConfig(document, path);
+}
+
+/** The parser's description of a YAML error and its line and column, without the file's text. */
+function yamlProblem(error: unknown, text: string): string {
+  const { message, pos } = error as { message: string; pos?: [number, number] };
+  if (pos === undefined) return message;
+  const before = text.slice(0, pos[0]);
+  const line = before.split('\n').length;
+  const column = pos[0] - before.lastIndexOf('\n');
+  return `${message} at line ${line}, column ${column}`;
 }
 
 /** The one topic a function app serves. */

@@ -88,7 +88,7 @@ describe('Lambda Kafka event adapter', () => {
     [
       'a partition that is not a number',
       () => mskWith((raw) => Object.assign(raw, { partition: 'p0' })),
-      /partition is "p0"/,
+      /partition is text of 2 characters, not a partition id/,
     ],
     [
       'header bytes out of range',
