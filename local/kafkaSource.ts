@@ -4,7 +4,7 @@ import { type TopicConfig, topicSchema } from '../shared/config/schema.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { addSummary, type CaptureSummary, emptySummary } from '../shared/pipeline/summary.js';
 import { createBatchBuilder } from './kafkaBatches.js';
-import { createCommitTracker, deliverBatch } from './kafkaDelivery.js';
+import { createCommitTracker, deliverBatch, type RetryBackoff } from './kafkaDelivery.js';
 import { kafkaPlatformFunctions, type Platform } from './kafkaPlatform.js';
 import { createKafkaProgress } from './kafkaProgress.js';
 import { openKafkaReader, type PartitionProgress } from './kafkaReader.js';
@@ -17,6 +17,11 @@ const SEAL_TIMER_MS = 30_000;
 const PROGRESS_MS = 1_000;
 /** After a failed fetch (broker restarting, leader moving), the wait before the next. */
 const FETCH_RETRY_MS = 1_000;
+/**
+ * Once drained, the seal timer runs this often at most to seal the last minutes: once is enough when
+ * storage answers; a failed run (the timer's retry) or a failed look at the ledgers takes another.
+ */
+const DRAIN_TIMER_RUNS = 20;
 
 /**
  * The topic a Kafka capture runs with: the config file's entry of that name, or the embedded local
@@ -44,6 +49,11 @@ export interface KafkaSourceOptions {
   readonly maxWaitMs?: number;
   /** Stop once every record of the topic is committed and sealed, instead of running until stopped. */
   readonly untilDrained: boolean;
+  /**
+   * The waits between attempts at a failed batch; by default the platform's (Azure: the function's
+   * retry policy, 5 s doubling to 5 min). A run that meets many failures on purpose waits less.
+   */
+  readonly retryBackoff?: RetryBackoff;
 }
 
 /**
@@ -147,7 +157,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
               `batch of ${batch.length} records failed (retry ${retry} in ${delayMs / 1000} s; its partitions wait): ${describe(error)}`,
             ),
         },
-        functions.backoff,
+        options.retryBackoff ?? functions.backoff,
         commits,
         (error) => progress.note(`commit failed, it goes with the next batch: ${describe(error)}`),
       );
@@ -189,11 +199,21 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
       progress.note(`the last commit failed; those records come again on the next run: ${describe(error)}`);
     });
     if (caughtUp) {
-      for (let tick = 0; !(await ledgersDrained(context)); tick += 1) {
-        if (tick === 5)
-          throw new Error('the seal timer left minutes open after five runs; see the invocation log');
+      const drained = () =>
+        ledgersDrained(context).catch((error: unknown) => {
+          progress.note(`reading the ledgers failed, the seal timer runs again: ${describe(error)}`);
+          return false;
+        });
+      for (let tick = 0; !(await drained()); tick += 1) {
+        if (tick === DRAIN_TIMER_RUNS)
+          throw new Error(
+            `the seal timer left minutes open after ${DRAIN_TIMER_RUNS} runs; see the invocation log`,
+          );
         clockAheadMs += (topic.sealDelaySeconds + 60) * 1000;
-        addSummary(totals, await functions.seal());
+        await functions.seal().then(
+          (summary) => addSummary(totals, summary),
+          (error: unknown) => progress.note(`seal timer failed, it runs again: ${describe(error)}`),
+        );
       }
     }
     progress.done(delivered, lag);

@@ -1,29 +1,22 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TopicConfig } from '../shared/config/schema.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
-import type { CaptureStore } from '../shared/store.js';
-import { createAzureStore } from '../shared/stores/azure/createAzureStore.js';
-import { createS3Store, s3ClientFor } from '../shared/stores/s3/createS3Store.js';
-import { startAzurite } from './azurite.js';
+import { type CompactionReport, compactUnderFaults } from './compactionUnderFaults.js';
 import type { PartitionEvent } from './eventHubsDelivery.js';
-import {
-  createFaultPlan,
-  type FaultKind,
-  type FaultPlan,
-  type RunningFaultProxy,
-  startFaultProxy,
-} from './faultProxy.js';
+import { createFaultPlan, type FaultKind } from './faultProxy.js';
 import { generatedWaves } from './generatedWaves.js';
 import { auditLake, type LakeAudit } from './lakeAudit.js';
 import { ledgersDrained } from './ledgersDrained.js';
 import { localTopic } from './localTopic.js';
 import { platformFunctions } from './platformFunctions.js';
-import { ensureS3Server, startS3Server } from './s3Server.js';
+import { openReliabilityStores } from './reliabilityStores.js';
 
 export const RELIABILITY_STORES = ['azurite', 's3'] as const;
 export type ReliabilityStore = (typeof RELIABILITY_STORES)[number];
+/** Where a run's events come from: generated and delivered directly, or produced into a real broker. */
+export const RELIABILITY_SOURCES = ['generator', 'kafka'] as const;
+export type ReliabilitySource = (typeof RELIABILITY_SOURCES)[number];
 
 export interface ReliabilityOptions {
   readonly store: ReliabilityStore;
@@ -32,7 +25,10 @@ export interface ReliabilityOptions {
   /** Share of storage requests that get a fault, 0 to 1. */
   readonly faultRate: number;
   readonly seed: number;
-  /** Largest batch per partition and delivery (default 100: more, smaller invocations meet more faults). */
+  /**
+   * Largest batch per delivery: per partition for the generator, per invocation for the Kafka runner
+   * (default 100: more, smaller invocations meet more faults).
+   */
   readonly batchSize?: number;
   /** A running emulator to use instead of starting one (the tests share theirs). */
   readonly azuriteConnectionString?: string;
@@ -41,14 +37,18 @@ export interface ReliabilityOptions {
 
 export interface ReliabilityReport extends LakeAudit {
   readonly store: ReliabilityStore;
+  readonly source: ReliabilitySource;
   readonly platform: 'azure' | 'aws';
   readonly recordsIn: number;
+  /** Storage requests and faults until the lake was drained; compaction's are its own. */
   readonly requests: number;
   readonly faults: Record<FaultKind, number>;
   /** Invocations of the ingestion function and the seal timer, the failed ones included. */
   readonly invocations: number;
   /** Failed invocations, each followed by the platform's retry: a redelivery or the timer's next run. */
   readonly invocationsRetried: number;
+  /** The drained lake compacted through the same proxies, and read back through its manifests. */
+  readonly compaction: CompactionReport;
   readonly durationMs: number;
 }
 
@@ -62,13 +62,14 @@ const MAX_ATTEMPTS = 50;
  * emulator (the Lambda function with MSK events), every storage request passing a fault proxy.
  * A failed invocation is retried as the platform would: the same batch again, or the timer's next
  * run. Once every ledger is drained, the lake is read back independently and each delivered
- * (partition, position) must be there exactly once.
+ * (partition, position) must be there exactly once; then it is compacted through the same proxies
+ * (see `compactUnderFaults`).
  */
 export async function runReliability(options: ReliabilityOptions): Promise<ReliabilityReport> {
   const began = Date.now();
   const folder = await mkdtemp(join(tmpdir(), 'capture-reliability-'));
   const plan = createFaultPlan({ rate: options.faultRate, seed: options.seed });
-  const stores = await openStores(options, plan);
+  const stores = await openReliabilityStores(options.store, localTopic(undefined, undefined), plan, options);
   try {
     const platform = options.store === 'azurite' ? 'azure' : 'aws';
     const startMs = Date.now() - Math.ceil((options.events / RATE) * 1000);
@@ -131,16 +132,28 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       await invoke(seal);
     }
 
+    const requests = plan.requests();
+    const faults = plan.injected();
     const audit = await auditLake(stores.direct.objects, join(folder, 'lake'), expected);
+    const compaction = await compactUnderFaults({
+      platform,
+      stores,
+      plan,
+      lastEventMs: now,
+      logFile: join(folder, '_logs', 'compaction.jsonl'),
+      folder: join(folder, 'compaction'),
+    });
     return {
       store: options.store,
+      source: 'generator',
       platform,
       recordsIn: expected.size,
-      requests: plan.requests(),
-      faults: plan.injected(),
+      requests,
+      faults,
       invocations,
       invocationsRetried,
       ...audit,
+      compaction,
       durationMs: Date.now() - began,
     };
   } finally {
@@ -158,83 +171,4 @@ function invocationsOf(platform: 'azure' | 'aws', byPartition: PartitionEvent[][
   return byPartition.flatMap((events, partition) =>
     events.length === 0 ? [] : [byPartition.map((_, other) => (other === partition ? events : []))],
   );
-}
-
-interface ReliabilityStores {
-  readonly topic: TopicConfig;
-  /** What the functions use: every request through the fault proxy. */
-  readonly faulty: CaptureStore;
-  /** Straight to the emulator, for the drain check and the read-back. */
-  readonly direct: CaptureStore;
-  close(): Promise<void>;
-}
-
-async function openStores(options: ReliabilityOptions, plan: FaultPlan): Promise<ReliabilityStores> {
-  // Fresh names per run, so runs sharing an emulator (the tests') never see each other's lake.
-  const name = `rel${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
-  const embedded = localTopic(undefined, undefined);
-  const topic: TopicConfig = {
-    ...embedded,
-    storage: { ...embedded.storage, container: name, ledgerTable: name },
-  };
-  const cleanups: (() => Promise<void>)[] = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
-  const proxy = async (target: string, dialect: 'azure-blob' | 'azure-table' | 's3') => {
-    const running: RunningFaultProxy = await startFaultProxy({ target, dialect, plan });
-    cleanups.push(() => running.stop());
-    return running.origin;
-  };
-  try {
-    if (options.store === 'azurite') {
-      let connectionString = options.azuriteConnectionString;
-      if (connectionString === undefined) {
-        const azurite = await startAzurite({ inMemory: true });
-        cleanups.push(() => azurite.stop());
-        connectionString = azurite.connectionString;
-      }
-      const blob = endpointOf(connectionString, 'BlobEndpoint');
-      const table = endpointOf(connectionString, 'TableEndpoint');
-      const proxied = connectionString
-        .replace(blob.origin, await proxy(blob.origin, 'azure-blob'))
-        .replace(table.origin, await proxy(table.origin, 'azure-table'));
-      const { connection } = topic.storage;
-      return {
-        topic,
-        faulty: await createAzureStore(topic.storage, { [connection]: proxied }),
-        direct: await createAzureStore(topic.storage, { [connection]: connectionString }),
-        close,
-      };
-    }
-    let endpoint = options.s3Endpoint;
-    if (endpoint === undefined) {
-      await ensureS3Server();
-      const server = await startS3Server();
-      cleanups.push(() => server.stop());
-      endpoint = server.endpoint;
-    }
-    const faultyClient = s3ClientFor({ endpoint: await proxy(endpoint, 's3') });
-    const directClient = s3ClientFor({ endpoint });
-    cleanups.push(async () => {
-      faultyClient.destroy();
-      directClient.destroy();
-    });
-    const bucket = topic.storage.container;
-    return {
-      topic,
-      faulty: createS3Store({ bucket, client: faultyClient, createBucketIfMissing: true }),
-      direct: createS3Store({ bucket, client: directClient, createBucketIfMissing: true }),
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error;
-  }
-}
-
-function endpointOf(connectionString: string, setting: 'BlobEndpoint' | 'TableEndpoint'): URL {
-  const value = new RegExp(`(?:^|;)${setting}=([^;]+)`).exec(connectionString)?.[1];
-  if (value === undefined) throw new Error(`the Azurite connection string has no ${setting}`);
-  return new URL(value);
 }
