@@ -1,10 +1,11 @@
 /**
  * ISO 8601 date-times (RFC 3339) as platforms and producers write them: `2026-11-21T12:00:01.123Z`,
- * with an offset (`+02:00`), up to nine fraction digits (.NET writes seven), a space instead of the
+ * with an offset (`+02:00`, or `+0200` as Java's default pattern writes it), a lower-case `t` or `z`
+ * (RFC 3339 allows them), up to nine fraction digits (.NET writes seven), a space instead of the
  * `T`, without seconds, without a time (midnight) or without a zone.
  */
 const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * Epoch milliseconds of an ISO 8601 date-time, or NaN for any other text. A time without a zone is
@@ -34,9 +35,9 @@ export function parseIsoTime(text: string): number {
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d)
     return Number.NaN;
   if (h > 23 || mi > 59 || s > 59) return Number.NaN;
-  if (zone === 'Z') return wallMs;
+  if (zone === 'Z' || zone === 'z') return wallMs;
   const zoneHours = Number(zone.slice(1, 3));
-  const zoneMinutes = Number(zone.slice(4, 6));
+  const zoneMinutes = Number(zone.slice(-2));
   if (zoneHours > 23 || zoneMinutes > 59) return Number.NaN;
   const sign = zone.startsWith('-') ? -1 : 1;
   return wallMs - sign * (zoneHours * 60 + zoneMinutes) * 60_000;

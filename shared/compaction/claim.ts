@@ -13,7 +13,7 @@ interface CompactionClaim {
   readonly hour: string;
   readonly group: string;
   readonly sequence: number;
-  readonly rawObjects: readonly string[];
+  readonly rawObjects: readonly RawObject[];
 }
 
 /**
@@ -28,6 +28,7 @@ export async function claimUnitInputs(
   objects: ObjectStore,
   unit: CompactionUnit,
   candidates: readonly RawObject[],
+  alreadyCovered: ReadonlySet<string>,
 ): Promise<RawObject[]> {
   const ours: CompactionClaim = {
     format: CLAIM_FORMAT,
@@ -35,7 +36,7 @@ export async function claimUnitInputs(
     hour: hourIso(unit.hour),
     group: unit.group,
     sequence: unit.sequence,
-    rawObjects: candidates.map((object) => object.path),
+    rawObjects: candidates.map(({ path, partition }) => ({ path, partition })),
   };
   // Staged under a name of its own: concurrent runs stage different candidates for the same unit.
   const staging = unitStagingPath(unit, 'claim', `claim-${randomUUID()}`);
@@ -43,24 +44,30 @@ export async function claimUnitInputs(
   const outcome = await objects.publish(claimPath(unit), [staging]);
   await objects.deleteStaged([staging]);
   if (outcome === 'created') return [...candidates];
+  // A run that listed the hour later (a late object had arrived) may have claimed objects this run's
+  // listing has not seen yet: they are raw objects all the same, never deleted, so follow the claim.
   const claimed = parseClaim(claimPath(unit), await objects.read(claimPath(unit)));
-  const byPath = new Map(candidates.map((object) => [object.path, object]));
-  return claimed.rawObjects.map((path) => {
-    const object = byPath.get(path);
-    if (!object) {
-      throw new CaptureError(
-        `${claimPath(unit)} claims ${path}, which is not among the hour's raw objects of group ${unit.group}: ` +
-          'raw objects are never deleted, so check whether the topic config (layout, partitions per group) changed',
-        { retriable: false },
-      );
-    }
-    return object;
-  });
+  const covered = claimed.rawObjects.find((object) => alreadyCovered.has(object.path));
+  if (covered) {
+    throw new CaptureError(
+      `${claimPath(unit)} claims ${covered.path}, which a manifest of another unit already covers: ` +
+        'did compaction.partitionsPerGroup change while a run of the old grouping was unfinished? ' +
+        'Delete this claim (nothing lists it) so the next run claims what is left',
+      { retriable: false },
+    );
+  }
+  return [...claimed.rawObjects];
 }
 
 function parseClaim(path: string, bytes: Buffer): CompactionClaim {
   const claim = JSON.parse(bytes.toString('utf8')) as CompactionClaim;
-  if (claim.format !== CLAIM_FORMAT || !Array.isArray(claim.rawObjects)) {
+  const wellFormed =
+    claim.format === CLAIM_FORMAT &&
+    Array.isArray(claim.rawObjects) &&
+    claim.rawObjects.every(
+      (object) => typeof object?.path === 'string' && typeof object.partition === 'string',
+    );
+  if (!wellFormed) {
     throw new CaptureError(`${path} is not a compaction claim of format ${CLAIM_FORMAT}`, {
       retriable: false,
     });

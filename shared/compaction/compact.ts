@@ -120,25 +120,33 @@ export async function compactClosedHours(
   const sealDelayMs = topic.sealDelaySeconds * 1000;
   const currentHour = hourOf(now);
   const lookback = options.lookbackHours ?? LATE_LOOKBACK_HOURS;
+  // An hour that fails (a damaged raw object, a store fault) does not hold back the hours after it;
+  // the run still fails, with the first error, so the failure shows and the next run retries it.
+  let firstFailure: { error: unknown } | undefined;
   for (let hour = currentHour - lookback; hour < currentHour; hour++) {
     if (options.maxHours !== undefined && summary.hoursCompacted >= options.maxHours) break;
     const closed = partitions.every((partition) =>
       partitionDoneWithHour(ledgers.get(partition) ?? EMPTY_LEDGER, hour, now, sealDelayMs),
     );
-    const rawObjects = await listRawObjectsOfHour(store.objects, topic, hour, partitions);
-    if (rawObjects.length === 0) continue;
-    // A unit whose claim (a concurrent run's) left some of our objects out is followed by the next unit.
-    let outcome: UnitOutcome;
-    do {
-      outcome = await compactNextUnit(
-        context,
-        { hour, group, closed, rawObjects, format: topic.format },
-        limits,
-      );
-      if (outcome === 'waiting') summary.hoursWaiting++;
-      else if (outcome !== 'covered') addUnitResult(summary, outcome.result);
-    } while (typeof outcome === 'object' && outcome.more);
+    try {
+      const rawObjects = await listRawObjectsOfHour(store.objects, topic, hour, partitions);
+      if (rawObjects.length === 0) continue;
+      // A unit whose claim (a concurrent run's) left some of our objects out is followed by the next unit.
+      let outcome: UnitOutcome;
+      do {
+        outcome = await compactNextUnit(
+          context,
+          { hour, group, closed, rawObjects, format: topic.format },
+          limits,
+        );
+        if (outcome === 'waiting') summary.hoursWaiting++;
+        else if (outcome !== 'covered') addUnitResult(summary, outcome.result);
+      } while (typeof outcome === 'object' && outcome.more);
+    } catch (error) {
+      firstFailure ??= { error };
+    }
   }
+  if (firstFailure) throw firstFailure.error;
   return summary;
 }
 
@@ -181,7 +189,7 @@ async function compactNextUnit(
       .filter((manifest) => manifest.group === group)
       .reduce((next, manifest) => Math.max(next, manifest.sequence + 1), 0),
   };
-  const claimed = await claimUnitInputs(store.objects, unit, uncovered);
+  const claimed = await claimUnitInputs(store.objects, unit, uncovered, coveredPaths);
   const earlierSchemas: SchemaFile['columns'][] = [];
   for (const manifest of manifests) {
     const schema = JSON.parse((await store.objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
@@ -192,7 +200,8 @@ async function compactNextUnit(
     { unit, rawObjects: claimed, format, envelope: topic.jsonl.envelope, alreadyCovered, earlierSchemas },
     limits,
   );
-  return { result, more: claimed.length < uncovered.length };
+  const claimedPaths = new Set(claimed.map((object) => object.path));
+  return { result, more: uncovered.some((object) => !claimedPaths.has(object.path)) };
 }
 
 function addUnitResult(summary: CompactionSummary, result: HourResult): void {

@@ -22,6 +22,12 @@ import type { RawRow } from './rows.js';
 import { type ColumnSchema, changesSinceEarlier, type JsonRow, SchemaObserver } from './schema.js';
 import { assertDisjointPositions, assertRisingPosition, PositionTally } from './verification.js';
 
+/**
+ * The version of what compaction writes for given inputs (columns, encodings, writer): raise it with
+ * any change that alters the Parquet bytes, so files of the old version are never reused as the new.
+ */
+const PARQUET_OUTPUT_VERSION = 'hyparquet-writer-0.17/1';
+
 /** Sizes that bound a compaction's memory and shape its output. */
 export interface CompactionLimits {
   /** A new file starts once a file's Parquet bytes reach this. */
@@ -66,8 +72,11 @@ export async function compactHour(
 ): Promise<HourResult> {
   const { unit } = inputs;
   const what = `compaction of ${unit.topic} ${hourIso(unit.hour)} (group ${unit.group}, #${unit.sequence})`;
+  // What shapes the files goes into their names too: a rerun with other limits or another writer,
+  // after a crash that left files published, must not take those files for its own.
   const digest = createHash('sha256')
     .update(JSON.stringify(inputs.rawObjects.map((object) => object.path)))
+    .update(JSON.stringify([limits.targetFileBytes, limits.rowGroupInputBytes, PARQUET_OUTPUT_VERSION]))
     .digest('hex')
     .slice(0, 16);
 

@@ -159,7 +159,12 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     await lake.sealAt(at(13, 5));
     const hour = hourOf(at(12, 0));
     const claimed = await listRawObjectsOfHour(store.objects, TOPIC, hour, ['0', '1']);
-    await claimUnitInputs(store.objects, { topic: TOPIC.name, hour, group: 'all', sequence: 0 }, claimed);
+    await claimUnitInputs(
+      store.objects,
+      { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
+      claimed,
+      new Set(),
+    );
     await lake.deliver(['1'], 12, 5, 1);
     await lake.sealAt(at(13, 30));
 
@@ -175,6 +180,61 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(covers(1)).toEqual([expect.stringMatching(/\.late\.jsonl\.gz$/)]);
     expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('follows a claim that holds a late object its own listing has not seen yet', async () => {
+    // Prepare: a concurrent run listed the hour after a late object arrived and claimed it; this run listed before
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0', '1'], 12, 10, 3);
+    await lake.deliver(['1'], 12, 5, 1);
+    await lake.sealAt(at(13, 30));
+    const hour = hourOf(at(12, 0));
+    const everything = await listRawObjectsOfHour(store.objects, TOPIC, hour, ['0', '1']);
+    await claimUnitInputs(
+      store.objects,
+      { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
+      everything,
+      new Set(),
+    );
+    const listedEarlier: CaptureStore = {
+      ...store,
+      objects: {
+        ...store.objects,
+        list: async (prefix) => (await store.objects.list(prefix)).filter((path) => !path.includes('.late.')),
+      },
+    };
+
+    // Act
+    const summary = await compactClosedHours({ ...lake.context, store: listedEarlier }, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 7 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    expect(manifests.map((manifest) => manifest.rawObjects.map((object) => object.path))).toEqual([
+      everything.map((object) => object.path),
+    ]);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('compacts the hours after one that fails, then fails the run with its error', async () => {
+    // Prepare: hour 12's claim is damaged
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 2);
+    await lake.deliver(['0'], 13, 10, 2);
+    await lake.sealAt(at(14, 5));
+    const damaged = 'compacted/orders/date=2026-11-21/hour=12/_claim-all-0.json';
+    await store.objects.stage('_staging/damaged-claim', Buffer.from('{"format":"something else"}'));
+    await store.objects.publish(damaged, ['_staging/damaged-claim']);
+
+    // Act
+    const run = compactClosedHours(lake.context, { lookbackHours: 3 });
+
+    // Assess
+    await expect(run).rejects.toThrow(`${damaged} is not a compaction claim`);
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    expect(manifests.map((manifest) => manifest.hour)).toEqual(['2026-11-21T13:00:00.000Z']);
   });
 
   it('compacts partition groups into disjoint files, at most maxHours hours a run', async () => {

@@ -17,6 +17,12 @@ describe('Function: parseIsoTime', () => {
     ['no zone, read as UTC', '2026-11-21T12:00:01', Date.UTC(2026, 10, 21, 12, 0, 1)],
     ['an offset', '2026-11-21T14:00:01+02:00', Date.UTC(2026, 10, 21, 12, 0, 1)],
     ['a negative offset', '2026-11-21T07:30:01-04:30', Date.UTC(2026, 10, 21, 12, 0, 1)],
+    [
+      "an offset without a colon (Java's default)",
+      '2026-11-21T14:00:01.000+0200',
+      Date.UTC(2026, 10, 21, 12, 0, 1),
+    ],
+    ['lower-case t and z', '2026-11-21t12:00:01z', Date.UTC(2026, 10, 21, 12, 0, 1)],
     ['a space for the T', '2026-11-21 12:00:01Z', Date.UTC(2026, 10, 21, 12, 0, 1)],
     ['no seconds', '2026-11-21T12:00Z', Date.UTC(2026, 10, 21, 12, 0)],
     ['a date alone, midnight UTC', '2026-11-21', Date.UTC(2026, 10, 21)],
@@ -39,6 +45,7 @@ describe('Function: parseIsoTime', () => {
     ['the 31st of February', '2026-02-31T00:00:00Z'],
     ['hour 24', '2026-11-21T24:00:00Z'],
     ['an offset of 25 hours', '2026-11-21T12:00:00+25:00'],
+    ['an offset of three digits', '2026-11-21T12:00:00+020'],
     ['a zone after a date alone', '2026-11-21Z'],
     ['an empty string', ''],
   ])('gives NaN for %s', (_case, text) => {
