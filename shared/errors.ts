@@ -21,6 +21,20 @@ export class TransientStoreError extends CaptureError {
 }
 
 /** How a store tells a passing failure (throttling, a 5xx, a dropped connection) from a real error. */
+/** Node's socket and DNS failure codes: the service may answer the same request a moment later. */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
 export interface TransientErrorRules {
   /** Names the service in messages: "Azure Storage", "S3". */
   readonly service: string;

@@ -1,19 +1,7 @@
-import type { TransientErrorRules } from '../../errors.js';
+import { NETWORK_ERROR_CODES, type TransientErrorRules } from '../../errors.js';
 
-/** Socket and DNS failures: the service may answer the same request a moment later. */
-const NETWORK_CODES = new Set([
-  'REQUEST_SEND_ERROR',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+/** The Azure SDK's code for a request it could not send, beside Node's socket and DNS codes. */
+const AZURE_NETWORK_CODES = new Set(['REQUEST_SEND_ERROR', ...NETWORK_ERROR_CODES]);
 
 /** Storage error codes that mean "busy or timed out" whatever the status says. */
 const TRANSIENT_STORAGE_CODES = new Set(['ServerBusy', 'OperationTimedOut', 'InternalError']);
@@ -44,7 +32,7 @@ function isTransientAzureError(error: unknown): boolean {
     const { name, code } = current as AzureErrorShape;
     const status = statusOf(current);
     if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return true;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TRANSIENT_STORAGE_CODES.has(code)))
+    if (typeof code === 'string' && (AZURE_NETWORK_CODES.has(code) || TRANSIENT_STORAGE_CODES.has(code)))
       return true;
     if (name === 'AbortError' || name === 'TimeoutError') return true;
   }

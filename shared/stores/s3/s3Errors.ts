@@ -1,18 +1,4 @@
-import type { TransientErrorRules } from '../../errors.js';
-
-/** Socket and DNS failures: the service may answer the same request a moment later. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
+import { NETWORK_ERROR_CODES, type TransientErrorRules } from '../../errors.js';
 
 /** S3 error codes (the SDK's `name`) that mean "busy or timed out" whatever the status says. */
 const TRANSIENT_S3_CODES = new Set([
@@ -76,7 +62,7 @@ function isTransientS3Error(error: unknown): boolean {
     const { name, code } = current as S3ErrorShape;
     const status = statusOf(current);
     if (status === 408 || status === 429 || (status !== undefined && status >= 500)) return true;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
     if (typeof name === 'string' && TRANSIENT_S3_CODES.has(name)) return true;
   }
   return false;
