@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { COMPACTED_PREFIX, parseManifest } from '../shared/compaction/manifest.js';
-import { RAW_PREFIX } from '../shared/naming.js';
-import { pathSegment } from '../shared/pathSegment.js';
+import { RAW_PREFIX } from '../shared/paths/lakePaths.js';
+import { pathSegment } from '../shared/paths/pathSegment.js';
 import type { ObjectStore } from '../shared/store.js';
 import { queryDuckDb } from './duckDb.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DEAD_LETTER_PREFIX } from '../shared/naming.js';
+import { DEAD_LETTER_PREFIX } from '../shared/paths/lakePaths.js';
 import type { ObjectStore } from '../shared/store.js';
 import { queryDuckDb } from './duckDb.js';
 

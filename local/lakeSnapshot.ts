@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { PartitionLedger } from '../shared/ledger.js';
-import { STAGING_PREFIX } from '../shared/naming.js';
+import { STAGING_PREFIX } from '../shared/paths/lakePaths.js';
 import type { CaptureStore } from '../shared/store.js';
 
 /**

@@ -1,7 +1,7 @@
+import { usesCaptureNames } from '../shared/config/layoutRules.js';
 import { loadConfigFile, parseConfig, selectTopic } from '../shared/config/load.js';
 import type { TopicConfig, TopicConfigInput } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/errors.js';
-import { usesCaptureNames } from '../shared/layouts.js';
 
 /**
  * The embedded default topic of local runs: an Event Hubs-shaped topic written as JSON-lines envelopes

@@ -2,7 +2,7 @@ import type { CompactionSummary } from '../shared/compaction/compact.js';
 import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { TopicConfig } from '../shared/config/schema.js';
 import { encodingOf, fileExtensionOf } from '../shared/encode/encodings.js';
-import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../shared/naming.js';
+import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../shared/paths/lakePaths.js';
 import type { CaptureSummary } from '../shared/pipeline/summary.js';
 import type { LocalStore } from './localStore.js';
 

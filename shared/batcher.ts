@@ -1,5 +1,5 @@
-import type { EncodedRecord } from './encode/recordEncoder.js';
-import type { SegmentCoordinates } from './naming.js';
+import type { SegmentCoordinates } from './coordinates.js';
+import type { EncodedRecord } from './encode/encodedRecord.js';
 import type { CaptureRecord } from './record.js';
 
 /**

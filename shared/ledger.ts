@@ -1,4 +1,4 @@
-import type { ObjectKind } from './naming.js';
+import type { ObjectKind } from './coordinates.js';
 import { lastSealableMinute } from './time.js';
 
 /** A staged segment as the ledger remembers it: enough to derive its staging path and its object. */

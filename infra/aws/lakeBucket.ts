@@ -4,7 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type LifecycleRule } from 
 import { Construct } from 'constructs';
 import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
-import { DEAD_LETTER_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/naming.js';
+import { DEAD_LETTER_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
 
 /** Where the S3 ledger keeps one object per partition (shared/stores/s3/s3LedgerStore.ts). */
 const LEDGER_PREFIX = '_ledger';

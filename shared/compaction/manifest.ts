@@ -1,6 +1,6 @@
 import { CaptureError } from '../errors.js';
-import { STAGING_PREFIX } from '../naming.js';
-import { pathSegment } from '../pathSegment.js';
+import { STAGING_PREFIX } from '../paths/lakePaths.js';
+import { pathSegment } from '../paths/pathSegment.js';
 import type { ObjectStore } from '../store.js';
 import { HOUR_MS, hourFolder } from './hours.js';
 import type { ColumnSchema, SchemaChange } from './schema.js';

@@ -1,7 +1,7 @@
+import { usesCaptureNames } from '../config/layoutRules.js';
 import type { TopicConfig } from '../config/schema.js';
 import { encodingOf, fileExtensionOf } from '../encode/encodings.js';
-import { usesCaptureNames } from '../layouts.js';
-import { objectPathOf } from '../naming.js';
+import { objectPathOf } from '../paths/lakePaths.js';
 import type { ObjectStore } from '../store.js';
 import { minutesOfHour } from './hours.js';
 

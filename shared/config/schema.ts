@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { captureListingProblem, captureNamesOf, layoutProblems, usesCaptureNames } from '../layouts.js';
 import { awsSettingsSchema, LAMBDA_CONSUMER_GROUP } from './awsSchema.js';
 import { azureSettingsSchema } from './azureSchema.js';
 import { parseByteSize } from './byteSize.js';
+import { captureListingProblem, captureNamesOf, layoutProblems, usesCaptureNames } from './layoutRules.js';
 
 const byteSize = (fallback: number) =>
   z

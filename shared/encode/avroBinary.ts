@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+import { CaptureError } from '../errors.js';
 
 /**
  * The part of Avro's binary encoding and object container format (Avro 1.11 specification,
@@ -28,7 +29,8 @@ export class AvroWriter {
 
   /** A long or an int: zigzag, then base-128 varint, least significant group first. */
   long(value: number): this {
-    if (!Number.isInteger(value)) throw new RangeError(`Avro long must be an integer, got ${value}`);
+    if (!Number.isInteger(value))
+      throw new CaptureError(`Avro long must be an integer, got ${value}`, { retriable: false });
     if (Math.abs(value) >= EXACT_ZIGZAG_LIMIT) return this.bigLong(BigInt(value));
     let zigzag = value >= 0 ? value * 2 : -value * 2 - 1;
     this.reserve(10);
@@ -143,5 +145,7 @@ export async function dataBlock(
 
 function assertSyncMarker(syncMarker: Buffer): void {
   if (syncMarker.length !== SYNC_MARKER_BYTES)
-    throw new RangeError(`an Avro sync marker has ${SYNC_MARKER_BYTES} bytes, got ${syncMarker.length}`);
+    throw new CaptureError(`an Avro sync marker has ${SYNC_MARKER_BYTES} bytes, got ${syncMarker.length}`, {
+      retriable: false,
+    });
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { TopicConfig } from '../config/schema.js';
 import { eventDataChunks } from './captureEventData.js';
-import type { BodyWriter, DeadLetterReason } from './recordEncoder.js';
+import type { BodyWriter, DeadLetterReason } from './encodedRecord.js';
 
 const LINE_FEED = 0x0a;
 const LENGTH_PREFIX_BYTES = 4;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SegmentDraft } from '../batcher.js';
+import type { ObjectKind } from '../coordinates.js';
 import type { ObjectDecision } from '../ledger.js';
-import { headerStagingPath, type ObjectKind } from '../naming.js';
+import { headerStagingPath } from '../paths/lakePaths.js';
 import { type AvroCodec, containerHeader, dataBlock, SYNC_MARKER_BYTES } from './avroBinary.js';
 import { CAPTURE_SCHEMA_JSON } from './captureEventData.js';
 import { avroCodecOf } from './encodings.js';

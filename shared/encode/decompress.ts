@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { CaptureError } from '../errors.js';
 
 /**
  * Decompresses a sealed object by its extension (`.gz`, `.zst`, or neither). Objects are
@@ -26,7 +27,10 @@ export function zstdFrames(bytes: Buffer): Buffer[] {
       start += 8 + bytes.readUInt32LE(start + 4);
       continue;
     }
-    if (magic !== ZSTD_MAGIC) throw new Error(`not a zstd frame at byte ${start}`);
+    if (magic !== ZSTD_MAGIC)
+      throw new CaptureError(`not a zstd frame at byte ${start}: the object is damaged or not zstd`, {
+        retriable: false,
+      });
     const descriptor = bytes.readUInt8(start + 4);
     const singleSegment = (descriptor >> 5) & 1;
     const fcsFlag = descriptor >> 6;

@@ -1,5 +1,5 @@
 import type { TopicConfig } from '../config/schema.js';
-import type { ObjectKind } from '../naming.js';
+import type { ObjectKind } from '../coordinates.js';
 
 /**
  * How the bytes of a staged segment and of its object are laid out, as a suffix: `.jsonl.gz`,

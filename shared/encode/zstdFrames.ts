@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { CaptureError } from '../errors.js';
 
 /**
  * zstd compressors kept between segments. Node frees a zstd compressor's native state (about half a
@@ -29,7 +30,10 @@ export async function compressZstdFrame(data: Buffer): Promise<Buffer> {
         else resolve(Buffer.concat(compressor.chunks));
       });
     });
-    if (data.length > 0 && frame.length === 0) throw new Error('zstd compressor produced an empty frame');
+    if (data.length > 0 && frame.length === 0)
+      throw new CaptureError('zstd compressor produced an empty frame; a fresh compressor may not', {
+        retriable: true,
+      });
     compressor.chunks = [];
     if (!compressor.failed && !compressor.stream.destroyed && idle.length < MAX_IDLE) idle.push(compressor);
     else compressor.stream.destroy();
@@ -42,7 +46,10 @@ export async function compressZstdFrame(data: Buffer): Promise<Buffer> {
 
 function createCompressor(): FrameCompressor {
   if (typeof zlib.createZstdCompress !== 'function') {
-    throw new Error(`zstd needs Node.js 22.15 or later; this is ${process.version}. Use gzip or upgrade.`);
+    throw new CaptureError(
+      `zstd needs Node.js 22.15 or later; this is ${process.version}. Use gzip or upgrade.`,
+      { retriable: false },
+    );
   }
   const compressor: FrameCompressor = { stream: zlib.createZstdCompress(), chunks: [], failed: false };
   compressor.stream.on('data', (chunk: Buffer) => compressor.chunks.push(chunk));

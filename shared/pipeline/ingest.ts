@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { cutSegments, orderedUniqueByPosition, type SegmentDraft } from '../batcher.js';
+import type { EncodedRecord } from '../encode/encodedRecord.js';
 import { deadLetterEncodingOf, encodingOf } from '../encode/encodings.js';
-import { createRecordEncoder, type EncodedRecord } from '../encode/recordEncoder.js';
+import { createRecordEncoder } from '../encode/recordEncoder.js';
 import { segmentBody } from '../encode/segmentBody.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
-import { objectPathOf, stagingPath } from '../naming.js';
+import { objectPathOf, stagingPath } from '../paths/lakePaths.js';
 import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS } from '../time.js';
 import type { CaptureContext } from './context.js';

@@ -1,6 +1,6 @@
 import { objectHeaderOf } from '../encode/captureContainer.js';
 import { forgetPublished, type PendingObject } from '../ledger.js';
-import { stagingPath } from '../naming.js';
+import { stagingPath } from '../paths/lakePaths.js';
 import type { CaptureContext } from './context.js';
 import { updateLedger } from './ledgerUpdate.js';
 

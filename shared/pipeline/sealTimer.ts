@@ -1,6 +1,6 @@
 import { CaptureError } from '../errors.js';
 import { closeMinutes, timerSealFrontier } from '../ledger.js';
-import { objectPathOf } from '../naming.js';
+import { objectPathOf } from '../paths/lakePaths.js';
 import type { CaptureContext } from './context.js';
 import { updateLedger } from './ledgerUpdate.js';
 import { publishPending } from './publishPending.js';

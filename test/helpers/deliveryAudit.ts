@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { expect } from 'vitest';
 import { decompressObject } from '../../shared/encode/decompress.js';
-import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../../shared/naming.js';
+import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { CaptureStore, ObjectStore } from '../../shared/store.js';
 
 /** One line of a visible object, as text: its bytes are what a reader of the lake gets. */

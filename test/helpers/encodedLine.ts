@@ -1,4 +1,4 @@
-import type { EncodedRecord } from '../../shared/encode/recordEncoder.js';
+import type { EncodedRecord } from '../../shared/encode/encodedRecord.js';
 
 /** The text of an encoded record's line, without the newline the segment adds. */
 export function lineText(encoded: EncodedRecord): string {

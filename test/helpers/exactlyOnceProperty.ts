@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { crashingStore, SimulatedCrash } from '../../local/crashingStore.js';
+import { usesCaptureNames } from '../../shared/config/layoutRules.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { CAPTURE_SCHEMA_JSON } from '../../shared/encode/captureEventData.js';
-import { usesCaptureNames } from '../../shared/layouts.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../shared/record.js';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_LEDGER, type LedgerSegment, type PartitionLedger } from '../../shared/ledger.js';
-import { RAW_PREFIX, STAGING_PREFIX } from '../../shared/naming.js';
+import { RAW_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { CaptureStore } from '../../shared/store.js';
 
 /** Unique per call, so tests sharing one server (or one container) never see each other's objects. */

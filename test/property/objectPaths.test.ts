@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { usesCaptureNames } from '../../shared/config/layoutRules.js';
 import type { TopicConfig, TopicConfigInput } from '../../shared/config/schema.js';
 import { encodingOfKind } from '../../shared/encode/encodings.js';
-import { usesCaptureNames } from '../../shared/layouts.js';
 import type { ObjectDecision } from '../../shared/ledger.js';
-import { headerStagingPath, objectPathOf, stagingPath } from '../../shared/naming.js';
+import { headerStagingPath, objectPathOf, stagingPath } from '../../shared/paths/lakePaths.js';
 import { topicConfig } from '../helpers/factories.js';
 
 /** Any text a producer, a platform or a config could carry: control characters, `/`, `..`, emoji. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cutSegments, joinLines, orderedUniqueByPosition } from '../../shared/batcher.js';
-import type { EncodedRecord } from '../../shared/encode/recordEncoder.js';
+import type { EncodedRecord } from '../../shared/encode/encodedRecord.js';
 import { makeRecord } from '../helpers/factories.js';
 
 const encoded = (

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicConfigInput } from '../../shared/config/schema.js';
 import type { LedgerSegment, ObjectDecision } from '../../shared/ledger.js';
-import { headerStagingPath, objectPathOf, stagingPath } from '../../shared/naming.js';
-import { pathSegment } from '../../shared/pathSegment.js';
+import { headerStagingPath, objectPathOf, stagingPath } from '../../shared/paths/lakePaths.js';
+import { pathSegment } from '../../shared/paths/pathSegment.js';
 import { minuteOf } from '../../shared/time.js';
 import { topicConfig } from '../helpers/factories.js';
 

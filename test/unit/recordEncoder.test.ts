@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRecordEncoder, DeadLetterReason } from '../../shared/encode/recordEncoder.js';
+import { DeadLetterReason } from '../../shared/encode/encodedRecord.js';
+import { createRecordEncoder } from '../../shared/encode/recordEncoder.js';
 import { minuteOf } from '../../shared/time.js';
 import { lineText } from '../helpers/encodedLine.js';
 import { makeRecord, topicConfig } from '../helpers/factories.js';

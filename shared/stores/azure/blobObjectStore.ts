@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { CaptureError, TransientStoreError, withTransientErrors } from '../../errors.js';
-import { assertStagingPath } from '../../naming.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
+import { assertStagingPath } from '../../paths/lakePaths.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
 
@@ -126,7 +126,7 @@ function blockIdOf(index: number, segmentName: string): string {
 async function downloadWhole(source: BlockBlobClient): Promise<Buffer> {
   const response = await source.download();
   const stream = response.readableStreamBody;
-  if (!stream) throw new Error(`no body for ${source.name}`);
+  if (!stream) throw new TransientStoreError(`Azure Storage: the download of ${source.name} had no body`);
   const size = response.contentLength ?? 0;
   const body = Buffer.allocUnsafe(size);
   let filled = 0;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { assertStagingPath, STAGING_PREFIX } from '../../naming.js';
+import { assertStagingPath, STAGING_PREFIX } from '../../paths/lakePaths.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { isNotFound, linkDurably, replaceFile } from './atomicFile.js';
 

@@ -1,6 +1,6 @@
 import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
-import { assertStagingPath } from '../../naming.js';
+import { assertStagingPath } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';

@@ -35,12 +35,12 @@ type PartPlan =
   | { readonly concatenate: readonly StagedSegment[]; readonly size: number };
 
 /** A staged segment was not found: the caller decides between "another sealer finished" and a lost segment. */
-class MissingSegment extends Error {
+class MissingSegment extends CaptureError {
   constructor(
     readonly key: string,
     options: { cause?: unknown } = {},
   ) {
-    super(`staged segment ${key} is missing`, options);
+    super(`staged segment ${key} is missing`, { retriable: false, cause: options.cause });
     this.name = 'MissingSegment';
   }
 }

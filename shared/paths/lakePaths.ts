@@ -1,26 +1,14 @@
-import type { TopicConfig } from './config/schema.js';
-import { CaptureError } from './errors.js';
-import { layoutPath, padPosition } from './layouts.js';
-import type { ObjectDecision } from './ledger.js';
+import type { TopicConfig } from '../config/schema.js';
+import type { ObjectKind, SegmentCoordinates } from '../coordinates.js';
+import { CaptureError } from '../errors.js';
+import type { ObjectDecision } from '../ledger.js';
+import { layoutPath, padPosition } from './layoutPath.js';
 import { pathSegment } from './pathSegment.js';
-
-/** Raw objects hold records; dead-letter objects hold what could not be written as a record. */
-export type ObjectKind = 'data' | 'deadletter';
 
 export const RAW_PREFIX = 'raw';
 export const DEAD_LETTER_PREFIX = 'deadletter';
 /** Leading underscore: Spark, Auto Loader and Hive treat such folders as hidden. */
 export const STAGING_PREFIX = '_staging';
-
-export interface SegmentCoordinates {
-  readonly kind: ObjectKind;
-  readonly minute: number;
-  readonly first: number;
-  readonly last: number;
-  readonly encoding: string;
-  /** Digest of the staged bytes: two stagings share a name only when they share their content. */
-  readonly digest: string;
-}
 
 /**
  * Where a segment waits, invisible to readers of the lake, until its minute is sealed. The name holds

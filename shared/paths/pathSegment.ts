@@ -1,4 +1,4 @@
-import { CaptureError } from './errors.js';
+import { CaptureError } from '../errors.js';
 
 /** Characters kept as they are in a path segment: what every store, file system and URL takes unescaped. */
 const SAFE = /^[A-Za-z0-9._-]$/;
