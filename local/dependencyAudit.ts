@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { runCommand } from './cli.js';
+import { runCommand } from './cli/command.js';
 
 interface AuditReport {
   readonly metadata?: { readonly vulnerabilities?: Record<string, number> };

@@ -5,13 +5,13 @@ import { createKafkaIngestHandler } from '../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
-import { parseCommandArgs, runCommand, usageError } from './cli.js';
-import { awsCompactionFanOut, azureCompactionFanOut } from './compactionFanOut.js';
-import { readEventHubsEventFile, readKafkaEventFile, readLambdaEventFile } from './eventFiles.js';
-import { localInvocation } from './invocations.js';
-import { localLambdaContext } from './lambdaContext.js';
-import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
-import { localTopic } from './localTopic.js';
+import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
+import { localTopic } from './cli/localTopic.js';
+import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
+import { localLambdaContext } from './platforms/aws/lambdaContext.js';
+import { localInvocation } from './platforms/azure/invocationContext.js';
+import { awsCompactionFanOut, azureCompactionFanOut } from './platforms/compactionFanOut.js';
+import { readEventHubsEventFile, readKafkaEventFile, readLambdaEventFile } from './platforms/eventFiles.js';
 
 const FUNCTIONS = [
   'eventhub-ingest',
@@ -32,7 +32,7 @@ Runs one function once, as the Functions host or Lambda would, and prints its lo
                       for every closed hour, under compacted/: the Azure timer, then its queue
                       function once per partition group), aws-compact (the same with the Lambda
                       dispatcher and worker)
-  --event <file>      the trigger's input (ingest functions): see test/events/ for the shapes
+  --event <file>      the trigger's input (ingest functions): see samples/events/ for the shapes
   --store fs|azurite|s3  the lake in a folder, or in Azurite or the S3 emulator started for the
                       call (default fs)
   --dir <folder>      where the lake (or the emulator's data) is (default .lake)
@@ -68,15 +68,14 @@ async function main(): Promise<void> {
   }
   const compaction = name === 'compact' || name === 'aws-compact';
   if (name !== 'seal' && !compaction && !values.event) fail(`${name} needs --event <file>`);
-  if (!STORE_KINDS.includes(values.store as StoreKind))
-    fail(`--store must be one of ${STORE_KINDS.join(', ')}`);
+  if (!LAKE_KINDS.includes(values.store as LakeKind)) fail(`--store must be one of ${LAKE_KINDS.join(', ')}`);
   const fixedNow = values.now === undefined ? undefined : Date.parse(values.now);
   if (fixedNow !== undefined && Number.isNaN(fixedNow))
     fail(`--now must be an ISO time such as 2026-11-21T12:05:00Z`);
 
   const topic = localTopic(values.config, values.topic, name === 'eventhub-ingest' ? 'eventhub' : 'kafka');
-  const local = await openLocalStore(values.store as StoreKind, values.dir, topic);
-  const context: CaptureContext = { topic, store: local.store, clock: () => fixedNow ?? Date.now() };
+  const lake = await openLake(values.store as LakeKind, { dir: values.dir, storage: topic.storage });
+  const context: CaptureContext = { topic, store: lake.store, clock: () => fixedNow ?? Date.now() };
   const getContext = async () => context;
   try {
     if (name === 'eventhub-ingest') {
@@ -101,9 +100,9 @@ async function main(): Promise<void> {
     } else {
       await createSealTimerHandler(getContext)(null, localInvocation('seal-timer', {}, null));
     }
-    console.error(`store: ${local.where}`);
+    console.error(`store: ${lake.where}`);
   } finally {
-    await local.close();
+    await lake.close();
   }
 }
 

@@ -1,8 +1,8 @@
-import { parseCommandArgs, runCommand, usageError } from './cli.js';
-import { runCrashMatrix } from './crashMatrix.js';
-import { crashMatrixStoresNamed, describeCrashMatrix } from './crashMatrixReport.js';
-import { FAULT_KINDS } from './faultProxy.js';
-import { runKafkaReliability, startReliabilityBroker } from './reliabilityKafka.js';
+import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
+import { runCrashMatrix } from './crashMatrix/matrix.js';
+import { crashMatrixStoresNamed, describeCrashMatrix } from './crashMatrix/report.js';
+import { FAULT_KINDS } from './faults/faultProxy.js';
+import { runKafkaReliability, startReliabilityBroker } from './reliability/kafkaRun.js';
 import {
   RELIABILITY_SOURCES,
   RELIABILITY_STORES,
@@ -10,7 +10,7 @@ import {
   type ReliabilitySource,
   type ReliabilityStore,
   runReliability,
-} from './reliabilityRun.js';
+} from './reliability/run.js';
 
 const USAGE = `Usage: npm run reliability -- [options]
 

@@ -1,19 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { addCompactionSummary, emptyCompactionSummary } from '../shared/compaction/compact.js';
+import type { TopicConfig } from '../shared/config/schema.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { addSummary, emptySummary } from '../shared/pipeline/summary.js';
-import { parseCommandArgs, runCommand, usageError } from './cli.js';
-import { generatedWaves } from './generatedWaves.js';
-import { PLATFORMS, type Platform } from './kafkaPlatform.js';
-import { produceGeneratedEvents } from './kafkaProducer.js';
-import { localKafkaTopic, runKafkaSource } from './kafkaSource.js';
-import { ledgersDrained } from './ledgersDrained.js';
-import { openLocalStore, STORE_KINDS, type StoreKind } from './localStore.js';
-import { localTopic } from './localTopic.js';
-import { platformFunctions } from './platformFunctions.js';
-import { createProgress } from './progress.js';
-import { describeCompaction, describeOutput } from './summaryReport.js';
+import { ledgersDrained } from './audit/ledgersDrained.js';
+import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
+import { localTopic } from './cli/localTopic.js';
+import { createProgress } from './cli/progress.js';
+import { describeCompaction, describeOutput } from './cli/summaryReport.js';
+import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
+import { PLATFORMS, type Platform } from './platforms/kafka/triggerFunctions.js';
+import { platformFunctions } from './platforms/platformFunctions.js';
+import { generatedWaves } from './sources/generatedWaves.js';
+import { produceGeneratedEvents } from './sources/kafka/producer.js';
+import { groupProgress } from './sources/kafka/reader.js';
+import { localKafkaTopic, runKafkaSource } from './sources/kafka/source.js';
 
 const USAGE = `Usage: npm run local -- [options]
 
@@ -39,7 +41,10 @@ them through the ingestion function and the seal timer, exactly as the cloud wou
 
 From a Kafka topic, as the Azure Kafka trigger or the Lambda event source mapping reads it:
   --source kafka      read --topic with the topic's consumer group (capture-local without --config),
-                      committing offsets after each batch the function accepts; runs until Ctrl-C
+                      committing offsets after each batch the function accepts; runs until Ctrl-C.
+                      The group continues where its last run stopped, whatever --dir says
+  --group <id>        another consumer group (it starts at the earliest offset the topic holds)
+  --from-beginning    read the topic from its earliest offset, with a consumer group of this run's own
   --brokers <h:p,...> bootstrap brokers (npm run kafka:start prints one)
   --topic <name>      the Kafka topic; with --config, also the config topic to capture it with
   --batch-size <n>    largest batch (default: host.json's maxBatchSize on Azure, the topic's
@@ -71,6 +76,8 @@ const { values } = parseCommandArgs(
       seed: { type: 'string', default: '1' },
       config: { type: 'string' },
       topic: { type: 'string' },
+      group: { type: 'string' },
+      'from-beginning': { type: 'boolean', default: false },
       format: { type: 'string' },
       layout: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
     format: values.format,
     layout: values.layout,
   });
-  const local = await openLocalStore(store, values.dir, topic);
+  const lake = await openLake(store, { dir: values.dir, storage: topic.storage });
   const logFile = invocationLogFile();
 
   // Event time runs on a timeline that ends now; the clock follows the newest delivered event, so a
@@ -115,7 +122,7 @@ async function main(): Promise<void> {
   const spanMs = Math.ceil((totalEvents / rate) * 1000);
   const start = Date.now() - spanMs;
   let now = start;
-  const context: CaptureContext = { topic, store: local.store, clock: () => now };
+  const context: CaptureContext = { topic, store: lake.store, clock: () => now };
   const { deliver, seal, compact } = platformFunctions(platform, context, logFile);
   const totals = emptySummary();
   const progress = createProgress(totalEvents, totals, partitions);
@@ -157,10 +164,10 @@ async function main(): Promise<void> {
       if (now >= nextCompactionAt) await compactOnSchedule();
     }
     progress.done();
-    console.log(await describeOutput(local, topic, totals, logFile, values['until-drained']));
+    console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));
     console.log(describeCompaction(compaction));
   } finally {
-    await local.close();
+    await lake.close();
   }
 }
 
@@ -171,12 +178,11 @@ function nextCompactionAfter(time: number): number {
   return atTen > time ? atTen : atTen + hour;
 }
 
-function platformAndStore(): { platform: Platform; store: StoreKind } {
-  if (!STORE_KINDS.includes(values.store as StoreKind))
-    fail(`--store must be one of ${STORE_KINDS.join(', ')}`);
+function platformAndStore(): { platform: Platform; store: LakeKind } {
+  if (!LAKE_KINDS.includes(values.store as LakeKind)) fail(`--store must be one of ${LAKE_KINDS.join(', ')}`);
   const platform = (values.platform ?? (values.store === 's3' ? 'aws' : 'azure')) as Platform;
   if (!PLATFORMS.includes(platform)) fail(`--platform must be one of ${PLATFORMS.join(', ')}`);
-  return { platform, store: values.store as StoreKind };
+  return { platform, store: values.store as LakeKind };
 }
 
 function invocationLogFile(): string {
@@ -199,16 +205,16 @@ function kafkaTopicName(): string {
 
 async function captureFromKafka(): Promise<void> {
   const brokers = kafkaBrokers();
-  const topic = localKafkaTopic(values.config, kafkaTopicName());
+  const topic = withConsumerGroup(localKafkaTopic(values.config, kafkaTopicName()));
   const { platform, store } = platformAndStore();
-  const local = await openLocalStore(store, values.dir, topic);
+  const lake = await openLake(store, { dir: values.dir, storage: topic.storage });
   const logFile = invocationLogFile();
   try {
     const totals = await runKafkaSource({
       brokers,
       platform,
       topic,
-      local,
+      store: lake.store,
       logFile,
       maxRecords:
         values['batch-size'] === undefined ? undefined : positiveInteger('batch-size', values['batch-size']),
@@ -218,10 +224,36 @@ async function captureFromKafka(): Promise<void> {
           : positiveInteger('max-wait-ms', values['max-wait-ms']),
       untilDrained: values['until-drained'],
     });
-    console.log(await describeOutput(local, topic, totals, logFile, values['until-drained']));
+    console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));
+    if (totals.records === 0) console.log(await whyNothingWasRead(brokers, topic));
   } finally {
-    await local.close();
+    await lake.close();
   }
+}
+
+/** `--group` or `--from-beginning` (a group of this run's own, so it starts at the earliest offset). */
+function withConsumerGroup(topic: TopicConfig): TopicConfig {
+  if (values.group !== undefined && values['from-beginning'])
+    fail('--group and --from-beginning exclude each other: a new group starts at the beginning anyway');
+  if (values['from-beginning']) return { ...topic, consumerGroup: `${topic.consumerGroup}-${Date.now()}` };
+  return values.group === undefined ? topic : { ...topic, consumerGroup: values.group };
+}
+
+/** A run that read nothing says why: usually the group had committed everything in an earlier run. */
+async function whyNothingWasRead(brokers: readonly string[], topic: TopicConfig): Promise<string> {
+  const positions = [
+    ...(await groupProgress({ brokers, topic: topic.name, groupId: topic.consumerGroup })).values(),
+  ];
+  const held = positions.reduce((sum, { end }) => sum + end, 0);
+  if (held === 0) return `Nothing was read: topic "${topic.name}" holds no records yet.`;
+  const behind = positions.filter(({ committed, end }) => committed < end).length;
+  if (behind > 0)
+    return `Nothing was read although ${behind} partitions have records past the group's offsets: add --until-drained to wait for them.`;
+  return [
+    `Nothing was read: consumer group "${topic.consumerGroup}" had already committed every offset of "${topic.name}"`,
+    '(an earlier run read them, into whichever --dir it was given). To capture the topic again into this lake,',
+    'add --from-beginning (a new group of its own), or name another group with --group <id>.',
+  ].join('\n');
 }
 
 async function produceToKafka(): Promise<void> {

@@ -1,7 +1,11 @@
 import { eventHubsBatchToRecords } from '../../shared/adapters/eventHubsTrigger.js';
 import type { CaptureRecord } from '../../shared/record.js';
-import { type EventHubsDelivery, eventHubsDelivery, type PartitionEvent } from '../eventHubsDelivery.js';
-import { createEventGenerator } from '../generator.js';
+import {
+  type EventHubsDelivery,
+  eventHubsDelivery,
+  type PartitionEvent,
+} from '../platforms/azure/eventHubsDelivery.js';
+import { createEventGenerator } from '../sources/generator.js';
 
 /** The topic name every bench run captures. */
 export const BENCH_TOPIC = 'bench';

@@ -11,7 +11,7 @@ import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../shared/record.js';
 import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
-import { createEventGenerator } from '../generator.js';
+import { createEventGenerator } from '../sources/generator.js';
 
 /** The two engines the issue compares on the same hour. */
 export const COMPACTION_ENGINES = ['hyparquet-writer', 'duckdb'] as const;

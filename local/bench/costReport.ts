@@ -1,7 +1,7 @@
 import { formatPrice } from './cost.js';
 import { BILLING_RULES, PRICES } from './prices.js';
-import type { Section } from './report.js';
 import type { BenchResults } from './results.js';
+import type { Section } from './section.js';
 
 /** The daily bill of each option, with its basis and the assumptions behind it. */
 export function costSection({ cost }: BenchResults): Section {

@@ -1,5 +1,5 @@
-import type { Section } from './report.js';
 import type { BenchResults } from './results.js';
+import type { Section } from './section.js';
 
 /** The sections as aligned text tables, for the terminal. Only the last column may run long. */
 export function renderText(sections: readonly Section[]): string {

@@ -7,14 +7,7 @@ import type {
   PipelineFigure,
   ThroughputResult,
 } from './results.js';
-
-/** One table of the report with the sentences that read it; rendered for the terminal and Markdown. */
-export interface Section {
-  readonly title: string;
-  readonly headers: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  readonly notes: readonly string[];
-}
+import type { Section } from './section.js';
 
 /** The bar: the pipeline at no less than this share of compression alone, with zstd. */
 const TARGET_RATIO = 0.8;

@@ -4,7 +4,7 @@ import { AvroWriter } from './avroBinary.js';
 
 /**
  * Event Hubs Capture's schema, character for character as the `avro.schema` of Capture's files
- * (record `Microsoft.ServiceBus.Messaging.EventData`; sources in test/events/SOURCES.md). Readers
+ * (record `Microsoft.ServiceBus.Messaging.EventData`; sources in samples/events/SOURCES.md). Readers
  * that compare schemas as text, or hard-code this one, accept our files unchanged.
  */
 export const CAPTURE_SCHEMA_JSON =

@@ -14,7 +14,7 @@ export interface ContainerFile {
  * A whole Capture Avro file at once, read strictly by the product's reader (one header, every block
  * followed by the header's sync marker, nothing after the last block), for the tests' own checks
  * (the property test reads thousands of objects); what an independent reader makes of our files is
- * tested with fastavro and Apache avro (test/avro/).
+ * tested with fastavro and Apache avro (test/helpers/readers/).
  */
 export function readContainerFile(bytes: Buffer, name = 'the Avro file'): ContainerFile {
   const container = openCaptureContainer(bytes, name);

@@ -1,4 +1,4 @@
-import { eventHubsDelivery } from '../../local/eventHubsDelivery.js';
+import { eventHubsDelivery } from '../../local/platforms/azure/eventHubsDelivery.js';
 import { canary } from './canaries.js';
 
 /** Where the pipeline puts a body: a raw object, or a dead letter with this reason. */

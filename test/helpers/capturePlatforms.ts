@@ -5,9 +5,9 @@ import { createSealTimerHandler as createAwsSealTimerHandler } from '../../funct
 import { createEventhubIngestHandler } from '../../functions/azure/eventhubIngest.js';
 import { createKafkaIngestHandler } from '../../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler as createAzureSealTimerHandler } from '../../functions/azure/sealTimer.js';
-import { eventHubsDelivery } from '../../local/eventHubsDelivery.js';
-import { localInvocation } from '../../local/invocations.js';
-import { localLambdaContext } from '../../local/lambdaContext.js';
+import { localLambdaContext } from '../../local/platforms/aws/lambdaContext.js';
+import { eventHubsDelivery } from '../../local/platforms/azure/eventHubsDelivery.js';
+import { localInvocation } from '../../local/platforms/azure/invocationContext.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
 
@@ -190,7 +190,7 @@ function eventHubsInvocations(topic: string, records: readonly DeliveredRecord[]
 }
 
 /**
- * KafkaEventData as the Azure Kafka extension serializes it (test/events/kafka-batch.json): the value
+ * KafkaEventData as the Azure Kafka extension serializes it (samples/events/kafka-batch.json): the value
  * and key as UTF-8 text, header values base64, `Timestamp` an ISO 8601 string.
  */
 function kafkaEventData(topic: string, record: DeliveredRecord): Record<string, unknown> {
@@ -214,7 +214,7 @@ function kafkaEventData(topic: string, record: DeliveredRecord): Record<string, 
 }
 
 /**
- * The event of an MSK event source mapping (test/events/msk-event.json): records keyed
+ * The event of an MSK event source mapping (samples/events/msk-event.json): records keyed
  * `"<topic>-<partition>"`, key and value base64 (the key absent when null), headers as single-entry
  * objects of signed bytes, `timestamp` epoch milliseconds.
  */

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { type EventHubsEventFile, readEventHubsEventFile } from '../../local/eventFiles.js';
+import { type EventHubsEventFile, readEventHubsEventFile } from '../../local/platforms/eventFiles.js';
 
-/** Absolute path of a file under test/events. */
+/** Absolute path of a file under samples/events. */
 export const eventPath = (name: string): string =>
-  fileURLToPath(new URL(`../events/${name}`, import.meta.url));
+  fileURLToPath(new URL(`../../samples/events/${name}`, import.meta.url));
 
 /** Five keyed order events of partition 3, as a handler with dataType 'binary' receives them. */
 export const ordersBatch = (): EventHubsEventFile => readEventHubsEventFile(eventPath('eventhub-batch.json'));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { crashingStore, SimulatedCrash } from '../../local/crashingStore.js';
+import { crashingStore, SimulatedCrash } from '../../local/faults/crashingStore.js';
 import { usesCaptureNames } from '../../shared/config/layoutRules.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { CAPTURE_SCHEMA_JSON } from '../../shared/encode/captureEventData.js';

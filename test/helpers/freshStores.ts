@@ -1,29 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
+import { openLake } from '../../local/emulators/openLake.js';
 import type { CaptureStore } from '../../shared/store.js';
-import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
-import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
-import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
+import { s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
+
+/** The suite's emulators, started once by the global setup (test/setup/). */
+const suiteEmulators = () => ({
+  azuriteConnectionString: inject('azuriteConnectionString'),
+  s3Endpoint: inject('s3Endpoint'),
+});
 
 /** A store on the filesystem, in a folder of its own. */
 export async function freshFsStore(): Promise<CaptureStore> {
-  return createFsStore(await mkdtemp(join(tmpdir(), 'capture-test-')));
+  return (await openLake('fs')).store;
 }
 
 /**
  * A store on the suite's Azurite with a container and ledger table of its own: tests reuse topic and
  * partition names, so they must never share a lake or a ledger.
  */
-export function freshAzuriteStore(): Promise<CaptureStore> {
-  const id = randomUUID().replaceAll('-', '').slice(0, 12);
-  return createAzureStore(
-    { container: `test-${id}`, ledgerTable: `ledger${id}`, connection: 'LakeStorage' },
-    { LakeStorage: inject('azuriteConnectionString') },
-  );
+export async function freshAzuriteStore(): Promise<CaptureStore> {
+  return (await openLake('azurite', { emulators: suiteEmulators() })).store;
 }
 
 /** One client per test file: a client per store would leave a pool of idle sockets behind each. */
@@ -32,8 +29,7 @@ let s3Client: S3Client | undefined;
 /** A store on the suite's moto S3 server with a bucket of its own, for lake and ledger alike (see above). */
 export async function freshS3Store(): Promise<CaptureStore> {
   s3Client ??= s3ClientFor({ endpoint: inject('s3Endpoint') });
-  const bucket = `test-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  return createS3Store({ bucket, client: s3Client, createBucketIfMissing: true });
+  return (await openLake('s3', { emulators: suiteEmulators(), s3Client })).store;
 }
 
 /** Every store a pipeline test runs against, for `describe.each`. */

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { ensureS3Server, startS3Server } from '../../local/s3Server.js';
+import { ensureS3Server, startS3Server } from '../../local/emulators/s3Server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

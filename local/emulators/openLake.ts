@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { TopicConfig } from '../../shared/config/schema.js';
+import type { CaptureStore } from '../../shared/store.js';
+import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
+import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
+import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
+import { type FaultPlan, type ServerDialect, startFaultProxy } from '../faults/faultProxy.js';
+import { startAzurite } from './azurite.js';
+import { ensureS3Server, startS3Server } from './s3Server.js';
+import { restoreBucket, saveBucket } from './s3Snapshot.js';
+
+/** The stores a lake can live on locally: a folder, Azurite, or the S3 emulator. */
+export const LAKE_KINDS = ['fs', 'azurite', 's3'] as const;
+export type LakeKind = (typeof LAKE_KINDS)[number];
+
+export type StorageNames = TopicConfig['storage'];
+
+/** Emulators already running, to use instead of starting one (the test suite shares its own). */
+export interface RunningEmulators {
+  readonly azuriteConnectionString?: string | undefined;
+  readonly s3Endpoint?: string | undefined;
+}
+
+export interface LakeOptions {
+  /**
+   * Keep the lake where a later command finds it: the lake itself (fs), Azurite's data in
+   * `<dir>/azurite`, or the bucket saved to `<dir>/s3/<bucket>` on close and restored on open (the S3
+   * emulator keeps buckets in memory). Without it, a scratch lake with names of its own, removed on close.
+   */
+  readonly dir?: string | undefined;
+  /** The container (or bucket) and ledger table; a scratch lake gets unique ones. */
+  readonly storage?: StorageNames | undefined;
+  readonly emulators?: RunningEmulators | undefined;
+  /** Sends the functions' requests (`store`) through fault proxies drawing from this plan. */
+  readonly faults?: FaultPlan | undefined;
+  /** An S3 client to share (one per test file): each client keeps a pool of sockets. */
+  readonly s3Client?: S3Client | undefined;
+}
+
+export interface Lake {
+  readonly kind: LakeKind;
+  /** The names it lives under: give them to the topic so its functions open this lake. */
+  readonly storage: StorageNames;
+  /** What the functions use: through the fault proxies when faults were asked for. */
+  readonly store: CaptureStore;
+  /** Straight to the lake, for observers, audits and read-backs. */
+  readonly direct: CaptureStore;
+  /** A store of its own on the same lake, as a restarted process would open it. */
+  reopen(): Promise<CaptureStore>;
+  /** Where the lake is and how to look at it, for a closing summary. */
+  readonly where: string;
+  /** Saves what must be saved, removes a scratch lake, and stops what opening it started. */
+  close(): Promise<void>;
+}
+
+type Cleanup = () => Promise<void>;
+
+/**
+ * Opens a lake on a local store: the one way every command, tool and test gets a store on the
+ * filesystem or an emulator. Emulators not given are started here and stopped by `close`.
+ *
+ * @example
+ * const lake = await openLake('azurite', { dir: '.lake', storage: topic.storage });
+ * try { await ingestBatch({ topic, store: lake.store, clock }, records); } finally { await lake.close(); }
+ */
+export async function openLake(kind: LakeKind, options: LakeOptions = {}): Promise<Lake> {
+  const cleanups: Cleanup[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    if (kind === 'fs') return await fsLake(options, cleanups, close);
+    if (kind === 'azurite') return await azuriteLake(options, cleanups, close);
+    return await s3Lake(options, cleanups, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Starts the emulator a kind of lake needs (none for fs), for several lakes to share. */
+export async function startEmulator(kind: LakeKind): Promise<{ emulators: RunningEmulators; stop: Cleanup }> {
+  if (kind === 'azurite') {
+    const azurite = await startAzurite({ inMemory: true });
+    return { emulators: { azuriteConnectionString: azurite.connectionString }, stop: () => azurite.stop() };
+  }
+  if (kind === 's3') {
+    await ensureS3Server();
+    const server = await startS3Server();
+    return { emulators: { s3Endpoint: server.endpoint }, stop: () => server.stop() };
+  }
+  return { emulators: {}, stop: async () => {} };
+}
+
+/** Names no other lake on the same emulator has: tests and runs reuse topic and partition names. */
+function uniqueStorage(prefix: string): StorageNames {
+  const id = randomUUID().replaceAll('-', '').slice(0, 12);
+  return { container: `${prefix}-${id}`, ledgerTable: `${prefix}${id}`, connection: 'LakeStorage' };
+}
+
+async function fsLake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup): Promise<Lake> {
+  if (options.faults) throw new Error('fault injection needs an emulator: use azurite or s3');
+  let root: string;
+  if (options.dir === undefined) {
+    root = await mkdtemp(join(tmpdir(), 'capture-lake-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+  } else {
+    root = resolve(options.dir);
+  }
+  const store = createFsStore(root);
+  return {
+    kind: 'fs',
+    storage: options.storage ?? uniqueStorage('lake'),
+    store,
+    direct: store,
+    reopen: async () => createFsStore(root),
+    where: root,
+    close,
+  };
+}
+
+async function azuriteLake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup): Promise<Lake> {
+  const scratch = options.dir === undefined;
+  const storage = options.storage ?? uniqueStorage('lake');
+  let connectionString = options.emulators?.azuriteConnectionString;
+  const location = scratch ? undefined : resolve(options.dir as string, 'azurite');
+  if (connectionString === undefined) {
+    const azurite = await startAzurite(location === undefined ? { inMemory: true } : { location });
+    cleanups.push(() => azurite.stop());
+    connectionString = azurite.connectionString;
+  }
+  const direct = connectionString;
+  if (scratch && options.emulators?.azuriteConnectionString !== undefined) {
+    // A scratch lake on a shared emulator is removed, or Azurite slows down as containers pile up.
+    cleanups.push(() => deleteAzureLake(direct, storage));
+  }
+  let proxied = direct;
+  if (options.faults) {
+    const blob = endpointOf(direct, 'BlobEndpoint');
+    const table = endpointOf(direct, 'TableEndpoint');
+    proxied = direct
+      .replace(blob.origin, await faultProxy(blob.origin, 'azure-blob', options.faults, cleanups))
+      .replace(table.origin, await faultProxy(table.origin, 'azure-table', options.faults, cleanups));
+  }
+  const open = (connection: string) => createAzureStore(storage, { [storage.connection]: connection });
+  return {
+    kind: 'azurite',
+    storage,
+    store: await open(proxied),
+    direct: await open(direct),
+    reopen: () => open(direct),
+    where:
+      location === undefined
+        ? `Azurite, container "${storage.container}", table "${storage.ledgerTable}"`
+        : `Azurite (data in ${location}), container "${storage.container}", table "${storage.ledgerTable}"`,
+    close,
+  };
+}
+
+async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup): Promise<Lake> {
+  const storage = options.storage ?? uniqueStorage('lake');
+  const bucket = storage.container;
+  let endpoint = options.emulators?.s3Endpoint;
+  if (endpoint === undefined) {
+    await ensureS3Server();
+    const server = await startS3Server();
+    cleanups.push(() => server.stop());
+    endpoint = server.endpoint;
+  }
+  const client = options.s3Client ?? s3ClientFor({ endpoint });
+  if (options.s3Client === undefined) cleanups.push(async () => client.destroy());
+  let where = `the S3 emulator, bucket "${bucket}"`;
+  if (options.dir !== undefined) {
+    // The emulator keeps buckets in memory: the lake lives in a folder between commands.
+    const snapshot = resolve(options.dir, 's3', bucket);
+    await restoreBucket(client, bucket, snapshot);
+    cleanups.push(async () => {
+      await saveBucket(client, bucket, snapshot);
+    });
+    where = `${where} (saved to ${snapshot} when the command ends)`;
+  } else if (options.emulators?.s3Endpoint !== undefined) {
+    cleanups.push(() => deleteBucket(client, bucket));
+  }
+  let store = createS3Store({ bucket, client, createBucketIfMissing: true });
+  if (options.faults) {
+    const faulty = s3ClientFor({ endpoint: await faultProxy(endpoint, 's3', options.faults, cleanups) });
+    cleanups.push(async () => faulty.destroy());
+    store = createS3Store({ bucket, client: faulty, createBucketIfMissing: true });
+  }
+  return {
+    kind: 's3',
+    storage,
+    store,
+    direct: createS3Store({ bucket, client, createBucketIfMissing: true }),
+    reopen: async () => createS3Store({ bucket, client, createBucketIfMissing: true }),
+    where,
+    close,
+  };
+}
+
+async function faultProxy(
+  target: string,
+  dialect: ServerDialect,
+  plan: FaultPlan,
+  cleanups: Cleanup[],
+): Promise<string> {
+  const running = await startFaultProxy({ target, dialect, plan });
+  cleanups.push(() => running.stop());
+  return running.origin;
+}
+
+function endpointOf(connectionString: string, setting: 'BlobEndpoint' | 'TableEndpoint'): URL {
+  const value = new RegExp(`(?:^|;)${setting}=([^;]+)`).exec(connectionString)?.[1];
+  if (value === undefined) throw new Error(`the Azurite connection string has no ${setting}`);
+  return new URL(value);
+}
+
+async function deleteAzureLake(connectionString: string, storage: StorageNames): Promise<void> {
+  await BlobServiceClient.fromConnectionString(connectionString)
+    .getContainerClient(storage.container)
+    .deleteIfExists();
+  await TableClient.fromConnectionString(connectionString, storage.ledgerTable, {
+    allowInsecureConnection: true,
+  })
+    .deleteTable()
+    .catch(() => {});
+}
+
+async function deleteBucket(client: S3Client, bucket: string): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+    if (keys.length > 0)
+      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+    token = page.NextContinuationToken;
+  } while (token !== undefined);
+  await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
+}

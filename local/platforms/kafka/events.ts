@@ -1,0 +1,80 @@
+import { signedBytes } from '../aws/mskDelivery.js';
+import type { FetchedRecord } from './batches.js';
+
+/**
+ * The events the platform triggers hand the ingestion functions, built from records read from a
+ * real broker: real offsets, record timestamps, keys and headers.
+ */
+
+/** .NET writes a UTC DateTime with up to seven fraction digits and no trailing zeros. */
+function dotNetUtcTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.?0+Z$/, 'Z');
+}
+
+/**
+ * One invocation of the Azure Functions Kafka trigger (`cardinality: 'many'`, `dataType: 'string'`)
+ * as the Node.js library hands it over (see samples/events/kafka-batch.json): one KafkaEventData object
+ * per record, key and value decoded as UTF-8 text, header values base64.
+ */
+export function azureKafkaEvents(topic: string, records: readonly FetchedRecord[]): unknown[] {
+  return records.map((record) => ({
+    Key: record.key === null ? null : record.key.toString('utf8'),
+    Offset: record.offset,
+    Partition: record.partition,
+    Topic: topic,
+    Headers: record.headers.map((header) => ({
+      Key: header.name,
+      Value: header.value === null ? null : header.value.toString('base64'),
+    })),
+    Timestamp: dotNetUtcTime(record.timestamp),
+    Value: record.value === null ? null : record.value.toString('utf8'),
+  }));
+}
+
+/**
+ * One invocation of a self-managed Apache Kafka event source mapping (see
+ * samples/events/self-managed-kafka-event.json): records grouped under `"<topic>-<partition>"`, base64
+ * keys and values (absent when null), each header a single-entry object of signed bytes.
+ */
+export function lambdaKafkaEvent(
+  topic: string,
+  bootstrapServers: readonly string[],
+  records: readonly FetchedRecord[],
+): unknown {
+  const byPartition: Record<string, unknown[]> = {};
+  for (const record of records) {
+    const batchKey = `${topic}-${record.partition}`;
+    byPartition[batchKey] ??= [];
+    byPartition[batchKey].push({
+      topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      timestampType: record.timestampType,
+      ...(record.key === null ? {} : { key: record.key.toString('base64') }),
+      ...(record.value === null ? {} : { value: record.value.toString('base64') }),
+      headers: record.headers.map((header) => ({
+        [header.name]: signedBytes(header.value ?? Buffer.alloc(0)),
+      })),
+    });
+  }
+  return {
+    eventSource: 'SelfManagedKafka',
+    bootstrapServers: bootstrapServers.join(','),
+    records: byPartition,
+  };
+}
+
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
+
+/**
+ * Bytes one record adds to a Lambda Kafka event, a little over rather than under: base64 key and
+ * value, up to four characters per header byte, and the field names and numbers around them.
+ */
+export function lambdaPayloadBytes(record: FetchedRecord): number {
+  const headers = record.headers.reduce(
+    (sum, header) => sum + header.name.length + 4 * (header.value?.length ?? 0) + 8,
+    0,
+  );
+  return 200 + base64Length(record.key?.length ?? 0) + base64Length(record.value?.length ?? 0) + headers;
+}

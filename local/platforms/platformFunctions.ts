@@ -1,0 +1,66 @@
+import { AWS_INGEST, createIngestHandler } from '../../functions/aws/ingestHandler.js';
+import {
+  AWS_SEAL_TIMER,
+  createSealTimerHandler as createAwsSealTimerHandler,
+} from '../../functions/aws/sealTimerHandler.js';
+import { createEventhubIngestHandler } from '../../functions/azure/eventhubIngest.js';
+import { createSealTimerHandler } from '../../functions/azure/sealTimer.js';
+import type { CaptureContext } from '../../shared/pipeline/context.js';
+import { emptySummary } from '../../shared/pipeline/summary.js';
+import { lambdaInvocationLogger } from './aws/invocationLog.js';
+import { localLambdaContext } from './aws/lambdaContext.js';
+import { lambdaKafkaDelivery } from './aws/mskDelivery.js';
+import { quietObservability } from './aws/quietObservability.js';
+import { eventHubsDelivery, type PartitionEvent } from './azure/eventHubsDelivery.js';
+import { localInvocation } from './azure/invocationContext.js';
+import { awsCompactionFanOut, azureCompactionFanOut } from './compactionFanOut.js';
+import type { Platform } from './kafka/triggerFunctions.js';
+
+/**
+ * How each platform delivers a wave of events: the Event Hubs trigger invokes once per partition; a
+ * Kafka event source mapping invokes with records of several partitions. Compaction fans out as in
+ * the cloud, one group after another (see compactionFanOut). Log lines go to `logFile`.
+ */
+export function platformFunctions(platform: Platform, context: CaptureContext, logFile: string) {
+  const getContext = async () => context;
+  if (platform === 'azure') {
+    const ingest = createEventhubIngestHandler(getContext);
+    const seal = createSealTimerHandler(getContext);
+    const { topic } = context;
+    return {
+      deliver: (byPartition: PartitionEvent[][]) =>
+        Promise.all(
+          byPartition.map((events, partition) => {
+            if (events.length === 0) return emptySummary();
+            const delivery = eventHubsDelivery(
+              {
+                eventHubName: topic.name,
+                consumerGroup: topic.consumerGroup,
+                partitionId: String(partition),
+              },
+              events,
+            );
+            return ingest(
+              delivery.messages,
+              localInvocation('eventhub-ingest', delivery.triggerMetadata, logFile),
+            );
+          }),
+        ),
+      seal: () => seal(null, localInvocation('seal-timer', {}, logFile)),
+      compact: azureCompactionFanOut(getContext, logFile),
+    };
+  }
+  const observability = quietObservability(context.topic.name);
+  const ingest = createIngestHandler(getContext, observability);
+  const seal = createAwsSealTimerHandler(getContext, observability);
+  const logged = lambdaInvocationLogger(logFile, context.topic.name);
+  return {
+    deliver: async (byPartition: PartitionEvent[][]) => [
+      await logged(AWS_INGEST, () =>
+        ingest(lambdaKafkaDelivery(context.topic.name, byPartition), localLambdaContext(AWS_INGEST)),
+      ),
+    ],
+    seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
+    compact: awsCompactionFanOut(getContext, observability, logged),
+  };
+}

@@ -1,0 +1,240 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfigFile, selectTopic } from '../../../shared/config/load.js';
+import { type TopicConfig, topicSchema } from '../../../shared/config/schema.js';
+import type { CaptureContext } from '../../../shared/pipeline/context.js';
+import { addSummary, type CaptureSummary, emptySummary } from '../../../shared/pipeline/summary.js';
+import type { CaptureStore } from '../../../shared/store.js';
+import { ledgersDrained } from '../../audit/ledgersDrained.js';
+import { createBatchBuilder } from '../../platforms/kafka/batches.js';
+import { createCommitTracker, deliverBatch, type RetryBackoff } from '../../platforms/kafka/delivery.js';
+import { kafkaPlatformFunctions, type Platform } from '../../platforms/kafka/triggerFunctions.js';
+import { createKafkaProgress } from './progress.js';
+import { openKafkaReader, type PartitionProgress } from './reader.js';
+
+/** The seal timer's period on the wall clock. */
+const SEAL_TIMER_MS = 30_000;
+/** How often the lag is asked from the broker (and, idle with --until-drained, whether all is committed). */
+const PROGRESS_MS = 1_000;
+/** After a failed fetch (broker restarting, leader moving), the wait before the next. */
+const FETCH_RETRY_MS = 1_000;
+/**
+ * Once drained, the seal timer runs this often at most to seal the last minutes: once is enough when
+ * storage answers; a failed run (the timer's retry) or a failed look at the ledgers takes another.
+ */
+const DRAIN_TIMER_RUNS = 20;
+
+/**
+ * The topic a Kafka capture runs with: the config file's entry of that name, or the embedded local
+ * settings under the Kafka topic's name (JSON-lines envelopes, so the output can be checked offset by
+ * offset; zstd; consumer group `capture-local`, so a second run continues where the first stopped).
+ */
+export function localKafkaTopic(configFile: string | undefined, name: string): TopicConfig {
+  if (configFile) return selectTopic(loadConfigFile(configFile), name, configFile);
+  return topicSchema.parse({
+    name,
+    source: 'kafka',
+    consumerGroup: 'capture-local',
+    compression: 'zstd',
+    jsonl: { envelope: true },
+  });
+}
+
+export interface KafkaSourceOptions {
+  readonly brokers: readonly string[];
+  readonly platform: Platform;
+  readonly topic: TopicConfig;
+  readonly store: CaptureStore;
+  readonly logFile: string;
+  readonly maxRecords?: number;
+  readonly maxWaitMs?: number;
+  /** Stop once every record of the topic is committed and sealed, instead of running until stopped. */
+  readonly untilDrained: boolean;
+  /**
+   * The waits between attempts at a failed batch; by default the platform's (Azure: the function's
+   * retry policy, 5 s doubling to 5 min). A run that meets many failures on purpose waits less.
+   */
+  readonly retryBackoff?: RetryBackoff;
+}
+
+/**
+ * Runs the capture of one Kafka topic as the platform's trigger would: a member of the topic's
+ * consumer group reads its partitions in order, cuts batches by the trigger's size and wait, calls
+ * the platform's ingestion function with each batch until it succeeds, and commits the offsets only
+ * then; the seal timer runs every 30 s. Runs until SIGINT or SIGTERM, or with `untilDrained` until
+ * the topic's end offsets are committed and the seal timer has sealed every minute.
+ */
+export async function runKafkaSource(options: KafkaSourceOptions): Promise<CaptureSummary> {
+  const { topic } = options;
+  // Once the topic is drained, the runner lets time pass instead of waiting for it, as the generator
+  // mode does: the timer then seals the last minutes at once.
+  let clockAheadMs = 0;
+  const context: CaptureContext = {
+    topic,
+    store: options.store,
+    clock: () => Date.now() + clockAheadMs,
+  };
+  const functions = kafkaPlatformFunctions(options.platform, context, options);
+  const totals = emptySummary();
+  const progress = createKafkaProgress(topic.name, totals);
+  const reader = await openKafkaReader({
+    brokers: options.brokers,
+    topic: topic.name,
+    groupId: topic.consumerGroup,
+    clientId: `capture-local-${options.platform}`,
+  });
+  const batches = createBatchBuilder(functions.limits);
+  const commits = createCommitTracker((offsets) => reader.commit(offsets));
+  reader.onAssigned((revoked) => {
+    batches.clear();
+    commits.forget(revoked);
+  });
+
+  const stop = new AbortController();
+  const stopOnSignal = () => stop.abort();
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  /** Waits `ms`, or less when the runner stops; true if the full wait passed. */
+  const pause = (ms: number) => sleep(ms, true, { signal: stop.signal }).catch(() => false as const);
+  /** Wakes the loops that wait for records to arrive or for room to read more. */
+  let waiting: (() => void)[] = [];
+  const notifyChange = () => {
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
+  stop.signal.addEventListener('abort', notifyChange);
+  /** Waits `ms`, or less when something changes or the runner stops. */
+  const waitForChange = (ms: number) =>
+    new Promise<void>((done) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waiting = waiting.filter((other) => other !== wake);
+        done();
+      };
+      const timer = setTimeout(wake, ms);
+      waiting.push(wake);
+    });
+
+  let delivered = 0;
+  let lag = new Map<number, number>();
+  let caughtUp = false;
+
+  const fetchLoop = async () => {
+    while (!stop.signal.aborted) {
+      // Read ahead by one batch at most, as the Azure extension's one-batch channel does: a batch
+      // being retried holds what is behind it in the broker, not in memory.
+      if (batches.waiting >= functions.limits.maxRecords) {
+        await waitForChange(1_000);
+        continue;
+      }
+      try {
+        const records = await reader.fetch();
+        batches.add(records, Date.now());
+        if (records.length > 0) notifyChange();
+      } catch (error) {
+        progress.note(`fetch failed, reading again in ${FETCH_RETRY_MS / 1000} s: ${describe(error)}`);
+        await pause(FETCH_RETRY_MS);
+      }
+    }
+  };
+
+  const deliverLoop = async () => {
+    while (!stop.signal.aborted) {
+      const batch = batches.takeDue(Date.now());
+      if (!batch) {
+        const dueAt = batches.dueAt();
+        await waitForChange(dueAt === null ? 250 : Math.max(1, dueAt - Date.now()));
+        continue;
+      }
+      notifyChange();
+      const summary = await deliverBatch(
+        batch,
+        {
+          invoke: () => functions.ingest(batch),
+          wait: pause,
+          onFailure: (error, retry, delayMs) =>
+            progress.note(
+              `batch of ${batch.length} records failed (retry ${retry} in ${delayMs / 1000} s; its partitions wait): ${describe(error)}`,
+            ),
+        },
+        options.retryBackoff ?? functions.backoff,
+        commits,
+        (error) => progress.note(`commit failed, it goes with the next batch: ${describe(error)}`),
+      );
+      if (summary === undefined) return;
+      addSummary(totals, summary);
+      delivered += batch.length;
+    }
+  };
+
+  const sealLoop = async () => {
+    while (await pause(SEAL_TIMER_MS)) {
+      await functions.seal().then(
+        (summary) => addSummary(totals, summary),
+        (error: unknown) => progress.note(`seal timer failed, it runs again in 30 s: ${describe(error)}`),
+      );
+    }
+  };
+
+  const progressLoop = async () => {
+    while (!stop.signal.aborted) {
+      // A failed commit waits for the next batch; when none comes, it is sent again from here.
+      if (commits.pending > 0) await commits.flush().catch(() => {});
+      const partitions = await reader.progress().catch(() => null);
+      if (partitions) {
+        lag = lagOf(partitions);
+        if (options.untilDrained && batches.waiting === 0 && commits.pending === 0) {
+          caughtUp = [...partitions.values()].every(({ committed, end }) => end === 0 || committed >= end);
+          if (caughtUp) stop.abort();
+        }
+      }
+      progress.update(delivered, lag);
+      await pause(PROGRESS_MS);
+    }
+  };
+
+  try {
+    await Promise.all([fetchLoop(), deliverLoop(), sealLoop(), progressLoop()]);
+    await commits.flush().catch((error: unknown) => {
+      progress.note(`the last commit failed; those records come again on the next run: ${describe(error)}`);
+    });
+    if (caughtUp) {
+      const drained = () =>
+        ledgersDrained(context).catch((error: unknown) => {
+          progress.note(`reading the ledgers failed, the seal timer runs again: ${describe(error)}`);
+          return false;
+        });
+      for (let tick = 0; !(await drained()); tick += 1) {
+        if (tick === DRAIN_TIMER_RUNS)
+          throw new Error(
+            `the seal timer left minutes open after ${DRAIN_TIMER_RUNS} runs; see the invocation log`,
+          );
+        clockAheadMs += (topic.sealDelaySeconds + 60) * 1000;
+        await functions.seal().then(
+          (summary) => addSummary(totals, summary),
+          (error: unknown) => progress.note(`seal timer failed, it runs again: ${describe(error)}`),
+        );
+      }
+    }
+    progress.done(delivered, lag);
+    return totals;
+  } finally {
+    process.removeListener('SIGINT', stopOnSignal);
+    process.removeListener('SIGTERM', stopOnSignal);
+    await reader.close();
+  }
+}
+
+/** Records not yet committed, per partition. */
+function lagOf(partitions: ReadonlyMap<number, PartitionProgress>): Map<number, number> {
+  return new Map(
+    [...partitions].map(([partition, { committed, end }]) => [
+      partition,
+      Math.max(0, end - Math.max(committed, 0)),
+    ]),
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

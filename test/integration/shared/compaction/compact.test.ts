@@ -1,0 +1,371 @@
+import { describe, expect, it } from 'vitest';
+import { crashingStore, SimulatedCrash } from '../../../../local/faults/crashingStore.js';
+import { claimUnitInputs } from '../../../../shared/compaction/claim.js';
+import { compactClosedHours } from '../../../../shared/compaction/compact.js';
+import { hourOf } from '../../../../shared/compaction/hours.js';
+import { COMPACTED_PREFIX } from '../../../../shared/compaction/manifest.js';
+import { listRawObjectsOfHour } from '../../../../shared/compaction/rawObjects.js';
+import type { CaptureContext } from '../../../../shared/pipeline/context.js';
+import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
+import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
+import type { CaptureRecord } from '../../../../shared/record.js';
+import type { CaptureStore } from '../../../../shared/store.js';
+import {
+  compactedManifests,
+  readCompactedRows,
+  unlistedParquetFiles,
+} from '../../../helpers/compactedLake.js';
+import { makeRecord, topicConfig } from '../../../helpers/factories.js';
+import { FRESH_STORES } from '../../../helpers/freshStores.js';
+import { readLines } from '../../../helpers/lakeReader.js';
+
+const at = (hour: number, minute: number, second = 0) => Date.UTC(2026, 10, 21, hour, minute, second);
+const TOPIC = topicConfig({ jsonl: { envelope: true } });
+
+function harness(store: CaptureStore) {
+  let now = at(12, 0);
+  const context: CaptureContext = { topic: TOPIC, store, clock: () => now };
+  const nextPosition = new Map<string, number>();
+  return {
+    context,
+    /** Delivers `perPartition` records for each partition at the given minute, as the broker times them. */
+    async deliver(partitions: readonly string[], hour: number, minute: number, perPartition: number) {
+      now = Math.max(now, at(hour, minute, 30));
+      const records: CaptureRecord[] = partitions.flatMap((partition) =>
+        Array.from({ length: perPartition }, (_, index) => {
+          const position = nextPosition.get(partition) ?? 0;
+          nextPosition.set(partition, position + 1);
+          return makeRecord({
+            partition,
+            position,
+            brokerTime: at(hour, minute, index),
+            key: Buffer.from(`key-${position}`),
+            body: Buffer.from(JSON.stringify({ order: `${partition}-${position}`, amount: position * 10 })),
+          });
+        }),
+      );
+      await ingestBatch(context, records);
+    },
+    async sealAt(time: number) {
+      now = time;
+      await sealIdlePartitions(context);
+    },
+  };
+}
+
+/** `partition/position` → the envelope's body, for every raw record of the lake. */
+async function rawRecords(store: CaptureStore): Promise<Map<string, unknown>> {
+  const records = new Map<string, unknown>();
+  for (const { value } of await readLines(store.objects, 'raw')) {
+    const envelope = value as { partition: string; position: number; body: unknown };
+    records.set(`${envelope.partition}/${envelope.position}`, envelope.body);
+  }
+  return records;
+}
+
+/** `partition/position` → the body columns DuckDB reads back; duplicates fail the test. */
+async function compactedRecords(store: CaptureStore): Promise<Map<string, unknown>> {
+  const records = new Map<string, unknown>();
+  for (const row of await readCompactedRows(store.objects, TOPIC.name)) {
+    const key = `${row._partition}/${row._position}`;
+    expect(records.has(key), `${key} twice`).toBe(false);
+    records.set(key, { order: row.order, amount: Number(row.amount) });
+  }
+  return records;
+}
+
+async function visibleCompacted(store: CaptureStore): Promise<Map<string, string>> {
+  const snapshot = new Map<string, string>();
+  for (const path of await store.objects.list(`${COMPACTED_PREFIX}/`)) {
+    snapshot.set(path, (await store.objects.read(path)).toString('base64'));
+  }
+  return snapshot;
+}
+
+/** One small closed hour: two partitions, two minutes. */
+async function smallClosedHour(store: CaptureStore) {
+  const lake = harness(store);
+  await lake.deliver(['0', '1'], 12, 10, 3);
+  await lake.deliver(['0', '1'], 12, 40, 2);
+  await lake.sealAt(at(13, 5));
+  return lake.context;
+}
+
+describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshStore) => {
+  it('compacts closed hours into Parquet that DuckDB reads as exactly the raw records, and waits for open ones', async () => {
+    // Prepare
+    const store = await freshStore();
+    const lake = harness(store);
+    for (const [hour, minute] of [
+      [12, 5],
+      [12, 30],
+      [12, 59],
+      [13, 10],
+      [13, 59],
+    ] as const) {
+      await lake.deliver(['0', '1', '2'], hour, minute, 4);
+    }
+    await lake.sealAt(at(14, 0, 30));
+
+    // Act: 13:59 is not sealed yet at 14:00:30
+    const first = await compactClosedHours(lake.context, { lookbackHours: 3 });
+    const afterFirst = await compactedManifests(store.objects, TOPIC.name);
+    await lake.sealAt(at(14, 5));
+    const second = await compactClosedHours(lake.context, { lookbackHours: 3 });
+
+    // Assess
+    expect(first).toMatchObject({ hoursCompacted: 1, hoursWaiting: 1, filesWritten: 1, rowsWritten: 36 });
+    expect(afterFirst.map((manifest) => manifest.hour)).toEqual(['2026-11-21T12:00:00.000Z']);
+    expect(second).toMatchObject({ hoursCompacted: 1, hoursWaiting: 0, rowsWritten: 24, rawObjectsRead: 6 });
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+    const rows = await readCompactedRows(store.objects, TOPIC.name);
+    const row = rows.find((candidate) => candidate._partition === '2' && candidate._position === 5n);
+    expect(row).toMatchObject({ _offset: '5', _key: 'key-5', order: '2-5', amount: 50n });
+    expect(row?._timestamp).toEqual(new Date('2026-11-21T12:30:01.000Z'));
+    expect(String(row?.filename)).toMatch(/\.parquet$/);
+    const paths = await store.objects.list(`${COMPACTED_PREFIX}/`);
+    expect(paths).toContain('compacted/orders/date=2026-11-21/hour=13/_manifest-all-0.json');
+    expect(paths).toContain('compacted/orders/date=2026-11-21/hour=13/_schema-all-0.json');
+    expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
+    expect(await compactClosedHours(lake.context, { lookbackHours: 3 })).toMatchObject({ hoursCompacted: 0 });
+  });
+
+  it('compacts a late object of a compacted hour into an additional file and manifest', async () => {
+    // Prepare
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0', '1'], 12, 10, 3);
+    await lake.sealAt(at(13, 5));
+    await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Act: a record timed 12:05 arrives at 13:05, after its minute was sealed
+    await lake.deliver(['1'], 12, 5, 1);
+    await lake.sealAt(at(13, 30));
+    const summary = await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 1, filesWritten: 1, rowsWritten: 1, rawObjectsRead: 1 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    expect(manifests.map((manifest) => manifest.sequence).sort()).toEqual([0, 1]);
+    const late = manifests.find((manifest) => manifest.sequence === 1);
+    expect(late?.rawObjects.map((object) => object.path)).toEqual([
+      expect.stringMatching(/\/1-00000000000000000003\.late\.jsonl\.gz$/),
+    ]);
+    expect(late?.offsets).toEqual({ '1': { rows: 1, first: 3, last: 3 } });
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('compacts exactly what an interrupted run claimed, then the late object that came after as the next unit', async () => {
+    // Prepare: a run claimed the hour's objects and died before publishing anything
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0', '1'], 12, 10, 3);
+    await lake.sealAt(at(13, 5));
+    const hour = hourOf(at(12, 0));
+    const claimed = await listRawObjectsOfHour(store.objects, TOPIC, hour, ['0', '1']);
+    await claimUnitInputs(
+      store.objects,
+      { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
+      claimed,
+      new Set(),
+    );
+    await lake.deliver(['1'], 12, 5, 1);
+    await lake.sealAt(at(13, 30));
+
+    // Act
+    const summary = await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 2, rowsWritten: 7 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    const covers = (sequence: number) =>
+      manifests.find((manifest) => manifest.sequence === sequence)?.rawObjects.map((object) => object.path);
+    expect(covers(0)).toEqual(claimed.map((object) => object.path));
+    expect(covers(1)).toEqual([expect.stringMatching(/\.late\.jsonl\.gz$/)]);
+    expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('follows a claim that holds a late object its own listing has not seen yet', async () => {
+    // Prepare: a concurrent run listed the hour after a late object arrived and claimed it; this run listed before
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0', '1'], 12, 10, 3);
+    await lake.deliver(['1'], 12, 5, 1);
+    await lake.sealAt(at(13, 30));
+    const hour = hourOf(at(12, 0));
+    const everything = await listRawObjectsOfHour(store.objects, TOPIC, hour, ['0', '1']);
+    await claimUnitInputs(
+      store.objects,
+      { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
+      everything,
+      new Set(),
+    );
+    const listedEarlier: CaptureStore = {
+      ...store,
+      objects: {
+        ...store.objects,
+        list: async (prefix) => (await store.objects.list(prefix)).filter((path) => !path.includes('.late.')),
+      },
+    };
+
+    // Act
+    const summary = await compactClosedHours({ ...lake.context, store: listedEarlier }, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 7 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    expect(manifests.map((manifest) => manifest.rawObjects.map((object) => object.path))).toEqual([
+      everything.map((object) => object.path),
+    ]);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('compacts the hours after one that fails, then fails the run with its error', async () => {
+    // Prepare: hour 12's claim is damaged
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 2);
+    await lake.deliver(['0'], 13, 10, 2);
+    await lake.sealAt(at(14, 5));
+    const damaged = 'compacted/orders/date=2026-11-21/hour=12/_claim-all-0.json';
+    await store.objects.stage('_staging/damaged-claim', Buffer.from('{"format":"something else"}'));
+    await store.objects.publish(damaged, ['_staging/damaged-claim']);
+
+    // Act
+    const run = compactClosedHours(lake.context, { lookbackHours: 3 });
+
+    // Assess
+    await expect(run).rejects.toThrow(`${damaged} is not a compaction claim`);
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    expect(manifests.map((manifest) => manifest.hour)).toEqual(['2026-11-21T13:00:00.000Z']);
+  });
+
+  it('compacts partition groups into disjoint files, at most maxHours hours a run', async () => {
+    // Prepare
+    const store = await freshStore();
+    const lake = harness(store);
+    for (const hour of [12, 13, 14]) await lake.deliver(['0', '1', '2'], hour, 10, 2);
+    await lake.sealAt(at(15, 5));
+
+    // Act
+    const limited = await compactClosedHours(lake.context, {
+      partitions: ['1', '0'],
+      maxHours: 1,
+      lookbackHours: 4,
+    });
+    const rest = await compactClosedHours(lake.context, { partitions: ['0', '1'], lookbackHours: 4 });
+    const other = await compactClosedHours(lake.context, { partitions: ['2'], lookbackHours: 4 });
+
+    // Assess
+    expect(limited).toMatchObject({ hoursCompacted: 1, rowsWritten: 4 });
+    expect(rest).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
+    expect(other).toMatchObject({ hoursCompacted: 3, rowsWritten: 6 });
+    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    const groupsByHour = manifests
+      .map((manifest) => `${manifest.hour.slice(11, 13)} ${manifest.group}`)
+      .sort();
+    expect(groupsByHour).toEqual(['12 p0.1', '12 p2', '13 p0.1', '13 p2', '14 p0.1', '14 p2']);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
+    // Prepare: ingestion accepts any depth
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 2);
+    const deep = `{"order":"deep",${'"a":['.repeat(1)}${'[{"b":'.repeat(20_000)}1${'}]'.repeat(20_000)}]}`;
+    await ingestBatch(lake.context, [
+      makeRecord({ partition: '0', position: 2, brokerTime: at(12, 10, 30), body: Buffer.from(deep) }),
+    ]);
+    await lake.sealAt(at(13, 5));
+
+    // Act
+    const summary = await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 3 });
+    const rows = await readCompactedRows(store.objects, TOPIC.name);
+    const kept = rows.find((row) => row._position === 2n);
+    expect(kept?._body_text).toBe(deep);
+    expect(kept?.order).toBeNull();
+    expect(rows.filter((row) => row.order !== null)).toHaveLength(2);
+  });
+
+  it('cuts row groups by input bytes and rolls files at the target size', async () => {
+    // Prepare
+    const manyGroups = await smallClosedHour(await freshStore());
+    const manyFiles = await smallClosedHour(await freshStore());
+
+    // Act: a row group per two or three lines; a new file after every row group
+    await compactClosedHours(
+      manyGroups,
+      { lookbackHours: 1 },
+      { targetFileBytes: 2 ** 30, rowGroupInputBytes: 200 },
+    );
+    await compactClosedHours(
+      manyFiles,
+      { lookbackHours: 1 },
+      { targetFileBytes: 1, rowGroupInputBytes: 200 },
+    );
+
+    // Assess
+    const [grouped] = await compactedManifests(manyGroups.store.objects, TOPIC.name);
+    expect(grouped?.files).toHaveLength(1);
+    expect(grouped?.files[0]?.rowGroups).toBeGreaterThan(2);
+    const [rolled] = await compactedManifests(manyFiles.store.objects, TOPIC.name);
+    expect(rolled?.files.length).toBe(grouped?.files[0]?.rowGroups);
+    expect(rolled?.files.every((file) => file.rowGroups === 1)).toBe(true);
+    for (const context of [manyGroups, manyFiles]) {
+      expect(await compactedRecords(context.store)).toEqual(await rawRecords(context.store));
+    }
+  });
+
+  it('gives the same visible result as an uninterrupted run after a crash before any store call and a rerun', async () => {
+    // Prepare
+    const reference = await smallClosedHour(await freshStore());
+    const counting = crashingStore(reference.store, null);
+    await compactClosedHours({ ...reference, store: counting }, { lookbackHours: 1 });
+    const expected = await visibleCompacted(reference.store);
+    const calls = counting.calls();
+    const stores = await Promise.all(Array.from({ length: calls }, () => freshStore()));
+
+    for (let crashBefore = 0; crashBefore < calls; crashBefore++) {
+      const context = await smallClosedHour(stores[crashBefore] as CaptureStore);
+      const crashing = { ...context, store: crashingStore(context.store, crashBefore) };
+
+      // Act
+      await expect(compactClosedHours(crashing, { lookbackHours: 1 })).rejects.toBeInstanceOf(SimulatedCrash);
+      // Assess: a manifest is visible only with every file it lists
+      for (const manifest of await compactedManifests(context.store.objects, TOPIC.name)) {
+        for (const file of manifest.files) {
+          await expect(context.store.objects.read(file.path)).resolves.toHaveLength(file.bytes);
+        }
+      }
+      await compactClosedHours(context, { lookbackHours: 1 });
+      expect(await visibleCompacted(context.store), `crash before call ${crashBefore}`).toEqual(expected);
+    }
+    expect(calls).toBeGreaterThan(10);
+  });
+
+  it('publishes one set of files when two compactions of the same hour run at once', async () => {
+    // Prepare
+    const reference = await smallClosedHour(await freshStore());
+    await compactClosedHours(reference, { lookbackHours: 1 });
+    const context = await smallClosedHour(await freshStore());
+
+    // Act
+    const runs = await Promise.allSettled([
+      compactClosedHours(context, { lookbackHours: 1 }),
+      compactClosedHours(context, { lookbackHours: 1 }),
+    ]);
+    const rerun = await compactClosedHours(context, { lookbackHours: 1 });
+
+    // Assess
+    expect(runs.some((run) => run.status === 'fulfilled')).toBe(true);
+    const published = runs.flatMap((run) => (run.status === 'fulfilled' ? [run.value.hoursCompacted] : []));
+    expect(published.reduce((sum, hours) => sum + hours, rerun.hoursCompacted)).toBe(1);
+    expect(await visibleCompacted(context.store)).toEqual(await visibleCompacted(reference.store));
+    expect(await compactedRecords(context.store)).toEqual(await rawRecords(context.store));
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { FetchedRecord } from '../../../../../local/platforms/kafka/batches.js';
+import {
+  azureKafkaEvents,
+  lambdaKafkaEvent,
+  lambdaPayloadBytes,
+} from '../../../../../local/platforms/kafka/events.js';
+import { azureKafkaBatchToRecords } from '../../../../../shared/adapters/azureKafkaTrigger.js';
+import { lambdaKafkaEventToRecords } from '../../../../../shared/adapters/lambdaKafkaEvent.js';
+
+const RECORDS: FetchedRecord[] = [
+  {
+    partition: 2,
+    offset: 5_120,
+    timestamp: Date.UTC(2026, 10, 21, 12, 0, 0, 420),
+    timestampType: 'CREATE_TIME',
+    key: Buffer.from('user-31'),
+    value: Buffer.from('{"event":"click"}'),
+    headers: [
+      { name: 'traceparent', value: Buffer.from([0x00, 0xff, 0x80, 0x41]) },
+      { name: 'traceparent', value: Buffer.from('second') },
+    ],
+  },
+  {
+    partition: 0,
+    offset: 7,
+    timestamp: Date.UTC(2026, 10, 21, 12, 1, 0, 0),
+    timestampType: 'LOG_APPEND_TIME',
+    key: null,
+    value: null,
+    headers: [],
+  },
+];
+
+/** What the pipeline keeps of a record, whichever trigger delivered it. */
+const coordinates = (records: ReturnType<typeof azureKafkaBatchToRecords>) =>
+  records.map(({ partition, position, brokerTime, key, headers, body }) => ({
+    partition,
+    position,
+    brokerTime,
+    key: key?.toString('hex') ?? null,
+    headers: headers.map(({ name, value }) => [name, Buffer.isBuffer(value) ? value.toString('hex') : value]),
+    body: body.toString('utf8'),
+  }));
+
+const EXPECTED = [
+  {
+    partition: '2',
+    position: 5_120,
+    brokerTime: Date.UTC(2026, 10, 21, 12, 0, 0, 420),
+    key: Buffer.from('user-31').toString('hex'),
+    headers: [
+      ['traceparent', '00ff8041'],
+      ['traceparent', Buffer.from('second').toString('hex')],
+    ],
+    body: '{"event":"click"}',
+  },
+  {
+    partition: '0',
+    position: 7,
+    brokerTime: Date.UTC(2026, 10, 21, 12, 1, 0, 0),
+    key: null,
+    headers: [],
+    body: '',
+  },
+];
+
+describe('Function: azureKafkaEvents', () => {
+  it('builds KafkaEventData the Azure adapter reads back with the real offsets, times, keys and header bytes', () => {
+    // Act
+    const events = azureKafkaEvents('clicks', RECORDS);
+
+    // Assess
+    expect(events[0]).toMatchObject({
+      Offset: 5_120,
+      Partition: 2,
+      Topic: 'clicks',
+      Timestamp: '2026-11-21T12:00:00.42Z',
+    });
+    expect(events[1]).toMatchObject({ Key: null, Value: null, Timestamp: '2026-11-21T12:01:00Z' });
+    expect(coordinates(azureKafkaBatchToRecords('clicks', events))).toEqual(EXPECTED);
+  });
+});
+
+describe('Function: lambdaKafkaEvent', () => {
+  it('builds a self-managed Kafka event the Lambda adapter reads back with the real offsets, times, keys and header bytes', () => {
+    // Act
+    const event = lambdaKafkaEvent('clicks', ['127.0.0.1:9092'], RECORDS) as {
+      bootstrapServers: string;
+      records: Record<string, unknown[]>;
+    };
+
+    // Assess
+    expect(event.bootstrapServers).toBe('127.0.0.1:9092');
+    expect(Object.keys(event.records)).toEqual(['clicks-2', 'clicks-0']);
+    expect(event.records['clicks-2']?.[0]).toMatchObject({
+      headers: [{ traceparent: [0, -1, -128, 65] }, { traceparent: [...Buffer.from('second')] }],
+    });
+    expect(coordinates(lambdaKafkaEventToRecords('clicks', event))).toEqual(EXPECTED);
+  });
+
+  it('counts at least the bytes each record takes in the event, so a batch stays under the payload cap', () => {
+    // Prepare
+    const event = lambdaKafkaEvent('clicks', ['127.0.0.1:9092'], RECORDS) as {
+      records: Record<string, unknown[]>;
+    };
+    const entries = Object.values(event.records).flat();
+
+    // Act
+    const estimated = RECORDS.reduce((sum, record) => sum + lambdaPayloadBytes(record), 0);
+
+    // Assess
+    expect(estimated).toBeGreaterThanOrEqual(JSON.stringify(entries).length);
+  });
+});
