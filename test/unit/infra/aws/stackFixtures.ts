@@ -5,7 +5,7 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addCaptureStacks } from '../../../../infra/aws/captureApp.js';
 import { parseConfig } from '../../../../shared/config/load.js';
-import type { CaptureConfig, TopicConfigInput } from '../../../../shared/config/schema.js';
+import type { CaptureConfig, TopicConfig, TopicConfigInput } from '../../../../shared/config/schema.js';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CONFIG_SOURCE = 'test.config.yaml';
@@ -94,3 +94,39 @@ export function resourceOf(
 export const objectsUnder = (bucketId: string, prefix: string) => ({
   'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}/*`]],
 });
+
+export type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+
+export const actionsOf = (statement: Statement) =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+export const resourcesOf = (statement: Statement) =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+
+export function statementsOf(template: Template, policyPrefix: string): Statement[] {
+  const { properties } = resourceOf(template, 'AWS::IAM::Policy', policyPrefix);
+  return (properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+export const INGEST_POLICY = 'FunctionsIngestServiceRoleDefaultPolicy';
+export const SEAL_POLICY = 'FunctionsSealTimerServiceRoleDefaultPolicy';
+export const WORKER_POLICY = 'FunctionsCompactionWorkerServiceRoleDefaultPolicy';
+export const DISPATCHER_POLICY = 'FunctionsCompactionDispatcherServiceRoleDefaultPolicy';
+
+/** The two example topics (MSK, self-managed) synthesized once per test file that asks. */
+export function exampleStacks(): {
+  payments: TopicConfig;
+  telemetry: TopicConfig;
+  templateOf: (topic: TopicConfig) => Template;
+} {
+  const payments = parseConfig({ topics: [mskTopic()] }, CONFIG_SOURCE).topics[0] as TopicConfig;
+  const telemetry = parseConfig({ topics: [selfManagedTopic()] }, CONFIG_SOURCE).topics[0] as TopicConfig;
+  let stacks: Map<string, Template> | undefined;
+  return {
+    payments,
+    telemetry,
+    templateOf: (topic) => {
+      stacks ??= synthesizeStacks(configOf(mskTopic(), selfManagedTopic()));
+      return stacks.get(`capture-${topic.name}`) as Template;
+    },
+  };
+}

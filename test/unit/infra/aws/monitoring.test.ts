@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { METRICS_NAMESPACE } from '../../../../functions/aws/metricNames.js';
+import { exampleStacks, resourceOf } from './stackFixtures.js';
+
+describe('Class: TopicStack (monitoring)', () => {
+  const { payments, telemetry, templateOf } = exampleStacks();
+
+  describe('monitoring', () => {
+    it('draws a dashboard named after the stack with every function and every capture metric', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const { properties } = resourceOf(template, 'AWS::CloudWatch::Dashboard', 'MonitoringDashboard');
+      const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+
+      // Act
+      const body = JSON.stringify(properties.DashboardBody);
+
+      // Assess
+      expect(properties.DashboardName).toBe('capture-payments');
+      expect(functions).toHaveLength(4);
+      // Invocations, errors, duration and throttles of each.
+      for (const fn of functions) expect(body.split(`{"Ref":"${fn}"}`).length - 1).toBeGreaterThanOrEqual(4);
+      for (const metric of ['Invocations', 'Errors', 'Duration', 'Throttles', 'OffsetLag']) {
+        expect(body).toContain(`\\"AWS/Lambda\\",\\"${metric}\\"`);
+      }
+      for (const metric of [
+        'Records',
+        'BytesIn',
+        'BytesOut',
+        'ObjectsSealed',
+        'LateObjectsSealed',
+        'DeadLetters',
+        'LagMs',
+        'CompactionGroups',
+      ]) {
+        expect(body).toContain(
+          `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"capture-payments\\",\\"topic\\",\\"payments\\"`,
+        );
+      }
+    });
+
+    it('queries the figures of each partition from the invocation lines of ingestion and the seal timer', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const { properties } = resourceOf(template, 'AWS::CloudWatch::Dashboard', 'MonitoringDashboard');
+      const logGroupId = (prefix: string) =>
+        Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.startsWith(prefix));
+
+      // Act
+      const body = JSON.stringify(properties.DashboardBody);
+
+      // Assess
+      expect(body).toContain(
+        String.raw`filter message = \\\"capture.invocation\\\"\\n| fields jsonParse(@message) as line\\n| unnest line.byPartition into p`,
+      );
+      for (const figure of [
+        'records',
+        'bytesIn',
+        'bytesOut',
+        'objectsSealed',
+        'lateObjectsSealed',
+        'deadLetters',
+      ]) {
+        expect(body).toContain(`sum(p.${figure}) as ${figure}`);
+      }
+      expect(body).toContain('max(p.lagMs) as maxLagMs by p.partition');
+      expect(body).toContain('max(p.lagMs) as lagMs by bin(5m), p.partition');
+      for (const prefix of ['FunctionsIngestLogs', 'FunctionsSealTimerLogs']) {
+        expect(body).toContain(`{"Ref":"${logGroupId(prefix)}"}`);
+      }
+      for (const prefix of ['FunctionsCompactionDispatcherLogs', 'FunctionsCompactionWorkerLogs']) {
+        expect(body).not.toContain(`{"Ref":"${logGroupId(prefix)}"}`);
+      }
+    });
+
+    it('alarms on the offset lag of the config, persistent errors of every function and dead letters', () => {
+      // Prepare
+      const template = templateOf(payments);
+      const ingest = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsIngest').id;
+      const sealTimer = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsSealTimer').id;
+      const alarmTopic = resourceOf(template, 'AWS::SNS::Topic', 'MonitoringAlarms').id;
+      const notifies = { AlarmActions: [{ Ref: alarmTopic }] };
+
+      // Assess
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+      for (const prefix of ['FunctionsCompactionDispatcher', 'FunctionsCompactionWorker']) {
+        const compaction = resourceOf(template, 'AWS::Lambda::Function', prefix).id;
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: compaction } }],
+          Period: 3600,
+          EvaluationPeriods: 2,
+          ...notifies,
+        });
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'OffsetLag',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: ingest } }],
+        Statistic: 'Maximum',
+        Threshold: 5000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        ...notifies,
+      });
+      for (const fn of [ingest, sealTimer]) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+          Threshold: 1,
+          EvaluationPeriods: 3,
+          ...notifies,
+        });
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'DeadLetters',
+        Dimensions: [
+          { Name: 'service', Value: 'capture-payments' },
+          { Name: 'topic', Value: 'payments' },
+        ],
+        Threshold: 1,
+        ...notifies,
+      });
+    });
+
+    it.each([payments, telemetry])('outputs the names an operator needs for $name and no secret', (topic) => {
+      // Act
+      const outputs = templateOf(topic).findOutputs('*');
+
+      // Assess
+      expect(Object.keys(outputs).sort()).toEqual([
+        'AlarmTopicArn',
+        'BucketName',
+        'CompactionDispatcherFunctionName',
+        'CompactionWorkerFunctionName',
+        'DashboardName',
+        'IngestFunctionName',
+        'SealTimerFunctionName',
+      ]);
+      expect(JSON.stringify(outputs)).not.toMatch(/secretsmanager|kafka\.example\.com/);
+    });
+  });
+});
