@@ -6,7 +6,7 @@ const USAGE = `Usage: npm run query -- "<SQL>"
 Runs one query in DuckDB (the @duckdb/node-api this project installs; no DuckDB CLI needed) and prints
 the rows as a table. For example, what npm run local wrote into .lake:
 
-  npm run query -- "SELECT partition, count(*) AS records FROM read_json('.lake/raw/**/*.jsonl.gz', format = 'newline_delimited') GROUP BY partition ORDER BY partition"`;
+  npm run query -- "SELECT partition, count(*) AS records FROM read_json('.lake/raw/**/*.jsonl.zst', format = 'newline_delimited') GROUP BY partition ORDER BY partition"`;
 
 /** Row limit of the printed table: a query over a whole lake should aggregate, not list it. */
 const MAX_ROWS = 200;

@@ -30,7 +30,7 @@ export async function describeOutput(
       '  the newest minutes stay staged until the seal timer closes them: add --until-drained to wait for it',
     );
   }
-  if (lake.kind === 'fs') {
+  if (lake.kind === 'fs' && raw.length > 0) {
     lines.push(
       '',
       ...readingHint(topic, `${lake.where}/${RAW_PREFIX}/**/*${fileExtensionOf(encodingOf(topic))}`),
