@@ -2,14 +2,13 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
-import { auditLake } from '../audit/lakeAudit.js';
 import { ensureKafkaInstalled, startKafkaBroker } from '../emulators/kafkaBroker.js';
 import { openLake } from '../emulators/openLake.js';
 import { createFaultPlan } from '../faults/faultProxy.js';
 import type { RetryBackoff } from '../platforms/kafka/delivery.js';
 import { produceGeneratedEvents } from '../sources/kafka/producer.js';
 import { localKafkaTopic, runKafkaSource } from '../sources/kafka/source.js';
-import { compactUnderFaults } from './compactionUnderFaults.js';
+import { auditDrainedLake } from './drainedLakeAudit.js';
 import type { ReliabilityOptions, ReliabilityReport } from './run.js';
 
 export interface KafkaReliabilityOptions extends ReliabilityOptions {
@@ -75,31 +74,28 @@ export async function runKafkaReliability(options: KafkaReliabilityOptions): Pro
       untilDrained: true,
       retryBackoff: QUICK_RETRY,
     });
-    const requests = plan.requests();
-    const faults = plan.injected();
     const { invocations, failed } = await invocationsLogged(logFile);
-    const audit = await auditLake(lake.direct.objects, join(folder, 'lake'), expected);
-    const compaction = await compactUnderFaults({
+    const drained = await auditDrainedLake({
       platform,
       topic,
       lake,
       plan,
+      expected,
       // The produced timeline ends when producing ended, before now.
       lastEventMs: Date.now(),
-      logFile: join(folder, '_logs', 'compaction.jsonl'),
-      folder: join(folder, 'compaction'),
+      folder,
     });
     return {
       store: options.store,
       source: 'kafka',
       platform,
       recordsIn: expected.size,
-      requests,
-      faults,
+      requests: drained.requests,
+      faults: drained.faults,
       invocations,
       invocationsRetried: failed,
-      ...audit,
-      compaction,
+      ...drained.audit,
+      compaction: drained.compaction,
       durationMs: Date.now() - began,
     };
   } finally {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
-import { auditLake, type LakeAudit } from '../audit/lakeAudit.js';
+import type { LakeAudit } from '../audit/lakeAudit.js';
 import { ledgersDrained } from '../audit/ledgersDrained.js';
 import { localTopic } from '../cli/localTopic.js';
 import { openLake, type RunningEmulators } from '../emulators/openLake.js';
@@ -10,7 +10,8 @@ import { createFaultPlan, type FaultKind } from '../faults/faultProxy.js';
 import type { PartitionEvent } from '../platforms/azure/eventHubsDelivery.js';
 import { platformFunctions } from '../platforms/platformFunctions.js';
 import { generatedWaves } from '../sources/generatedWaves.js';
-import { type CompactionReport, compactUnderFaults } from './compactionUnderFaults.js';
+import type { CompactionReport } from './compactionUnderFaults.js';
+import { auditDrainedLake } from './drainedLakeAudit.js';
 
 export const RELIABILITY_STORES = ['azurite', 's3'] as const;
 export type ReliabilityStore = (typeof RELIABILITY_STORES)[number];
@@ -132,29 +133,26 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       await invoke(seal);
     }
 
-    const requests = plan.requests();
-    const faults = plan.injected();
-    const audit = await auditLake(lake.direct.objects, join(folder, 'lake'), expected);
-    const compaction = await compactUnderFaults({
+    const drained = await auditDrainedLake({
       platform,
       topic,
       lake,
       plan,
+      expected,
       lastEventMs: now,
-      logFile: join(folder, '_logs', 'compaction.jsonl'),
-      folder: join(folder, 'compaction'),
+      folder,
     });
     return {
       store: options.store,
       source: 'generator',
       platform,
       recordsIn: expected.size,
-      requests,
-      faults,
+      requests: drained.requests,
+      faults: drained.faults,
       invocations,
       invocationsRetried,
-      ...audit,
-      compaction,
+      ...drained.audit,
+      compaction: drained.compaction,
       durationMs: Date.now() - began,
     };
   } finally {
