@@ -6,11 +6,10 @@ import type { FaultKind, FaultPlan } from '../faults/faultProxy.js';
 import type { Platform } from '../platforms/kafka/triggerFunctions.js';
 import { type CompactionReport, compactUnderFaults } from './compactionUnderFaults.js';
 
-export interface DrainedLakeReport {
+export interface DrainedLakeReport extends LakeAudit {
   /** Storage requests and faults until the lake was drained; compaction's are its own. */
   readonly requests: number;
   readonly faults: Record<FaultKind, number>;
-  readonly audit: LakeAudit;
   readonly compaction: CompactionReport;
 }
 
@@ -43,5 +42,5 @@ export async function auditDrainedLake(options: {
     logFile: join(folder, '_logs', 'compaction.jsonl'),
     folder: join(folder, 'compaction'),
   });
-  return { requests, faults, audit, compaction };
+  return { requests, faults, ...audit, compaction };
 }

@@ -90,12 +90,9 @@ export async function runKafkaReliability(options: KafkaReliabilityOptions): Pro
       source: 'kafka',
       platform,
       recordsIn: expected.size,
-      requests: drained.requests,
-      faults: drained.faults,
       invocations,
       invocationsRetried: failed,
-      ...drained.audit,
-      compaction: drained.compaction,
+      ...drained,
       durationMs: Date.now() - began,
     };
   } finally {

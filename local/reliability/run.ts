@@ -147,12 +147,9 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       source: 'generator',
       platform,
       recordsIn: expected.size,
-      requests: drained.requests,
-      faults: drained.faults,
       invocations,
       invocationsRetried,
-      ...drained.audit,
-      compaction: drained.compaction,
+      ...drained,
       durationMs: Date.now() - began,
     };
   } finally {
