@@ -78,3 +78,11 @@ export class TriggerShapeError extends CaptureError {
     this.name = 'TriggerShapeError';
   }
 }
+
+/** Records of another topic reached this topic's capture: the trigger or mapping reads the wrong topic. */
+export class TopicMismatchError extends CaptureError {
+  constructor(message: string) {
+    super(message, { retriable: false });
+    this.name = 'TopicMismatchError';
+  }
+}

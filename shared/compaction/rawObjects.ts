@@ -17,8 +17,11 @@ export interface RawObject {
  */
 const WIDEST_POSITION = 10 ** 19;
 
-/** After a Capture name: the extension, or `-<first position>[.late]` and then the extension. */
-const AFTER_CAPTURE_NAME = /^(-\d{20}(\.late)?)?(\.[A-Za-z0-9]+)+$/;
+/**
+ * After a Capture name: the extension, or `-[g<generation>-]<first position>[.late]` and then the
+ * extension.
+ */
+const AFTER_CAPTURE_NAME = /^(-(g\d+-)?\d{20}(\.late)?)?(\.[A-Za-z0-9]+)+$/;
 
 /**
  * Every visible raw data object of the hour for the given partitions, late ones included, sorted by
