@@ -6,12 +6,18 @@ import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
-import { localTopic } from './cli/localTopic.js';
+import { invokedTopic } from './cli/localTopic.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 import { localLambdaContext } from './platforms/aws/lambdaContext.js';
 import { localInvocation } from './platforms/azure/invocationContext.js';
 import { awsCompactionFanOut, azureCompactionFanOut } from './platforms/compactionFanOut.js';
-import { readEventHubsEventFile, readKafkaEventFile, readLambdaEventFile } from './platforms/eventFiles.js';
+import {
+  type KafkaEventFile,
+  readEventHubsEventFile,
+  readKafkaEventFile,
+  readLambdaEventFile,
+  topicNamedBy,
+} from './platforms/eventFiles.js';
 
 const FUNCTIONS = [
   'eventhub-ingest',
@@ -37,7 +43,9 @@ Runs one function once, as the Functions host or Lambda would, and prints its lo
                       call (default fs)
   --dir <folder>      where the lake (or the emulator's data) is (default .lake)
   --now <ISO time>    the clock sealing uses (default: the real time)
-  --config <file> --topic <name>   the topic (default: the embedded local topic)`;
+  --config <file> --topic <name>   the topic: the file's (capture.config.yaml without --config), or
+                      the embedded local settings under that name when the file lists none of it.
+                      Default: the topic a Kafka event names, else the embedded local-events`;
 
 const fail = (message: string): never => usageError(message, USAGE);
 
@@ -73,7 +81,17 @@ async function main(): Promise<void> {
   if (fixedNow !== undefined && Number.isNaN(fixedNow))
     fail(`--now must be an ISO time such as 2026-11-21T12:05:00Z`);
 
-  const topic = localTopic(values.config, values.topic, name === 'eventhub-ingest' ? 'eventhub' : 'kafka');
+  const event =
+    name === 'kafka-ingest'
+      ? readKafkaEventFile(values.event as string)
+      : name === 'aws-ingest'
+        ? readLambdaEventFile(values.event as string)
+        : undefined;
+  const topic = invokedTopic(
+    values.config,
+    values.topic ?? (event === undefined ? undefined : topicNamedBy(event)),
+    name === 'eventhub-ingest' ? 'eventhub' : 'kafka',
+  );
   const lake = await openLake(values.store as LakeKind, { dir: values.dir, storage: topic.storage });
   const context: CaptureContext = { topic, store: lake.store, clock: () => fixedNow ?? Date.now() };
   const getContext = async () => context;
@@ -83,10 +101,9 @@ async function main(): Promise<void> {
       const invocation = localInvocation(name, file.triggerMetadata as Record<string, unknown>, null);
       await createEventhubIngestHandler(getContext)(file.messages, invocation);
     } else if (name === 'kafka-ingest') {
-      const file = readKafkaEventFile(values.event as string);
-      await createKafkaIngestHandler(getContext)(file.events, localInvocation(name, {}, null));
+      const { events } = event as KafkaEventFile;
+      await createKafkaIngestHandler(getContext)(events, localInvocation(name, {}, null));
     } else if (name === 'aws-ingest') {
-      const event = readLambdaEventFile(values.event as string);
       await createIngestHandler(getContext, observabilityFor(topic.name))(event, localLambdaContext(name));
     } else if (compaction) {
       const compact =

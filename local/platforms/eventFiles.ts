@@ -92,3 +92,20 @@ function parseFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
   }
   return parsed.data;
 }
+
+/**
+ * The topic a Kafka event file's records name (the Azure trigger's `Topic`, the Lambda record's
+ * `topic`), or undefined when they name none.
+ */
+export function topicNamedBy(file: KafkaEventFile | unknown): string | undefined {
+  const events = (file as Partial<KafkaEventFile>).events;
+  if (Array.isArray(events)) {
+    const [first] = events;
+    const parsed = typeof first === 'string' ? (JSON.parse(first) as unknown) : first;
+    const topic = (parsed as { Topic?: unknown } | undefined)?.Topic;
+    return typeof topic === 'string' ? topic : undefined;
+  }
+  const records = (file as { records?: Record<string, { topic?: unknown }[]> }).records;
+  const topic = Object.values(records ?? {})[0]?.[0]?.topic;
+  return typeof topic === 'string' ? topic : undefined;
+}

@@ -22,6 +22,15 @@ export function padPosition(position: number, width = POSITION_WIDTH): string {
 /** Before a generation's number in names: `3-g1-<first>`. Generation 0 (almost every object) has none. */
 export const GENERATION_MARK = 'g';
 
+/**
+ * The generation an object's name carries (`…-g2-<first>…`, `…+g2-<first>…`); 0 for a name without
+ * one. Only the end of the name is read, where `layoutPath` puts it.
+ */
+export function generationInPath(path: string): number {
+  const found = /[-+]g(\d+)-\d{10,20}(\.late)?(\.[A-Za-z0-9]+)+$/.exec(path);
+  return found ? Number(found[1]) : 0;
+}
+
 /** `g<n>-` before a position, for a generation after the first; nothing for generation 0. */
 function generationPart(generation: number | undefined): string {
   return generation ? `${GENERATION_MARK}${generation}-` : '';

@@ -10,8 +10,9 @@ import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged }
 import { objectPathOf, stagingPath } from '../paths/lakePaths.js';
 import { anchorsOf, type DeliveredPosition, evidenceTimeOf, fingerprintOf } from '../positionEvidence.js';
 import type { CaptureRecord } from '../record.js';
-import { MAX_FUTURE_SKEW_MS } from '../time.js';
+import { MAX_FUTURE_SKEW_MS, minuteStartMs } from '../time.js';
 import type { CaptureContext } from './context.js';
+import { assertLedgerNotLost } from './ledgerLoss.js';
 import { updateLedger } from './ledgerUpdate.js';
 import { type PositionRestart, sortOutPositions } from './positions.js';
 import { publishPending } from './publishPending.js';
@@ -107,46 +108,55 @@ async function ingestPartition(
   let segments: readonly LedgerSegment[] = [];
   let restart: PositionRestart | null = null;
 
-  const { state, conflicts } = await updateLedger(context, partition, async (current) => {
-    const sorted = sortOutPositions(current, encodedDeliveries, { topic: topic.name, partition }, pathOf);
-    restart = sorted.restart;
-    fresh = sorted.fresh.map(({ encoded }) => encoded);
-    const generation = sorted.state.generation;
-    const now = clock();
-    const drafts = [
-      ...cutSegments(
-        fresh.filter((record) => record.kind === 'data'),
-        dataEncoding,
-        topic.maxSegmentBytes,
-      ),
-      ...cutSegments(
-        fresh.filter((record) => record.kind === 'deadletter'),
-        deadLetterEncoding,
-        topic.maxSegmentBytes,
-      ),
-    ];
-    segments = await allOrFirstError(
-      drafts.map((draft) =>
-        stageLimit(() => stageOnce(context, partition, { ...draft, generation }, now, staged)),
-      ),
-    );
-    const lastFresh = fresh.at(-1);
-    const maxWatermark = fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0);
-    const stagedDeliveries = sorted.fresh.map(({ delivered }) => delivered);
-    const withStaged = lastFresh
-      ? recordStaged(sorted.state, segments, lastFresh.position, maxWatermark, {
-          anchors: anchorsOf(stagedDeliveries),
-          brokerTime: stagedDeliveries.reduce<number | null>(
-            (max, { brokerTime }) =>
-              brokerTime === null ? max : max === null ? brokerTime : Math.max(max, brokerTime),
-            null,
-          ),
-        })
-      : sorted.state;
-    const frontier = ingestionSealFrontier(withStaged, sealDelayMs);
-    const next = frontier === null ? withStaged : closeMinutes(withStaged, frontier, pathOf);
-    return next === current ? null : next;
-  });
+  const { state, conflicts } = await updateLedger(
+    context,
+    partition,
+    async (current) => {
+      const sorted = sortOutPositions(current, encodedDeliveries, { topic: topic.name, partition }, pathOf);
+      restart = sorted.restart;
+      fresh = sorted.fresh.map(({ encoded }) => encoded);
+      const generation = sorted.state.generation;
+      const now = clock();
+      const drafts = [
+        ...cutSegments(
+          fresh.filter((record) => record.kind === 'data'),
+          dataEncoding,
+          topic.maxSegmentBytes,
+        ),
+        ...cutSegments(
+          fresh.filter((record) => record.kind === 'deadletter'),
+          deadLetterEncoding,
+          topic.maxSegmentBytes,
+        ),
+      ];
+      segments = await allOrFirstError(
+        drafts.map((draft) =>
+          stageLimit(() => stageOnce(context, partition, { ...draft, generation }, now, staged)),
+        ),
+      );
+      const lastFresh = fresh.at(-1);
+      const maxWatermark = fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0);
+      const stagedDeliveries = sorted.fresh.map(({ delivered }) => delivered);
+      const withStaged = lastFresh
+        ? recordStaged(sorted.state, segments, lastFresh.position, maxWatermark, {
+            anchors: anchorsOf(stagedDeliveries),
+            brokerTime: stagedDeliveries.reduce<number | null>(
+              (max, { brokerTime }) =>
+                brokerTime === null ? max : max === null ? brokerTime : Math.max(max, brokerTime),
+              null,
+            ),
+          })
+        : sorted.state;
+      const frontier = ingestionSealFrontier(withStaged, sealDelayMs);
+      const next = frontier === null ? withStaged : closeMinutes(withStaged, frontier, pathOf);
+      return next === current ? null : next;
+    },
+    () =>
+      assertLedgerNotLost(context, partition, {
+        firstPosition: records[0]?.position ?? 0,
+        recordTimes: encodedDeliveries.map(({ encoded }) => minuteStartMs(encoded.minute)),
+      }),
+  );
   const published = await publishPending(context, partition, state.pending);
 
   const summary = emptySummary();

@@ -19,6 +19,9 @@ export interface PositionRestart {
 
 /** Positions that cannot be told apart: the partition holds until an operator decides. */
 export class PositionsAmbiguousError extends CaptureError {
+  override get event(): string {
+    return 'capture.positions-ambiguous';
+  }
   constructor(message: string) {
     super(message, { retriable: false });
     this.name = 'PositionsAmbiguousError';

@@ -1,3 +1,4 @@
+import type { LostLedger } from './ledgerLoss.js';
 import type { PositionRestart } from './positions.js';
 
 /** One partition's share of an invocation: the figures the workbook and dashboard chart per partition. */
@@ -33,6 +34,8 @@ export interface CaptureSummary {
   ledgerConflicts: number;
   /** Partitions whose positions started over in this invocation (see `sortOutPositions`). */
   positionRestarts: PositionRestart[];
+  /** Partitions the seal timer's hourly check found staging for without a ledger (see `findLostLedgers`). */
+  ledgersLost: LostLedger[];
   /** The same figures per partition id; the totals above are their sums (lag: their maximum). */
   byPartition: Record<string, PartitionFigures>;
 }
@@ -53,6 +56,7 @@ export function emptySummary(): CaptureSummary {
     lagMs: null,
     ledgerConflicts: 0,
     positionRestarts: [],
+    ledgersLost: [],
     byPartition: {},
   };
 }
@@ -95,6 +99,7 @@ export function addSummary(total: CaptureSummary, part: CaptureSummary): Capture
   total.lagMs = maxLag(total.lagMs, part.lagMs);
   total.ledgerConflicts += part.ledgerConflicts;
   total.positionRestarts.push(...part.positionRestarts);
+  total.ledgersLost.push(...part.ledgersLost);
   for (const [partition, figures] of Object.entries(part.byPartition)) {
     const known = total.byPartition[partition];
     total.byPartition[partition] = known
