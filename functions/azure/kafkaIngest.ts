@@ -3,8 +3,8 @@ import { azureKafkaBatchToRecords } from '../../shared/adapters/azureKafkaTrigge
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { captureNoticeRecords, invocationLogRecord } from '../../shared/telemetry.js';
-import { withInvocationLog } from './invocationLog.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
+import { restartsLoggedTo, withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
 export const KAFKA_INGEST = 'kafka-ingest';
@@ -47,9 +47,13 @@ export function createKafkaIngestHandler(getContext: ContextProvider) {
       invocation,
       KAFKA_INGEST,
       context.topic.name,
-      () => ingestBatch(context, azureKafkaBatchToRecords(context.topic.name, events)),
+      () =>
+        ingestBatch(
+          context,
+          azureKafkaBatchToRecords(context.topic.name, events),
+          restartsLoggedTo(invocation, KAFKA_INGEST, context.topic.name),
+        ),
       invocationLogRecord,
-      captureNoticeRecords,
     );
   };
 }
