@@ -42,7 +42,8 @@ Runs one function once, as the Functions host or Lambda would, and prints its lo
                       function once per partition group), aws-compact (the same with the Lambda
                       dispatcher and worker)
   repair-ledger       rebuilds the lost ledger of --partition from what the lake holds (its staged
-                      segments and its newest objects, looked for --hours back, default 48)
+                      segments and its objects of the last --hours, default 48); --staged-through
+                      <position> gives the last position where names and records carry none
   resolve-positions   answers a partition held because its positions went back (capture.positions-
                       ambiguous): --as restart (a recreated topic: capture them anew) or --as
                       redelivery (records captured before: skip them), for --partition
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
         partition: { type: 'string' },
         as: { type: 'string' },
         hours: { type: 'string', default: '48' },
+        'staged-through': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       allowPositionals: true,
@@ -132,7 +134,17 @@ async function main(): Promise<void> {
     } else if (name === 'repair-ledger') {
       const hours = Number(values.hours);
       if (!Number.isInteger(hours) || hours <= 0) fail('--hours must be a positive whole number');
-      console.log(await repairLedger(context, values.partition as string, { now: context.clock(), hours }));
+      const given = values['staged-through'];
+      const stagedThrough = given === undefined ? undefined : Number(given);
+      if (stagedThrough !== undefined && !Number.isSafeInteger(stagedThrough))
+        fail('--staged-through must be a position, a whole number');
+      console.log(
+        await repairLedger(context, values.partition as string, {
+          now: context.clock(),
+          hours,
+          stagedThrough,
+        }),
+      );
     } else if (name === 'resolve-positions') {
       console.log(
         await resolvePositions(context, values.partition as string, values.as as 'restart' | 'redelivery'),

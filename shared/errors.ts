@@ -99,6 +99,20 @@ export class TopicMismatchError extends CaptureError {
 }
 
 /**
+ * A partition's ledger is stored but is not a ledger (a hand edit, a truncated write, another tool's
+ * object under its name): the partition holds until it is moved aside and rebuilt.
+ */
+export class LedgerUnreadableError extends CaptureError {
+  override get event(): string {
+    return 'capture.ledger-unreadable';
+  }
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retriable: false, cause: options.cause });
+    this.name = 'LedgerUnreadableError';
+  }
+}
+
+/**
  * A partition's ledger is gone (deleted by hand, expired by a lifecycle rule) while the lake still
  * holds what it named: starting over would leave staged records unsealed and redeliveries doubled.
  */

@@ -28,6 +28,12 @@ export interface PositionAnchor {
   readonly fingerprint: string;
 }
 
+/** Positions from `from` to `through`, both included. */
+export interface PositionRange {
+  readonly from: number;
+  readonly through: number;
+}
+
 /**
  * Positions an earlier generation of the same log captured, when a consumer went back below where that
  * generation began (a group reset to the earliest offset of a capture that started at the latest): the
@@ -82,8 +88,21 @@ export interface PartitionLedger {
   readonly pending: readonly PendingObject[];
   /** Highest usable broker time staged: a record behind `stagedThrough` with a newer one was never staged. */
   readonly brokerTimeThrough: number | null;
-  /** The generation's first staged record: a delivery below it was never staged in this generation. */
+  /**
+   * Broker times staged that were too far ahead to count as evidence (see `evidenceTimeOf`): such a
+   * record delivered again later, when its time has come within reach, is still recognised.
+   */
+  readonly farAheadTimes: readonly number[];
+  /**
+   * The generation's first staged record, when the generation began empty: a delivery below it was
+   * never staged in this generation. Unknown (null) for a ledger that began before it was kept.
+   */
   readonly firstStaged: PositionAnchor | null;
+  /**
+   * Positions the partition jumped over between two batches (a consumer group reset forwards, or
+   * offsets without records): a record later delivered inside one was never staged. The widest few.
+   */
+  readonly gaps: readonly PositionRange[];
   /** A few recently staged records (first and last of each batch), the newest last. */
   readonly anchors: readonly PositionAnchor[];
   readonly captured: CapturedPositions | null;
@@ -102,22 +121,34 @@ export const EMPTY_LEDGER: PartitionLedger = {
   open: [],
   pending: [],
   brokerTimeThrough: null,
+  farAheadTimes: [],
   firstStaged: null,
+  gaps: [],
   anchors: [],
   captured: null,
   redeliveryConfirmedThrough: null,
 };
 
 /** Anchors kept: enough to cover the batches a platform may redeliver after a failure, small in the ledger. */
-export const KEPT_ANCHORS = 16;
+const KEPT_ANCHORS = 16;
+/** Far-ahead times kept; past that, the newest broker time covers them (time proves less, but never wrongly). */
+const KEPT_FAR_AHEAD_TIMES = 16;
+/** Gaps kept: a reset forwards is wide, offsets without records (transaction markers) are narrow. */
+const KEPT_GAPS = 8;
 
-/** What a staging proves beside its segments: the records it remembers and the newest broker time. */
+/** What a staging proves beside its segments. */
 export interface StagedEvidence {
   /** The staged records to remember, in position order (the batch's first and last, say). */
   readonly anchors: readonly PositionAnchor[];
-  /** Highest usable broker time among the staged records; null when none had one. */
+  /** Highest broker time among the staged records that counts as evidence; null when none did. */
   readonly brokerTime: number | null;
+  /** Broker times of staged records that were too far ahead to count as evidence. */
+  readonly farAheadTimes: readonly number[];
+  /** The staged positions, in order. */
+  readonly positions: readonly number[];
 }
+
+const NO_EVIDENCE: StagedEvidence = { anchors: [], brokerTime: null, farAheadTimes: [], positions: [] };
 
 /** Records newly staged segments. Segments must hold only positions above `stagedThrough`. */
 export function recordStaged(
@@ -125,13 +156,12 @@ export function recordStaged(
   segments: readonly LedgerSegment[],
   stagedThrough: number,
   maxRecordTime: number,
-  evidence: StagedEvidence = { anchors: [], brokerTime: null },
+  evidence: StagedEvidence = NO_EVIDENCE,
 ): PartitionLedger {
   if (segments.length === 0) return ledger;
-  const brokerTimeThrough =
-    evidence.brokerTime === null
-      ? ledger.brokerTimeThrough
-      : Math.max(ledger.brokerTimeThrough ?? evidence.brokerTime, evidence.brokerTime);
+  const farAheadTimes = [...new Set([...ledger.farAheadTimes, ...evidence.farAheadTimes])];
+  const forgotten = farAheadTimes.slice(0, -KEPT_FAR_AHEAD_TIMES);
+  const brokerTimeThrough = maxOf([ledger.brokerTimeThrough, evidence.brokerTime, ...forgotten]);
   const through = Math.max(ledger.stagedThrough, stagedThrough);
   return {
     ...ledger,
@@ -139,23 +169,62 @@ export function recordStaged(
     maxRecordTime: Math.max(ledger.maxRecordTime ?? maxRecordTime, maxRecordTime),
     open: [...ledger.open, ...segments],
     brokerTimeThrough,
-    firstStaged: ledger.firstStaged ?? evidence.anchors[0] ?? null,
+    farAheadTimes: farAheadTimes.slice(-KEPT_FAR_AHEAD_TIMES),
+    // Only a generation that began empty knows where it began.
+    firstStaged: ledger.firstStaged ?? (ledger.stagedThrough < 0 ? (evidence.anchors[0] ?? null) : null),
+    gaps: gapsAfter(ledger, evidence.positions),
     anchors: [...ledger.anchors, ...evidence.anchors].slice(-KEPT_ANCHORS),
     // Past the earlier generation's positions, nothing is left to skip.
     captured: ledger.captured !== null && through >= ledger.captured.through ? null : ledger.captured,
   };
 }
 
+/** True when a position lies in one of the ledger's gaps: it was never staged, though it is behind. */
+export function inGap(ledger: PartitionLedger, position: number): boolean {
+  return ledger.gaps.some((gap) => position >= gap.from && position <= gap.through);
+}
+
+/**
+ * The gaps after staging `positions` (in order): a jump from the last staged position opens one;
+ * positions staged inside one close it up to them (delivery is in order, so whatever a delivery
+ * passed over inside a gap holds no record).
+ */
+function gapsAfter(ledger: PartitionLedger, positions: readonly number[]): PositionRange[] {
+  let gaps = [...ledger.gaps];
+  const first = positions[0];
+  if (first !== undefined && ledger.stagedThrough >= 0 && first > ledger.stagedThrough + 1)
+    gaps.push({ from: ledger.stagedThrough + 1, through: first - 1 });
+  for (const position of positions) {
+    gaps = gaps.flatMap((gap) =>
+      position < gap.from || position > gap.through
+        ? [gap]
+        : position === gap.through
+          ? []
+          : [{ from: position + 1, through: gap.through }],
+    );
+  }
+  return gaps.sort((a, b) => b.through - b.from - (a.through - a.from)).slice(0, KEPT_GAPS);
+}
+
+function maxOf(values: readonly (number | null)[]): number | null {
+  const numbers = values.filter((value): value is number => value !== null);
+  return numbers.length === 0 ? null : Math.max(...numbers);
+}
+
 /**
  * Starts the next generation of a partition whose positions started over: every open minute of the
  * current generation is closed first (its objects keep the generation they were staged in), then
- * positions count again from nothing. `captured` is what the new generation must not capture again
- * (see `CapturedPositions`); null for a log that is new.
+ * positions count again from nothing, and minutes too: the new generation's objects have names of
+ * their own, so its minutes seal as any partition's do. `captured` is what the new generation must
+ * not capture again (see `CapturedPositions`); null for a log that is new. `oldThrough` is the last
+ * position of the batch that began it which is a record of the old generation, delivered again: the
+ * same batch delivered once more must find it captured.
  */
 export function startGeneration(
   ledger: PartitionLedger,
   pathOf: (object: ObjectDecision) => string,
   captured: CapturedPositions | null,
+  oldThrough: number | null = null,
 ): PartitionLedger {
   const newestOpen = ledger.open.reduce<number | null>(
     (newest, segment) => (newest === null ? segment.minute : Math.max(newest, segment.minute)),
@@ -166,11 +235,15 @@ export function startGeneration(
     ...closed,
     generation: ledger.generation + 1,
     stagedThrough: -1,
+    maxRecordTime: null,
+    closedThrough: null,
     brokerTimeThrough: null,
+    farAheadTimes: [],
     firstStaged: null,
+    gaps: [],
     anchors: [],
     captured,
-    redeliveryConfirmedThrough: null,
+    redeliveryConfirmedThrough: oldThrough,
   };
 }
 

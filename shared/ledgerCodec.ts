@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaptureError } from './errors.js';
+import { LedgerUnreadableError } from './errors.js';
 import type { PartitionLedger } from './ledger.js';
 
 const position = z.number().int().min(-1);
@@ -46,7 +46,9 @@ const ledgerSchema = z
     open: z.array(segment),
     pending: z.array(pendingObject),
     brokerTimeThrough: epochMs.nullable().default(null),
+    farAheadTimes: z.array(epochMs).default([]),
     firstStaged: anchor.nullable().default(null),
+    gaps: z.array(z.object({ from: position.min(0), through: position.min(0) }).strict()).default([]),
     anchors: z.array(anchor).default([]),
     captured: z
       .object({ from: position.min(0), through: position.min(0), anchor })
@@ -68,13 +70,13 @@ export function encodeLedger(state: PartitionLedger): string {
  * name) stops the partition with a message naming where it is and what to do.
  *
  * @param where names the ledger for the message: its key, file or entity
- * @throws CaptureError (permanent) when the text is not JSON or not a ledger
+ * @throws LedgerUnreadableError (permanent) when the text is not JSON or not a ledger
  */
 export function decodeLedger(text: string, where: string): PartitionLedger {
   const corrupt = (reason: string, cause?: unknown) =>
-    new CaptureError(
+    new LedgerUnreadableError(
       `ledger ${where} is unreadable: ${reason}. Its partition holds; move it aside and rebuild it from the lake with npm run invoke -- repair-ledger (README, Nothing skipped)`,
-      { retriable: false, cause },
+      { cause },
     );
   let value: unknown;
   try {

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { PartitionLedger, PositionAnchor } from './ledger.js';
+import { inGap, type PartitionLedger, type PositionAnchor } from './ledger.js';
 import type { CaptureRecord } from './record.js';
 
 /**
  * A delivered record as the position judge sees it: its position, its broker time when it can serve
- * as evidence (see `evidenceTimeOf`; null otherwise), and its fingerprint, computed only when asked.
+ * as evidence (see `evidenceTimeOf`; null otherwise), the broker time it came with when that was too
+ * far ahead to (null otherwise), and its fingerprint, computed only when asked.
  */
 export interface DeliveredPosition {
   readonly position: number;
   readonly brokerTime: number | null;
+  readonly farAheadTime: number | null;
   fingerprint(): string;
 }
 
@@ -35,7 +37,8 @@ export type BehindVerdict =
 /**
  * Judges a partition's batch (unique positions, in order) against its ledger. A redelivered record
  * is one that was staged before, so it carries the same content and broker time it had then; the
- * judge looks for proof that a record behind the ledger is not such a record:
+ * judge looks for proof that a record behind the ledger (and not in one of its gaps, which were never
+ * staged) is not such a record:
  *
  * - a remembered record (an anchor) at the same position whose fingerprint differs;
  * - a usable broker time newer than every broker time this generation staged.
@@ -43,35 +46,30 @@ export type BehindVerdict =
  * With proof, the records from just after the last one proven old (an anchor that matched) are new:
  * a record between that one and the proof may be old, but counting it new can only duplicate it,
  * where counting a new record old would lose it. Without proof the records are redeliveries, unless
- * the batch reaches below the generation's first staged position: then they were never staged here,
- * which is a backfill when their broker times are older than what was staged, and cannot be told
- * from a new log otherwise.
+ * the batch reaches below the generation's first staged position (where known, and past what the
+ * generation knows to be the old one's): then they were never staged here, which is a backfill when
+ * their broker times are older than what was staged, and cannot be told from a new log otherwise.
  */
 export function judgeBehind(ledger: PartitionLedger, batch: readonly DeliveredPosition[]): BehindVerdict {
-  const behind = batch.filter((record) => record.position <= ledger.stagedThrough);
+  const behind = batch.filter(
+    (record) => record.position <= ledger.stagedThrough && !inGap(ledger, record.position),
+  );
   if (behind.length === 0) return { kind: 'redelivery' };
   const anchors = new Map(ledger.anchors.map((anchor) => [anchor.position, anchor.fingerprint]));
   if (ledger.firstStaged) anchors.set(ledger.firstStaged.position, ledger.firstStaged.fingerprint);
   let lastProvenOld = -1;
   for (const [index, record] of behind.entries()) {
-    const remembered = anchors.get(record.position);
-    const proof =
-      remembered !== undefined && remembered !== record.fingerprint()
-        ? `the record at position ${record.position} is not the one staged there`
-        : record.brokerTime !== null &&
-            ledger.brokerTimeThrough !== null &&
-            record.brokerTime > ledger.brokerTimeThrough
-          ? `the record at position ${record.position} has broker time ${iso(record.brokerTime)}, newer than any staged (${iso(ledger.brokerTimeThrough)})`
-          : undefined;
+    const proof = proofOfNewRecord(ledger, anchors, record);
     if (proof !== undefined) return { kind: 'restart', from: lastProvenOld + 1, evidence: proof };
-    if (remembered !== undefined) lastProvenOld = index;
+    if (anchors.has(record.position)) lastProvenOld = index;
   }
-  const confirmed = ledger.redeliveryConfirmedThrough;
   const first = ledger.firstStaged?.position;
-  const below = first === undefined ? [] : behind.filter((record) => record.position < first);
-  if (below.length === 0 || (confirmed !== null && (below.at(-1)?.position ?? 0) <= confirmed)) {
-    return { kind: 'redelivery' };
-  }
+  const confirmed = ledger.redeliveryConfirmedThrough ?? -1;
+  const below =
+    first === undefined
+      ? []
+      : behind.filter((record) => record.position < first && record.position > confirmed);
+  if (below.length === 0) return { kind: 'redelivery' };
   const span = `positions ${below[0]?.position} to ${below.at(-1)?.position}, below ${first}, the first this generation staged`;
   const older = below.every(
     (record) =>
@@ -82,6 +80,30 @@ export function judgeBehind(ledger: PartitionLedger, batch: readonly DeliveredPo
   return older
     ? { kind: 'backfill', evidence: `${span}, with broker times no newer than what was staged` }
     : { kind: 'ambiguous', evidence: `${span}, without broker times that tell a backfill from a new log` };
+}
+
+/**
+ * What proves a record behind the ledger was never staged, in words; undefined when nothing does.
+ * A far-ahead time the generation staged is no proof: that record, delivered again once its time
+ * counts, is the same record.
+ */
+function proofOfNewRecord(
+  ledger: PartitionLedger,
+  anchors: ReadonlyMap<number, string>,
+  record: DeliveredPosition,
+): string | undefined {
+  const remembered = anchors.get(record.position);
+  if (remembered !== undefined && remembered !== record.fingerprint())
+    return `the record at position ${record.position} is not the one staged there`;
+  const { brokerTime } = record;
+  if (
+    brokerTime !== null &&
+    ledger.brokerTimeThrough !== null &&
+    brokerTime > ledger.brokerTimeThrough &&
+    !ledger.farAheadTimes.includes(brokerTime)
+  )
+    return `the record at position ${record.position} has broker time ${iso(brokerTime)}, newer than any staged (${iso(ledger.brokerTimeThrough)})`;
+  return undefined;
 }
 
 /** How far ahead of arrival a broker time may be and still count as evidence: a skewed clock, not a typo. */
@@ -98,6 +120,17 @@ export function evidenceTimeOf(deliveredBrokerTime: number, arrivalTime: number)
     : null;
 }
 
+/** A delivered record as the judge sees it (see `DeliveredPosition`), given when it arrived. */
+export function deliveredPositionOf(record: CaptureRecord, arrivalTime: number): DeliveredPosition {
+  const brokerTime = evidenceTimeOf(record.brokerTime, arrivalTime);
+  return {
+    position: record.position,
+    brokerTime,
+    farAheadTime: brokerTime === null && Number.isFinite(record.brokerTime) ? record.brokerTime : null,
+    fingerprint: () => fingerprintOf(record, record.brokerTime),
+  };
+}
+
 /**
  * A record's fingerprint: its key, body and broker time as delivered, hashed. Nothing that depends on
  * when it arrived: a redelivery arrives later, yet is the same record.
@@ -110,6 +143,11 @@ export function fingerprintOf(record: CaptureRecord, deliveredBrokerTime: number
   hash.update(record.body);
   hash.update(`t${deliveredBrokerTime}`);
   return hash.digest('base64url').slice(0, 16);
+}
+
+/** Far-ahead broker times among staged records (see `StagedEvidence`). */
+export function farAheadTimesOf(staged: readonly DeliveredPosition[]): number[] {
+  return staged.flatMap(({ farAheadTime }) => (farAheadTime === null ? [] : [farAheadTime]));
 }
 
 /** The anchors a staged batch leaves: its first and last new records. */

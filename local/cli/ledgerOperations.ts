@@ -11,7 +11,7 @@ import { rebuildLedger } from '../../shared/pipeline/ledgerRepair.js';
 export async function repairLedger(
   context: CaptureContext,
   partition: string,
-  options: { readonly now: number; readonly hours: number },
+  options: { readonly now: number; readonly hours: number; readonly stagedThrough?: number | undefined },
 ): Promise<string> {
   const { topic, store } = context;
   const where = `${topic.name}/${partition}`;
@@ -33,12 +33,16 @@ export async function repairLedger(
     throw new CaptureError(`a ledger of ${where} was written meanwhile: nothing was changed`, {
       retriable: false,
     });
+  // What a seal that died before its clean-up left: its records are in a visible object already.
+  await store.objects.deleteStaged(rebuilt.heldByObjects);
   const { state } = rebuilt;
   return [
     `Rebuilt the ledger of ${where}:`,
     `  generation ${state.generation}, staged through position ${state.stagedThrough}, minutes closed through ${state.closedThrough === null ? 'none' : new Date(state.closedThrough * 60_000).toISOString()}`,
-    `  ${state.open.length} staged segments reopened, to be sealed by the next batch or the seal timer; ${rebuilt.leftOut} staged files left out (another attempt's copies, Avro headers)`,
-    `  from ${rebuilt.objectsRead.length} objects of the newest hour found: ${rebuilt.objectsRead.slice(0, 3).join(', ') || 'none'}`,
+    `  ${state.open.length} staged segments reopened, to be sealed by the next batch or the seal timer; ${rebuilt.leftOut} staged files left out (records a visible object holds, another attempt's copies, Avro headers)`,
+    options.stagedThrough !== undefined
+      ? '  the last position as given (--staged-through)'
+      : `  the last position from ${rebuilt.newestObject ?? 'the staged segments (no object found)'}`,
     rebuilt.positionsCounted
       ? '  the last position was counted from records that do not carry it: exact without offset gaps; with gaps, records after it may be captured twice, never lost'
       : '  the last position was read from the records themselves',

@@ -8,7 +8,12 @@ import { segmentBody } from '../encode/segmentBody.js';
 import { TopicMismatchError } from '../errors.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
 import { objectPathOf, stagingPath } from '../paths/lakePaths.js';
-import { anchorsOf, type DeliveredPosition, evidenceTimeOf, fingerprintOf } from '../positionEvidence.js';
+import {
+  anchorsOf,
+  type DeliveredPosition,
+  deliveredPositionOf,
+  farAheadTimesOf,
+} from '../positionEvidence.js';
 import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS, minuteStartMs } from '../time.js';
 import type { CaptureContext } from './context.js';
@@ -50,11 +55,7 @@ export async function ingestBatch(
     const record = usable ? delivered : { ...delivered, brokerTime: arrivalTime };
     const delivery: Delivery = {
       record,
-      delivered: {
-        position: delivered.position,
-        brokerTime: evidenceTimeOf(delivered.brokerTime, arrivalTime),
-        fingerprint: () => fingerprintOf(delivered, delivered.brokerTime),
-      },
+      delivered: deliveredPositionOf(delivered, arrivalTime),
     };
     const list = byPartition.get(record.partition);
     if (list) list.push(delivery);
@@ -154,6 +155,8 @@ async function ingestPartition(
                 brokerTime === null ? max : max === null ? brokerTime : Math.max(max, brokerTime),
               null,
             ),
+            farAheadTimes: farAheadTimesOf(stagedDeliveries),
+            positions: stagedDeliveries.map(({ position }) => position),
           })
         : sorted.state;
       const frontier = ingestionSealFrontier(withStaged, sealDelayMs);

@@ -14,8 +14,8 @@ const NAMED_PATHS = 3;
  * ever seal them) and the positions already captured (a redelivery would be captured twice). So
  * before a partition's first ledger is written, the lake is asked what it holds of it:
  *
- * - raw objects in the hours the batch's records fall in: an object is published only after its
- *   ledger existed;
+ * - raw and dead-letter objects in the hours the batch's records fall in: an object is published only
+ *   after its ledger existed;
  * - staged segments that start below the batch: the platform delivers from its checkpoint, so those
  *   hold records it has checkpointed. Segments from the batch's first position on are what an earlier
  *   attempt at this very batch staged before it died, which the ledger never named and which is safe
@@ -37,8 +37,10 @@ export async function assertLedgerNotLost(
   );
   const visible: string[] = [];
   for (const hour of new Set(batch.recordTimes.map(hourOf))) {
-    const objects = await listRawObjectsOfHour(store.objects, topic, hour, [partition]);
-    visible.push(...objects.map((object) => object.path));
+    for (const kind of ['data', 'deadletter'] as const) {
+      const objects = await listRawObjectsOfHour(store.objects, topic, hour, [partition], kind);
+      visible.push(...objects.map((object) => object.path));
+    }
   }
   if (staged.length === 0 && visible.length === 0) return;
   const named = [...staged, ...visible].slice(0, NAMED_PATHS).join(', ');

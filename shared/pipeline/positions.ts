@@ -1,5 +1,5 @@
 import { CaptureError } from '../errors.js';
-import { type ObjectDecision, type PartitionLedger, startGeneration } from '../ledger.js';
+import { inGap, type ObjectDecision, type PartitionLedger, startGeneration } from '../ledger.js';
 import { type DeliveredPosition, judgeBehind } from '../positionEvidence.js';
 
 /** A partition whose positions started over, as the invocation line and `capture.positions-restarted` report it. */
@@ -59,7 +59,9 @@ export function sortOutPositions<T extends { readonly delivered: DeliveredPositi
     );
   }
   if (verdict.kind === 'redelivery') {
-    const newer = batch.filter((item) => item.delivered.position > ledger.stagedThrough);
+    const newer = batch.filter(
+      ({ delivered }) => delivered.position > ledger.stagedThrough || inGap(ledger, delivered.position),
+    );
     return { ...skipCaptured(ledger, newer), restart: null };
   }
   const firstStaged = ledger.firstStaged;
@@ -67,8 +69,10 @@ export function sortOutPositions<T extends { readonly delivered: DeliveredPositi
     verdict.kind === 'backfill' && firstStaged !== null
       ? { from: firstStaged.position, through: ledger.stagedThrough, anchor: firstStaged }
       : null;
-  const state = startGeneration(ledger, pathOf, captured);
   const from = verdict.kind === 'restart' ? verdict.from : 0;
+  // The records before `from` are the old generation's, delivered again with the new ones.
+  const oldThrough = from > 0 ? (batch[from - 1]?.delivered.position ?? null) : null;
+  const state = startGeneration(ledger, pathOf, captured, oldThrough);
   const first = batch[from];
   return {
     ...skipCaptured(state, batch.slice(from)),

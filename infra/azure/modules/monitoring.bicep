@@ -119,7 +119,7 @@ var alertRules = [
     description: 'A lost ledger, positions that went back without proof, or records of another topic: the partition waits and nothing is lost. The trace names the command that resolves it (npm run invoke -- repair-ledger or resolve-positions), or the trigger setting to fix.'
     severity: 1
     windowMinutes: 5
-    query: '${operatorEvents}\n| where tostring(r.event) in ("capture.ledger-missing", "capture.positions-ambiguous", "capture.topic-mismatch")\n| summarize holds = count() by event = tostring(r.event)'
+    query: '${operatorEvents}\n| where tostring(r.event) in ("capture.ledger-missing", "capture.ledger-unreadable", "capture.positions-ambiguous", "capture.topic-mismatch")\n| summarize holds = count() by event = tostring(r.event)'
   }
   {
     name: 'growing-lag'
@@ -267,7 +267,7 @@ var charts = [
     name: 'failure-lines'
     title: 'Latest failures'
     visualization: 'table'
-    query: '${operatorEvents}\n| where tostring(r.event) in ("capture.failure", "capture.ledger-missing", "capture.positions-ambiguous", "capture.topic-mismatch", "capture.positions-restarted")\n| project event = tostring(r.event), timestamp, function = tostring(r.function), retriable = tobool(r.retriable), error = tostring(r.error), action = tostring(r.action)\n| order by timestamp desc\n| take 50'
+    query: '${operatorEvents}\n| where tostring(r.event) in ("capture.failure", "capture.ledger-missing", "capture.ledger-unreadable", "capture.positions-ambiguous", "capture.topic-mismatch", "capture.positions-restarted")\n| project event = tostring(r.event), timestamp, function = tostring(r.function), retriable = tobool(r.retriable), error = tostring(r.error), action = tostring(r.action)\n| order by timestamp desc\n| take 50'
   }
 ]
 

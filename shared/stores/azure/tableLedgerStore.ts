@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import { CaptureError, withTransientErrors } from '../../errors.js';
+import { CaptureError, LedgerUnreadableError, withTransientErrors } from '../../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
 import { decodeLedger, encodeLedger } from '../../ledgerCodec.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
@@ -129,9 +129,8 @@ function parseLedger(entity: LedgerEntity, where: string): PartitionLedger {
   for (let index = 0; index < chunks; index += 1) {
     const part = entity[`state${index}`];
     if (typeof part !== 'string') {
-      throw new CaptureError(
+      throw new LedgerUnreadableError(
         `ledger entity ${where} is unreadable: chunk state${index} of ${chunks} is missing. Its partition holds; delete the entity and rebuild it from the lake with npm run invoke -- repair-ledger (README, Nothing skipped)`,
-        { retriable: false },
       );
     }
     parts.push(part);

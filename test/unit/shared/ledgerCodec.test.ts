@@ -33,7 +33,9 @@ describe('Function: decodeLedger', () => {
       ...LEDGER_BEFORE_GENERATIONS,
       generation: 0,
       brokerTimeThrough: null,
+      farAheadTimes: [],
       firstStaged: null,
+      gaps: [],
       anchors: [],
       captured: null,
       redeliveryConfirmedThrough: null,
@@ -67,7 +69,7 @@ describe('Function: decodeLedger', () => {
       'the document: Unrecognized key',
     ],
     [
-      'a segment without its digest',
+      'a segment without its positions',
       JSON.stringify({ ...LEDGER_BEFORE_GENERATIONS, open: [{ kind: 'data', minute: 1 }] }),
       'open.0.first: Invalid input',
     ],

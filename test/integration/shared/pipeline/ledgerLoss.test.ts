@@ -9,6 +9,7 @@ import { LedgerMissingError } from '../../../../shared/errors.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
+import type { CaptureStore } from '../../../../shared/store.js';
 import { s3ClientFor } from '../../../../shared/stores/s3/createS3Store.js';
 import { auditDelivery } from '../../../helpers/deliveryAudit.js';
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
@@ -82,6 +83,37 @@ describe.each(LAKE_KINDS)('A ledger lost mid-stream, on %s', (kind: LakeKind) =>
       lake.direct,
       'orders',
       Array.from({ length: 150 }, (_, offset) => ({ partition: 0, offset })),
+    );
+  });
+
+  it('leaves out of the rebuilt ledger what a visible object already holds, when a seal died before its clean-up', async () => {
+    // Prepare: a minute sealed by a process that died before deleting its staged segments, a
+    // minute still staged; then the ledger goes
+    const lake = await openLake(kind, { emulators });
+    lakes.push(lake);
+    const topic = topicConfig({ name: 'orders', jsonl: { envelope: true } });
+    let now = T0;
+    const cleanUpDies: CaptureStore = {
+      ...lake.store,
+      objects: { ...lake.store.objects, deleteStaged: async () => {} },
+    };
+    await ingestBatch({ topic, store: cleanUpDies, clock: () => now }, batch(0, 40, T0 - 3 * MINUTE));
+    await ingestBatch({ topic, store: cleanUpDies, clock: () => now }, batch(40, 40, T0 - 1 * MINUTE));
+    const context: CaptureContext = { topic, store: lake.store, clock: () => now };
+    await deleteLedger(lake, 'orders', '0');
+
+    // Act
+    const report = await repairLedger(context, '0', { now, hours: 48 });
+    await ingestBatch(context, batch(80, 20, T0));
+    now += 60 * MINUTE;
+    await sealIdlePartitions(context);
+
+    // Assess: the sealed minute's leftovers were not reopened, so nothing is doubled
+    expect(report).toMatch(/[1-9]\d* staged files left out/);
+    await auditDelivery(
+      lake.direct,
+      'orders',
+      Array.from({ length: 100 }, (_, offset) => ({ partition: 0, offset })),
     );
   });
 });

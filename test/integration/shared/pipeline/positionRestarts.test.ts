@@ -132,6 +132,59 @@ describe.each(FRESH_STORES)('Positions that start over, on %s', (_name, freshSto
     expect(summary.positionRestarts[0]).toMatchObject({ firstPosition: 6, previousStagedThrough: 9 });
   });
 
+  it.each([
+    ['with broker times', (time: number) => time],
+    ['from a producer that sets none', () => Number.NaN],
+  ])(
+    'takes the batch that began a generation, delivered again, as a redelivery (%s): nothing twice, no second restart',
+    async (_case, timeOf) => {
+      // Prepare: the truncated log of the test above; its batch comes once more, as after a failure
+      // right after the new generation was recorded
+      const run = capture(await freshStore(), topic);
+      const timed = (positions: number[], time: number, body: string) =>
+        records(positions, time, body).map((record) => ({
+          ...record,
+          brokerTime: timeOf(record.brokerTime),
+        }));
+      await run.deliver(timed([0, 1, 2, 3, 4], T0, 'old'), T0 + 5_000);
+      await run.deliver(timed([5, 6, 7, 8, 9], T0 + 5_000, 'old'), T0 + 10_000);
+      const batch = [...timed([5], T0 + 5_000, 'old'), ...timed([6, 7, 8, 9, 10, 11], T0 + HOUR, 'new')];
+      const first = await run.deliver(batch, T0 + HOUR + 5_000);
+
+      // Act
+      const again = await run.deliver(batch, T0 + HOUR + 6_000);
+      await run.drain();
+
+      // Assess
+      expect(first.positionRestarts).toHaveLength(1);
+      expect(again).toMatchObject({ redelivered: 7, positionRestarts: [] });
+      expect(await captured(run.context.store)).toEqual(
+        [
+          ...expected(0, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'old'),
+          ...expected(1, [6, 7, 8, 9, 10, 11], 'new'),
+        ].sort(),
+      );
+    },
+  );
+
+  it('captures what a consumer group jumped over when it moves back into it later', async () => {
+    // Prepare: 0 to 9 captured, then a reset forwards to 5000
+    const run = capture(await freshStore(), topic);
+    const log = records([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 5000, 5001], T0, 'log');
+    await run.deliver(log.slice(0, 10), T0 + 10_000);
+    await run.deliver(log.slice(12), T0 + 20_000);
+
+    // Act: the group moved back to 10 to recover what it skipped, then on past what it has
+    const back = await run.deliver(log.slice(10), T0 + 30_000);
+    await run.drain();
+
+    // Assess
+    expect(back).toMatchObject({ redelivered: 2, positionRestarts: [] });
+    expect(await captured(run.context.store)).toEqual(
+      expected(0, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 5000, 5001], 'log').sort(),
+    );
+  });
+
   it('skips what a consumer group moved back over, and captures what it moved forward to, each record once', async () => {
     // Prepare
     const run = capture(await freshStore(), topic);

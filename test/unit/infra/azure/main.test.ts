@@ -300,7 +300,12 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
     expect(variable('operatorEvents')).toContain('where tostring(r.topic) == "${topicName}"');
     expect(ruleNamed('positions-restarted')).toContain('"capture.positions-restarted"');
     const hold = ruleNamed('operator-hold');
-    for (const event of ['capture.ledger-missing', 'capture.positions-ambiguous', 'capture.topic-mismatch'])
+    for (const event of [
+      'capture.ledger-missing',
+      'capture.ledger-unreadable',
+      'capture.positions-ambiguous',
+      'capture.topic-mismatch',
+    ])
       expect(hold).toContain(`"${event}"`);
     expect(hold).toContain('severity: 1');
   });
