@@ -12,7 +12,7 @@ export type LogLineOf<T> = (
   durationMs: number,
 ) => Record<string, unknown>;
 
-/** Builds the lines of their own that an invocation logs beside its one line (see `positionRestartLogRecords`). */
+/** Builds the lines of their own that an invocation logs beside its one line (see `ledgerLossNoticeRecords`). */
 export type NoticesOf<T> = (functionName: string, topic: string, summary: T) => Record<string, unknown>[];
 
 /**
@@ -151,20 +151,4 @@ export function ledgerLossNoticeRecords(
     ...lost,
     action: `rebuild it: npm run invoke -- repair-ledger --topic ${topic} --partition ${lost.partition} (with the --config, --store and --dir of this lake)`,
   }));
-}
-
-/**
- * Both kinds of notice from a summary alone, for a runner that logs an invocation after it ends (the
- * local Lambda shape): a restart of a failed invocation is then missing, which the deployed
- * functions' listener does not miss.
- */
-export function captureNoticeRecords(
-  functionName: string,
-  topic: string,
-  summary: CaptureSummary,
-): Record<string, unknown>[] {
-  return [
-    ...summary.positionRestarts.map((restart) => positionRestartLogRecord(functionName, topic, restart)),
-    ...ledgerLossNoticeRecords(functionName, topic, summary),
-  ];
 }

@@ -7,11 +7,6 @@ import {
   positionRestartLogRecord,
 } from '../../shared/telemetry.js';
 
-/**
- * Runs a capture step and logs its one structured line (built by `lineOf`), or a failure line that
- * says whether the platform's retry will fix it. Failures are rethrown: the retry policy redelivers
- * the batch.
- */
 /** Logs each position restart as a warning trace the moment it is durable (see `IngestListener`). */
 export function restartsLoggedTo(
   invocation: InvocationContext,
@@ -24,6 +19,11 @@ export function restartsLoggedTo(
   };
 }
 
+/**
+ * Runs a capture step and logs its one structured line (built by `lineOf`) and its notices (warning
+ * traces), or a failure line that says whether the platform's retry will fix it. Failures are
+ * rethrown: the retry policy redelivers the batch.
+ */
 export async function withInvocationLog<T>(
   invocation: InvocationContext,
   functionName: string,

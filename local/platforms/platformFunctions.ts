@@ -50,7 +50,7 @@ export function platformFunctions(platform: Platform, context: CaptureContext, l
       compact: azureCompactionFanOut(getContext, logFile),
     };
   }
-  const observability = quietObservability(context.topic.name);
+  const observability = quietObservability(context.topic.name, logFile);
   const ingest = createIngestHandler(getContext, observability);
   const seal = createAwsSealTimerHandler(getContext, observability);
   const logged = lambdaInvocationLogger(logFile, context.topic.name);

@@ -1,30 +1,40 @@
 import { appendFileSync } from 'node:fs';
 import type { CaptureSummary } from '../../../shared/pipeline/summary.js';
 import {
-  captureNoticeRecords,
   failureLogRecord,
   invocationLogRecord,
   type LogLineOf,
+  ledgerLossNoticeRecords,
   type NoticesOf,
 } from '../../../shared/telemetry.js';
 
 /**
  * Runs one Lambda handler call and appends its invocation line to `logFile`, the line CloudWatch
  * would get: the local runner silences Powertools (see quietObservability) and logs here instead.
- * Capture steps log `capture.invocation` and their notices (`capture.positions-restarted`, …); another
+ * Capture steps log `capture.invocation` and the seal timer's notices (`capture.ledger-missing`); another
  * step passes its own line builder. A failed call logs the failure line the handler's logger writes in
  * the cloud, and throws on.
  */
 export function lambdaInvocationLogger(logFile: string, topic: string) {
   function logged(name: string, call: () => Promise<CaptureSummary>): Promise<CaptureSummary>;
   function logged<T>(name: string, call: () => Promise<T>, lineOf: LogLineOf<T>): Promise<T>;
-  async function logged<T>(
+  function logged<T>(name: string, call: () => Promise<T>, lineOf?: LogLineOf<T>): Promise<T> {
+    // A capture step (no line builder given) logs the capture line and the seal timer's notices; the
+    // handler's own logger writes a position restart when it happens (see quietObservability).
+    if (lineOf === undefined)
+      return write(
+        name,
+        call as () => Promise<CaptureSummary>,
+        invocationLogRecord,
+        ledgerLossNoticeRecords,
+      ) as Promise<T>;
+    return write(name, call, lineOf, undefined);
+  }
+  async function write<T>(
     name: string,
     call: () => Promise<T>,
-    lineOf: LogLineOf<T> = invocationLogRecord as unknown as LogLineOf<T>,
-    noticesOf: NoticesOf<T> | undefined = lineOf === (invocationLogRecord as unknown)
-      ? (captureNoticeRecords as unknown as NoticesOf<T>)
-      : undefined,
+    lineOf: LogLineOf<T>,
+    noticesOf: NoticesOf<T> | undefined,
   ): Promise<T> {
     const started = performance.now();
     let summary: T;

@@ -83,7 +83,7 @@ export function kafkaPlatformFunctions(
       seal: () => seal(null, localInvocation(SEAL_TIMER, {}, options.logFile)),
     };
   }
-  const observability = quietObservability(topic.name);
+  const observability = quietObservability(topic.name, options.logFile);
   const ingest = createIngestHandler(getContext, observability);
   const seal = createAwsSealTimerHandler(getContext, observability);
   const logged = lambdaInvocationLogger(options.logFile, topic.name);
