@@ -84,7 +84,10 @@ async function main(): Promise<void> {
       await createEventhubIngestHandler(getContext)(file.messages, invocation);
     } else if (name === 'kafka-ingest') {
       const file = readKafkaEventFile(values.event as string);
-      await createKafkaIngestHandler(getContext)(file.events, localInvocation(name, {}, null));
+      await createKafkaIngestHandler(getContext)(
+        file.events,
+        localInvocation(name, file.triggerMetadata, null),
+      );
     } else if (name === 'aws-ingest') {
       const event = readLambdaEventFile(values.event as string);
       await createIngestHandler(getContext, observabilityFor(topic.name))(event, localLambdaContext(name));
