@@ -2,16 +2,16 @@ const MS_PER_DAY = 86_400_000;
 
 /**
  * ISO 8601 text of an instant given as epoch milliseconds plus the digits below the millisecond, in
- * UTC with a `Z` (or without a zone, for Avro's local timestamps). The fraction keeps every digit the
- * value has, in groups of three, so microseconds and nanoseconds survive and whole seconds have none.
+ * UTC with a `Z` (or without a zone, for Avro's local timestamps). Milliseconds are always written,
+ * as `Date#toISOString` does; finer digits only when they are there, so microseconds and nanoseconds
+ * survive.
  *
  * @example isoInstant(1714521600123, '456', 'Z') // '2024-05-01T00:00:00.123456Z'
  */
 export function isoInstant(epochMs: number, belowMs: string, zone: 'Z' | ''): string {
   const whole = new Date(epochMs).toISOString().slice(0, 19);
   const millis = String(((epochMs % 1000) + 1000) % 1000).padStart(3, '0');
-  const fraction = `${millis}${belowMs}`.replace(/(?:000)+$/, '');
-  return `${whole}${fraction ? `.${fraction}` : ''}${zone}`;
+  return `${whole}.${millis}${belowMs.replace(/(?:000)+$/, '')}${zone}`;
 }
 
 /** Microseconds since the epoch (Avro `timestamp-micros`) as ISO text. */
