@@ -42,6 +42,8 @@ function valueJson(field: protobuf.Field, value: unknown): unknown {
   if (resolved instanceof protobuf.Type) return protobufMessageJson(resolved, value as protobuf.Message);
   if (resolved instanceof protobuf.Enum) return resolved.valuesById[value as number] ?? value;
   if (isLong(value)) return BigInt(value.toString());
+  // protobufjs's default for bytes is an empty array, not a buffer.
+  if (field.type === 'bytes' && Array.isArray(value)) return Buffer.from(value);
   return value;
 }
 
