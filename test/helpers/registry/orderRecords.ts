@@ -61,6 +61,20 @@ function unscaledBytes(amount: string): Buffer {
   return bytes;
 }
 
+/** An order as an Avro producer hands it to its encoder: the logical types' underlying values. */
+export function avroOrderValue(order: Order, version: SchemaVersion): Record<string, unknown> {
+  return {
+    id: order.id,
+    customer: order.customer,
+    status: order.status,
+    createdAt: order.createdAtMs,
+    amount: unscaledBytes(order.amount),
+    note: order.note ?? null,
+    quantity: order.quantity,
+    ...(version === 2 ? { channel: order.channel ?? null } : {}),
+  };
+}
+
 /** What the lake's JSON line of an Avro order must be: times as ISO text, decimals as exact text, no note as null. */
 export function expectedAvroJson(order: Order, version: SchemaVersion): Record<string, unknown> {
   return {
@@ -124,17 +138,7 @@ export async function registerOrderSchemas(
     };
     return {
       ids,
-      serialize: (order, version) =>
-        serializers[version].serialize(topic, {
-          id: order.id,
-          customer: order.customer,
-          status: order.status,
-          createdAt: order.createdAtMs,
-          amount: unscaledBytes(order.amount),
-          note: order.note ?? null,
-          quantity: order.quantity,
-          ...(version === 2 ? { channel: order.channel ?? null } : {}),
-        }),
+      serialize: (order, version) => serializers[version].serialize(topic, avroOrderValue(order, version)),
     };
   }
   const decimalSubject = CONFLUENT_DECIMAL_IMPORT;
