@@ -403,6 +403,11 @@ const DATA_PLANE_ROLES: Readonly<Record<string, DataPlaneRole>> = {
     why: 'the trigger reads its hub',
     scopes: ['eventHub'],
   },
+  '2c56ea50-c6b3-40a6-83c0-9d98858bc7d2': {
+    name: 'Schema Registry Reader',
+    why: "the writer schemas of an Azure Schema Registry topic's events",
+    scopes: ['namespace'],
+  },
   '4633458b-17de-408a-b874-0445c86b69e6': {
     name: 'Key Vault Secrets User',
     why: 'the Kafka password app setting resolves its secret',
@@ -499,6 +504,13 @@ describe('Security review: RBAC of the Bicep templates', () => {
       /(module eventHubAccess[\s\S]*?principalId: )app\.identity\.principalId/,
       '$1deployer().objectId',
       /module eventHubAccess passes principalId deployer\(\)\.objectId/,
+    ],
+    [
+      'the schema reader on the whole resource group',
+      'modules/schemaRegistryAccess.bicep',
+      /(resource schemaReader[\s\S]*?scope: )namespace/,
+      '$1resourceGroup()',
+      /schemaReader assigns Schema Registry Reader on resourceGroup\(\), meant for namespace only/,
     ],
     [
       'a key listed into an app setting',
