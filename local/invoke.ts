@@ -6,12 +6,19 @@ import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
 import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
-import { localTopic } from './cli/localTopic.js';
+import { repairLedger, resolvePositions } from './cli/ledgerOperations.js';
+import { invokedTopic } from './cli/localTopic.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 import { localLambdaContext } from './platforms/aws/lambdaContext.js';
 import { localInvocation } from './platforms/azure/invocationContext.js';
 import { awsCompactionFanOut, azureCompactionFanOut } from './platforms/compactionFanOut.js';
-import { readEventHubsEventFile, readKafkaEventFile, readLambdaEventFile } from './platforms/eventFiles.js';
+import {
+  type KafkaEventFile,
+  readEventHubsEventFile,
+  readKafkaEventFile,
+  readLambdaEventFile,
+  topicNamedBy,
+} from './platforms/eventFiles.js';
 
 const FUNCTIONS = [
   'eventhub-ingest',
@@ -20,6 +27,8 @@ const FUNCTIONS = [
   'seal',
   'compact',
   'aws-compact',
+  'repair-ledger',
+  'resolve-positions',
 ] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
@@ -32,12 +41,19 @@ Runs one function once, as the Functions host or Lambda would, and prints its lo
                       for every closed hour, under compacted/: the Azure timer, then its queue
                       function once per partition group), aws-compact (the same with the Lambda
                       dispatcher and worker)
+  repair-ledger       rebuilds the lost ledger of --partition from what the lake holds (its staged
+                      segments and its newest objects, looked for --hours back, default 48)
+  resolve-positions   answers a partition held because its positions went back (capture.positions-
+                      ambiguous): --as restart (a recreated topic: capture them anew) or --as
+                      redelivery (records captured before: skip them), for --partition
   --event <file>      the trigger's input (ingest functions): see samples/events/ for the shapes
   --store fs|azurite|s3  the lake in a folder, or in Azurite or the S3 emulator started for the
                       call (default fs)
   --dir <folder>      where the lake (or the emulator's data) is (default .lake)
   --now <ISO time>    the clock sealing uses (default: the real time)
-  --config <file> --topic <name>   the topic (default: the embedded local topic)`;
+  --config <file> --topic <name>   the topic: the file's (capture.config.yaml without --config), or
+                      the embedded local settings under that name when the file lists none of it.
+                      Default: the topic a Kafka event names, else the embedded local-events`;
 
 const fail = (message: string): never => usageError(message, USAGE);
 
@@ -51,6 +67,9 @@ async function main(): Promise<void> {
         now: { type: 'string' },
         config: { type: 'string' },
         topic: { type: 'string' },
+        partition: { type: 'string' },
+        as: { type: 'string' },
+        hours: { type: 'string', default: '48' },
         help: { type: 'boolean', default: false },
       },
       allowPositionals: true,
@@ -67,13 +86,27 @@ async function main(): Promise<void> {
     fail(`name one function: ${FUNCTIONS.join(', ')}`);
   }
   const compaction = name === 'compact' || name === 'aws-compact';
-  if (name !== 'seal' && !compaction && !values.event) fail(`${name} needs --event <file>`);
+  const operation = name === 'repair-ledger' || name === 'resolve-positions';
+  if (name !== 'seal' && !compaction && !operation && !values.event) fail(`${name} needs --event <file>`);
+  if (operation && !/^\d+$/.test(values.partition ?? '')) fail(`${name} needs --partition <id>`);
+  if (name === 'resolve-positions' && values.as !== 'restart' && values.as !== 'redelivery')
+    fail('resolve-positions needs --as restart or --as redelivery');
   if (!LAKE_KINDS.includes(values.store as LakeKind)) fail(`--store must be one of ${LAKE_KINDS.join(', ')}`);
   const fixedNow = values.now === undefined ? undefined : Date.parse(values.now);
   if (fixedNow !== undefined && Number.isNaN(fixedNow))
     fail(`--now must be an ISO time such as 2026-11-21T12:05:00Z`);
 
-  const topic = localTopic(values.config, values.topic, name === 'eventhub-ingest' ? 'eventhub' : 'kafka');
+  const event =
+    name === 'kafka-ingest'
+      ? readKafkaEventFile(values.event as string)
+      : name === 'aws-ingest'
+        ? readLambdaEventFile(values.event as string)
+        : undefined;
+  const topic = invokedTopic(
+    values.config,
+    values.topic ?? (event === undefined ? undefined : topicNamedBy(event)),
+    name === 'eventhub-ingest' ? 'eventhub' : 'kafka',
+  );
   const lake = await openLake(values.store as LakeKind, { dir: values.dir, storage: topic.storage });
   const context: CaptureContext = { topic, store: lake.store, clock: () => fixedNow ?? Date.now() };
   const getContext = async () => context;
@@ -83,13 +116,12 @@ async function main(): Promise<void> {
       const invocation = localInvocation(name, file.triggerMetadata as Record<string, unknown>, null);
       await createEventhubIngestHandler(getContext)(file.messages, invocation);
     } else if (name === 'kafka-ingest') {
-      const file = readKafkaEventFile(values.event as string);
+      const file = event as KafkaEventFile;
       await createKafkaIngestHandler(getContext)(
         file.events,
         localInvocation(name, file.triggerMetadata, null),
       );
     } else if (name === 'aws-ingest') {
-      const event = readLambdaEventFile(values.event as string);
       await createIngestHandler(getContext, observabilityFor(topic.name))(event, localLambdaContext(name));
     } else if (compaction) {
       const compact =
@@ -99,6 +131,14 @@ async function main(): Promise<void> {
       await compact();
       console.error(
         `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (read the _manifest-*.json files)`,
+      );
+    } else if (name === 'repair-ledger') {
+      const hours = Number(values.hours);
+      if (!Number.isInteger(hours) || hours <= 0) fail('--hours must be a positive whole number');
+      console.log(await repairLedger(context, values.partition as string, { now: context.clock(), hours }));
+    } else if (name === 'resolve-positions') {
+      console.log(
+        await resolvePositions(context, values.partition as string, values.as as 'restart' | 'redelivery'),
       );
     } else {
       await createSealTimerHandler(getContext)(null, localInvocation('seal-timer', {}, null));

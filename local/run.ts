@@ -31,6 +31,8 @@ them through the ingestion function and the seal timer, exactly as the cloud wou
   --store fs|azurite|s3  the lake in a folder, in Azurite, or in the S3-compatible server, started
                       for the run (default fs)
   --dir <folder>      where the lake (or Azurite's data) goes (default .lake)
+  --azurite <connection string>, --s3-endpoint <url>
+                      use an emulator already running instead of starting one
   --until-drained     keep the seal timer running until every record is in a sealed object
   --seed <n>          generator seed (default 1)
   --config <file> --topic <name>   take the topic from a config file instead of the embedded default
@@ -72,6 +74,8 @@ const { values } = parseCommandArgs(
       store: { type: 'string', default: 'fs' },
       platform: { type: 'string' },
       dir: { type: 'string', default: '.lake' },
+      azurite: { type: 'string' },
+      's3-endpoint': { type: 'string' },
       'until-drained': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       config: { type: 'string' },
@@ -114,7 +118,11 @@ async function main(): Promise<void> {
     format: values.format,
     layout: values.layout,
   });
-  const lake = await openLake(store, { dir: values.dir, storage: topic.storage });
+  const lake = await openLake(store, {
+    dir: values.dir,
+    storage: topic.storage,
+    emulators: runningEmulators(),
+  });
   const logFile = invocationLogFile();
 
   // Event time runs on a timeline that ends now; the clock follows the newest delivered event, so a
@@ -185,6 +193,11 @@ function platformAndStore(): { platform: Platform; store: LakeKind } {
   return { platform, store: values.store as LakeKind };
 }
 
+/** Emulators named on the command line, to use instead of starting one. */
+function runningEmulators() {
+  return { azuriteConnectionString: values.azurite, s3Endpoint: values['s3-endpoint'] };
+}
+
 function invocationLogFile(): string {
   const logFile = `${values.dir}/_logs/invocations.jsonl`;
   mkdirSync(dirname(logFile), { recursive: true });
@@ -207,7 +220,11 @@ async function captureFromKafka(): Promise<void> {
   const brokers = kafkaBrokers();
   const topic = withConsumerGroup(localKafkaTopic(values.config, kafkaTopicName()));
   const { platform, store } = platformAndStore();
-  const lake = await openLake(store, { dir: values.dir, storage: topic.storage });
+  const lake = await openLake(store, {
+    dir: values.dir,
+    storage: topic.storage,
+    emulators: runningEmulators(),
+  });
   const logFile = invocationLogFile();
   try {
     const totals = await runKafkaSource({

@@ -1,14 +1,20 @@
 import type { SegmentCoordinates } from './coordinates.js';
 import type { EncodedRecord } from './encode/encodedRecord.js';
-import type { CaptureRecord } from './record.js';
 
 /**
  * The records of one partition in position order, each position once. Platforms deliver in order;
  * sorting and dropping repeated positions makes a malformed batch harmless instead of duplicated.
  */
-export function orderedUniqueByPosition(records: readonly CaptureRecord[]): CaptureRecord[] {
-  const ordered = [...records].sort((a, b) => a.position - b.position);
-  return ordered.filter((record, index) => index === 0 || record.position !== ordered[index - 1]?.position);
+export function orderedUniqueByPosition<T extends { readonly position: number }>(records: readonly T[]): T[];
+export function orderedUniqueByPosition<T>(items: readonly T[], positionOf: (item: T) => number): T[];
+export function orderedUniqueByPosition<T>(
+  items: readonly T[],
+  positionOf: (item: T) => number = (item) => (item as { position: number }).position,
+): T[] {
+  const ordered = [...items].sort((a, b) => positionOf(a) - positionOf(b));
+  return ordered.filter(
+    (item, index) => index === 0 || positionOf(item) !== positionOf(ordered[index - 1] as T),
+  );
 }
 
 /** A segment ready to compress and stage: consecutive records of one (kind, minute). */

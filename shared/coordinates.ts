@@ -15,6 +15,8 @@ export interface SegmentCoordinates {
   readonly encoding: string;
   /** Digest of the staged bytes: two stagings share a name only when they share their content. */
   readonly digest: string;
+  /** The partition's position generation; absent for 0 (names of generation 0 carry none). */
+  readonly generation?: number | undefined;
 }
 
 /** What names a visible object under the raw or dead-letter prefix. */
@@ -26,4 +28,6 @@ export interface ObjectCoordinates {
   readonly first: number;
   readonly late: boolean;
   readonly encoding: string;
+  /** The partition's position generation; objects of generation 0 carry none in their names. */
+  readonly generation?: number | undefined;
 }

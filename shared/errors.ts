@@ -4,6 +4,14 @@
  */
 export class CaptureError extends Error {
   readonly retriable: boolean;
+  /**
+   * The event a failure line logs under: `capture.failure`, or a name of its own for a hold an
+   * operator resolves (`capture.ledger-missing`, …), which dashboards count and alerts watch. A
+   * getter, not a field: an error's own fields are logged with it wherever it is serialized.
+   */
+  get event(): string {
+    return 'capture.failure';
+  }
 
   constructor(message: string, options: { retriable: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
@@ -76,6 +84,31 @@ export class TriggerShapeError extends CaptureError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { retriable: false, cause: options.cause });
     this.name = 'TriggerShapeError';
+  }
+}
+
+/** Records of another topic reached this topic's capture: the trigger or mapping reads the wrong topic. */
+export class TopicMismatchError extends CaptureError {
+  override get event(): string {
+    return 'capture.topic-mismatch';
+  }
+  constructor(message: string) {
+    super(message, { retriable: false });
+    this.name = 'TopicMismatchError';
+  }
+}
+
+/**
+ * A partition's ledger is gone (deleted by hand, expired by a lifecycle rule) while the lake still
+ * holds what it named: starting over would leave staged records unsealed and redeliveries doubled.
+ */
+export class LedgerMissingError extends CaptureError {
+  override get event(): string {
+    return 'capture.ledger-missing';
+  }
+  constructor(message: string) {
+    super(message, { retriable: false });
+    this.name = 'LedgerMissingError';
   }
 }
 

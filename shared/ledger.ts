@@ -14,6 +14,30 @@ export interface LedgerSegment {
   readonly digest: string;
   /** Clock time of staging: the seal timer closes a minute no later than one seal delay after this. */
   readonly stagedAt: number;
+  /** The partition's position generation when it was staged (see `PartitionLedger.generation`); absent for 0. */
+  readonly generation?: number;
+}
+
+/**
+ * A record staged before, remembered by its position and a fingerprint of its content (key, body and
+ * broker time): a record delivered again at that position with another fingerprint is not the same
+ * record, so the partition's positions have started over.
+ */
+export interface PositionAnchor {
+  readonly position: number;
+  readonly fingerprint: string;
+}
+
+/**
+ * Positions an earlier generation of the same log captured, when a consumer went back below where that
+ * generation began (a group reset to the earliest offset of a capture that started at the latest): the
+ * new generation captures what lies below and skips these, which are in the earlier one's objects.
+ */
+export interface CapturedPositions {
+  readonly from: number;
+  readonly through: number;
+  /** The earlier generation's first record: meeting another record there means a new log after all. */
+  readonly anchor: PositionAnchor;
 }
 
 /** An object whose content is decided (its segments, in order) but that may not be visible yet. */
@@ -42,6 +66,13 @@ export type ObjectDecision = Omit<PendingObject, 'path'>;
  * `open`, part of a `pending` object, or part of an object already visible.
  */
 export interface PartitionLedger {
+  /**
+   * Starts at 0 and grows each time the partition's positions start over (a topic or event hub
+   * recreated, a log truncated): objects of a later generation carry it in their names, so they never
+   * collide with an earlier generation's objects at the same positions. Every field below speaks of
+   * the current generation.
+   */
+  readonly generation: number;
   readonly stagedThrough: number;
   /** Highest record time staged (broker or body time): drives sealing while records flow. */
   readonly maxRecordTime: number | null;
@@ -49,15 +80,44 @@ export interface PartitionLedger {
   readonly closedThrough: number | null;
   readonly open: readonly LedgerSegment[];
   readonly pending: readonly PendingObject[];
+  /** Highest usable broker time staged: a record behind `stagedThrough` with a newer one was never staged. */
+  readonly brokerTimeThrough: number | null;
+  /** The generation's first staged record: a delivery below it was never staged in this generation. */
+  readonly firstStaged: PositionAnchor | null;
+  /** A few recently staged records (first and last of each batch), the newest last. */
+  readonly anchors: readonly PositionAnchor[];
+  readonly captured: CapturedPositions | null;
+  /**
+   * Positions up to which an operator confirmed that records delivered again are redeliveries
+   * (`npm run invoke -- resolve-positions --as redelivery`), when the evidence could not tell.
+   */
+  readonly redeliveryConfirmedThrough: number | null;
 }
 
 export const EMPTY_LEDGER: PartitionLedger = {
+  generation: 0,
   stagedThrough: -1,
   maxRecordTime: null,
   closedThrough: null,
   open: [],
   pending: [],
+  brokerTimeThrough: null,
+  firstStaged: null,
+  anchors: [],
+  captured: null,
+  redeliveryConfirmedThrough: null,
 };
+
+/** Anchors kept: enough to cover the batches a platform may redeliver after a failure, small in the ledger. */
+export const KEPT_ANCHORS = 16;
+
+/** What a staging proves beside its segments: the records it remembers and the newest broker time. */
+export interface StagedEvidence {
+  /** The staged records to remember, in position order (the batch's first and last, say). */
+  readonly anchors: readonly PositionAnchor[];
+  /** Highest usable broker time among the staged records; null when none had one. */
+  readonly brokerTime: number | null;
+}
 
 /** Records newly staged segments. Segments must hold only positions above `stagedThrough`. */
 export function recordStaged(
@@ -65,13 +125,52 @@ export function recordStaged(
   segments: readonly LedgerSegment[],
   stagedThrough: number,
   maxRecordTime: number,
+  evidence: StagedEvidence = { anchors: [], brokerTime: null },
 ): PartitionLedger {
   if (segments.length === 0) return ledger;
+  const brokerTimeThrough =
+    evidence.brokerTime === null
+      ? ledger.brokerTimeThrough
+      : Math.max(ledger.brokerTimeThrough ?? evidence.brokerTime, evidence.brokerTime);
+  const through = Math.max(ledger.stagedThrough, stagedThrough);
   return {
     ...ledger,
-    stagedThrough: Math.max(ledger.stagedThrough, stagedThrough),
+    stagedThrough: through,
     maxRecordTime: Math.max(ledger.maxRecordTime ?? maxRecordTime, maxRecordTime),
     open: [...ledger.open, ...segments],
+    brokerTimeThrough,
+    firstStaged: ledger.firstStaged ?? evidence.anchors[0] ?? null,
+    anchors: [...ledger.anchors, ...evidence.anchors].slice(-KEPT_ANCHORS),
+    // Past the earlier generation's positions, nothing is left to skip.
+    captured: ledger.captured !== null && through >= ledger.captured.through ? null : ledger.captured,
+  };
+}
+
+/**
+ * Starts the next generation of a partition whose positions started over: every open minute of the
+ * current generation is closed first (its objects keep the generation they were staged in), then
+ * positions count again from nothing. `captured` is what the new generation must not capture again
+ * (see `CapturedPositions`); null for a log that is new.
+ */
+export function startGeneration(
+  ledger: PartitionLedger,
+  pathOf: (object: ObjectDecision) => string,
+  captured: CapturedPositions | null,
+): PartitionLedger {
+  const newestOpen = ledger.open.reduce<number | null>(
+    (newest, segment) => (newest === null ? segment.minute : Math.max(newest, segment.minute)),
+    null,
+  );
+  const closed = newestOpen === null ? ledger : closeMinutes(ledger, newestOpen, pathOf);
+  return {
+    ...closed,
+    generation: ledger.generation + 1,
+    stagedThrough: -1,
+    brokerTimeThrough: null,
+    firstStaged: null,
+    anchors: [],
+    captured,
+    redeliveryConfirmedThrough: null,
   };
 }
 
@@ -91,7 +190,7 @@ export function closeMinutes(
   if (closing.length === 0 && through === previous) return ledger;
   const groups = new Map<string, LedgerSegment[]>();
   for (const segment of closing) {
-    const key = `${segment.kind}|${segment.minute}|${segment.encoding}`;
+    const key = `${segment.generation ?? 0}|${segment.kind}|${segment.minute}|${segment.encoding}`;
     const group = groups.get(key);
     if (group) group.push(segment);
     else groups.set(key, [segment]);
@@ -116,19 +215,13 @@ export function closeMinutes(
   };
 }
 
-/** Identity of a pending object: no two objects of a partition start at the same position. */
-function pendingKey(object: PendingObject): string {
-  const [head] = object.segments;
-  return `${object.kind}|${head?.first}`;
-}
-
-/** Forgets pending objects that are now visible. */
+/** Forgets pending objects that are now visible; an object's path is its identity, across generations too. */
 export function forgetPublished(
   ledger: PartitionLedger,
   published: readonly PendingObject[],
 ): PartitionLedger {
-  const done = new Set(published.map(pendingKey));
-  return { ...ledger, pending: ledger.pending.filter((object) => !done.has(pendingKey(object))) };
+  const done = new Set(published.map((object) => object.path));
+  return { ...ledger, pending: ledger.pending.filter((object) => !done.has(object.path)) };
 }
 
 /**

@@ -18,7 +18,14 @@ export interface RecordHeader {
  * sequence number or the Kafka offset. The platform's own coordinates are kept beside it, untouched.
  */
 export interface CaptureRecord {
+  /** The configured topic this capture writes under. */
   readonly topic: string;
+  /**
+   * The topic the platform says the record came from (Kafka events name it); absent where the
+   * platform names none (an Event Hubs trigger reads one hub). A record of another topic is refused:
+   * its offsets would pass for this topic's positions.
+   */
+  readonly deliveredTopic?: string;
   /** Partition id as decimal digits ("0", "17"); adapters reject anything else. */
   readonly partition: string;
   readonly position: number;

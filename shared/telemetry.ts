@@ -11,6 +11,9 @@ export type LogLineOf<T> = (
   durationMs: number,
 ) => Record<string, unknown>;
 
+/** Builds the lines of their own that an invocation logs beside its one line (see `positionRestartLogRecords`). */
+export type NoticesOf<T> = (functionName: string, topic: string, summary: T) => Record<string, unknown>[];
+
 /**
  * The one structured line an invocation logs: what came in, what was written, how far behind the
  * topic is. Flat keys so Application Insights and CloudWatch Logs Insights can query them directly.
@@ -45,6 +48,8 @@ export function invocationLogRecord(
     timeFallbacks: summary.timeFallbacks,
     arrivalTimeFallbacks: summary.arrivalTimeFallbacks,
     ledgerConflicts: summary.ledgerConflicts,
+    positionRestarts: summary.positionRestarts.length,
+    ledgersLost: summary.ledgersLost.length,
     lagMs: summary.lagMs,
     byPartition: Object.entries(summary.byPartition)
       .filter(([, figures]) => !isIdle(figures))
@@ -105,7 +110,7 @@ export function failureLogRecord(
 ): Record<string, unknown> {
   const retriable = error instanceof CaptureError ? error.retriable : true;
   return {
-    event: 'capture.failure',
+    event: error instanceof CaptureError ? error.event : 'capture.failure',
     function: functionName,
     topic,
     retriable,
@@ -116,4 +121,33 @@ export function failureLogRecord(
         : 'none: the batch is retried and its partition waits until storage answers'
       : `fix the configuration or ${source} settings named in the error; the partition waits and nothing is lost`,
   };
+}
+
+/**
+ * The lines of their own an ingestion or seal invocation logs beside its one line, for the operator
+ * the alert calls: one `capture.positions-restarted` per partition whose positions started over (the
+ * generation it left and the one it began, the positions on both sides, the evidence), and one
+ * `capture.ledger-missing` per partition the hourly check found staging for without a ledger (with
+ * the command that rebuilds it).
+ */
+export function captureNoticeRecords(
+  functionName: string,
+  topic: string,
+  summary: CaptureSummary,
+): Record<string, unknown>[] {
+  return [
+    ...summary.positionRestarts.map((restart) => ({
+      event: 'capture.positions-restarted',
+      function: functionName,
+      topic,
+      ...restart,
+    })),
+    ...summary.ledgersLost.map((lost) => ({
+      event: 'capture.ledger-missing',
+      function: functionName,
+      topic,
+      ...lost,
+      action: `rebuild it: npm run invoke -- repair-ledger --topic ${topic} --partition ${lost.partition} (with the --config, --store and --dir of this lake)`,
+    })),
+  ];
 }

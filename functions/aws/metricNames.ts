@@ -38,4 +38,13 @@ export const METRIC = {
   hoursWaiting: 'HoursWaiting',
   /** Invocations that threw: the mapping retries them (the partition waits). */
   failures: 'Failures',
+  /** Partitions whose positions started over: captured into a new generation (README, Nothing skipped). */
+  positionRestarts: 'PositionRestarts',
+  /** Partitions with staged segments but no ledger, found by the seal timer's hourly check. */
+  ledgersLost: 'LedgersLost',
+  /**
+   * Invocations holding a partition until an operator acts: a missing ledger, positions that cannot
+   * be told apart, records of another topic. Each is also a failure.
+   */
+  operatorHolds: 'OperatorHolds',
 } as const;

@@ -2,13 +2,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CompactionSummary } from '../../shared/compaction/compact.js';
 import type { CompactionDispatchSummary } from '../../shared/compaction/groupMessage.js';
+import { CaptureError } from '../../shared/errors.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
 import {
+  captureNoticeRecords,
   compactionDispatchLogRecord,
   compactionLogRecord,
   failureLogRecord,
   invocationLogRecord,
   type LogLineOf,
+  type NoticesOf,
 } from '../../shared/telemetry.js';
 import { METRIC, METRICS_NAMESPACE, serviceNameOf, TOPIC_DIMENSION } from './metricNames.js';
 
@@ -36,6 +39,8 @@ export interface SummaryReport<T> {
   readonly message: string;
   readonly lineOf: LogLineOf<T>;
   readonly addMetrics: (metrics: Metrics, summary: T) => void;
+  /** Lines of their own for what an operator must hear of (a position restart), logged as warnings. */
+  readonly noticesOf?: NoticesOf<T>;
 }
 
 /**
@@ -55,10 +60,14 @@ export async function withInvocationTelemetry<T>(
   try {
     const summary = await work();
     logger.info(report.message, report.lineOf(functionName, topic, summary, performance.now() - started));
+    for (const { event, ...notice } of report.noticesOf?.(functionName, topic, summary) ?? [])
+      logger.warn(String(event), notice);
     report.addMetrics(metrics, summary);
     return summary;
   } catch (error) {
     metrics.addMetric(METRIC.failures, MetricUnit.Count, 1);
+    if (error instanceof CaptureError && error.event !== 'capture.failure')
+      metrics.addMetric(METRIC.operatorHolds, MetricUnit.Count, 1);
     const { event, ...failure } = failureLogRecord(functionName, topic, error, 'event source');
     logger.error(String(event), failure);
     throw error;
@@ -70,6 +79,7 @@ export const CAPTURE_REPORT: SummaryReport<CaptureSummary> = {
   message: 'capture.invocation',
   lineOf: invocationLogRecord,
   addMetrics: addCaptureMetrics,
+  noticesOf: captureNoticeRecords,
 };
 
 /** The hourly compaction dispatch: the `capture.compaction-dispatch` line and the groups it sent. */
@@ -103,5 +113,7 @@ function addCaptureMetrics(metrics: Metrics, summary: CaptureSummary): void {
   metrics.addMetric(METRIC.lateObjectsSealed, MetricUnit.Count, summary.lateObjectsSealed);
   metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, deadLetters);
   metrics.addMetric(METRIC.ledgerConflicts, MetricUnit.Count, summary.ledgerConflicts);
+  metrics.addMetric(METRIC.positionRestarts, MetricUnit.Count, summary.positionRestarts.length);
+  metrics.addMetric(METRIC.ledgersLost, MetricUnit.Count, summary.ledgersLost.length);
   if (summary.lagMs !== null) metrics.addMetric(METRIC.lagMs, MetricUnit.Milliseconds, summary.lagMs);
 }

@@ -3,7 +3,7 @@ import { eventHubsBatchToRecords } from '../../shared/adapters/eventHubsTrigger.
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { invocationLogRecord } from '../../shared/telemetry.js';
+import { captureNoticeRecords, invocationLogRecord } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -36,6 +36,7 @@ export function createEventhubIngestHandler(getContext: ContextProvider) {
           eventHubsBatchToRecords(context.topic.name, messages, invocation.triggerMetadata),
         ),
       invocationLogRecord,
+      captureNoticeRecords,
     );
   };
 }

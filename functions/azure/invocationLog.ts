@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { failureLogRecord, type LogLineOf } from '../../shared/telemetry.js';
+import { failureLogRecord, type LogLineOf, type NoticesOf } from '../../shared/telemetry.js';
 
 /**
  * Runs a capture step and logs its one structured line (built by `lineOf`), or a failure line that
@@ -12,11 +12,14 @@ export async function withInvocationLog<T>(
   topic: string,
   work: () => Promise<T>,
   lineOf: LogLineOf<T>,
+  noticesOf?: NoticesOf<T>,
 ): Promise<T> {
   const started = performance.now();
   try {
     const summary = await work();
     invocation.log(JSON.stringify(lineOf(functionName, topic, summary, performance.now() - started)));
+    for (const notice of noticesOf?.(functionName, topic, summary) ?? [])
+      invocation.warn(JSON.stringify(notice));
     return summary;
   } catch (error) {
     invocation.error(JSON.stringify(failureLogRecord(functionName, topic, error, 'trigger')));

@@ -3,7 +3,7 @@ import { azureKafkaBatchToRecords } from '../../shared/adapters/azureKafkaTrigge
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { invocationLogRecord } from '../../shared/telemetry.js';
+import { captureNoticeRecords, invocationLogRecord } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -54,6 +54,7 @@ export function createKafkaIngestHandler(getContext: ContextProvider) {
           azureKafkaBatchToRecords(context.topic.name, events, invocation.triggerMetadata),
         ),
       invocationLogRecord,
+      captureNoticeRecords,
     );
   };
 }

@@ -113,6 +113,31 @@ export class Monitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
+      ...[
+        {
+          id: 'PositionRestartsAlarm',
+          metric: custom(METRIC.positionRestarts, 'Sum'),
+          description: `${props.topicName}: a partition's positions started over (topic recreated, log truncated, group reset below the capture's start); its new records go to objects named with a generation: see the capture.positions-restarted line`,
+        },
+        {
+          id: 'OperatorHoldsAlarm',
+          metric: custom(METRIC.operatorHolds, 'Sum'),
+          description: `${props.topicName}: a partition holds until an operator acts (a lost ledger, positions that went back without proof, records of another topic); the failure line names the command`,
+        },
+        {
+          id: 'LedgersLostAlarm',
+          metric: custom(METRIC.ledgersLost, 'Sum'),
+          description: `${props.topicName}: staged records of a partition no ledger names: rebuild it with npm run invoke -- repair-ledger (capture.ledger-missing line)`,
+        },
+      ].map(({ id, metric, description }) =>
+        metric.with({ period: ALARM_PERIOD }).createAlarm(this, id, {
+          alarmDescription: description,
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      ),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
 

@@ -19,7 +19,8 @@ export interface LakeAudit {
 /**
  * Downloads every visible raw and dead-letter object of a JSON-lines lake into `folder` and counts
  * with DuckDB, which shares no code with the pipeline, how often each delivered (partition, position)
- * appears. `expected` holds the delivered coordinates as `<partition>/<position>`.
+ * appears. `expected` holds the delivered coordinates as `<partition>/<position>`, and, for records
+ * of a later generation of positions (a recreated topic), `g<generation>:<partition>/<position>`.
  */
 export async function auditLake(
   objects: ObjectStore,
@@ -61,12 +62,17 @@ export async function auditLake(
   };
 }
 
-/** A raw object's line is an envelope and a dead letter's a report: both carry the coordinates. */
+/**
+ * A raw object's line is an envelope and a dead letter's a report: both carry the coordinates. The
+ * generation is in the object's name (`…-g2-<first>…`), none for generation 0.
+ */
 async function countPositions(root: string): Promise<{ key: string; copies: number }[]> {
   const rows = await queryDuckDb(`
     SELECT key, count(*)::INTEGER AS copies FROM (
-      SELECT partition::VARCHAR || '/' || position::VARCHAR AS key
-      FROM read_json('${root}/**/*', format = 'newline_delimited', union_by_name = true))
+      SELECT (CASE WHEN generation = '' THEN '' ELSE 'g' || generation || ':' END)
+        || partition::VARCHAR || '/' || position::VARCHAR AS key
+      FROM (SELECT *, regexp_extract(filename, '[-+]g(\\d+)-\\d{10,20}(\\.late)?(\\.[A-Za-z0-9]+)+$', 1) AS generation
+        FROM read_json('${root}/**/*', format = 'newline_delimited', union_by_name = true, filename = true)))
     GROUP BY key`);
   return rows as { key: string; copies: number }[];
 }

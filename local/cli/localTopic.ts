@@ -45,6 +45,26 @@ export function localTopic(
   return topic;
 }
 
+/**
+ * The topic a function invoked on its own works for: the config file's topic of that name (the
+ * default file's when none is given), or the embedded settings under that name when the file lists
+ * none of it, so an event file's own topic name is captured as such (`npm run invoke`).
+ */
+export function invokedTopic(
+  configFile: string | undefined,
+  topicName: string | undefined,
+  source: TopicConfig['source'],
+): TopicConfig {
+  if (configFile || !topicName) return localTopic(configFile, topicName, source);
+  const listed = loadConfigFile('capture.config.yaml').topics.some((topic) => topic.name === topicName);
+  if (listed) return localTopic(undefined, topicName, source);
+  const [parsed] = parseConfig(
+    { topics: [{ ...LOCAL_TOPIC, name: topicName, source }] },
+    'the embedded local topic',
+  ).topics;
+  return parsed as TopicConfig;
+}
+
 function embeddedTopic({ format, layout }: LocalOutput): TopicConfig {
   const topic = {
     ...LOCAL_TOPIC,

@@ -56,6 +56,8 @@ export interface Lake {
   readonly store: CaptureStore;
   /** Straight to the lake, for observers, audits and read-backs. */
   readonly direct: CaptureStore;
+  /** The emulator endpoints `store` uses (the fault proxies' when faults were asked for), for another process. */
+  readonly endpoints: RunningEmulators;
   /** A store of its own on the same lake, as a restarted process would open it. */
   reopen(): Promise<CaptureStore>;
   /** Where the lake is and how to look at it, for a closing summary. */
@@ -124,6 +126,7 @@ async function fsLake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     storage: options.storage ?? uniqueStorage('lake'),
     store,
     direct: store,
+    endpoints: {},
     reopen: async () => createFsStore(root),
     where: root,
     close,
@@ -159,6 +162,7 @@ async function azuriteLake(options: LakeOptions, cleanups: Cleanup[], close: Cle
     storage,
     store: await open(proxied),
     direct: await open(direct),
+    endpoints: { azuriteConnectionString: proxied },
     reopen: () => open(direct),
     where:
       location === undefined
@@ -181,7 +185,9 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
   const client = options.s3Client ?? s3ClientFor({ endpoint });
   if (options.s3Client === undefined) cleanups.push(async () => client.destroy());
   let where = `the S3 emulator, bucket "${bucket}"`;
-  if (options.dir !== undefined) {
+  // An emulator started here keeps buckets in memory only for this command; one already running
+  // outlives it and needs no copy.
+  if (options.dir !== undefined && options.emulators?.s3Endpoint === undefined) {
     // The emulator keeps buckets in memory: the lake lives in a folder between commands.
     const snapshot = resolve(options.dir, 's3', bucket);
     await restoreBucket(client, bucket, snapshot);
@@ -189,12 +195,14 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
       await saveBucket(client, bucket, snapshot);
     });
     where = `${where} (saved to ${snapshot} when the command ends)`;
-  } else if (options.emulators?.s3Endpoint !== undefined) {
+  } else if (options.dir === undefined && options.emulators?.s3Endpoint !== undefined) {
     cleanups.push(() => deleteBucket(client, bucket));
   }
   let store = createS3Store({ bucket, client, createBucketIfMissing: true });
+  let storeEndpoint = endpoint;
   if (options.faults) {
-    const faulty = s3ClientFor({ endpoint: await faultProxy(endpoint, 's3', options.faults, cleanups) });
+    storeEndpoint = await faultProxy(endpoint, 's3', options.faults, cleanups);
+    const faulty = s3ClientFor({ endpoint: storeEndpoint });
     cleanups.push(async () => faulty.destroy());
     store = createS3Store({ bucket, client: faulty, createBucketIfMissing: true });
   }
@@ -203,6 +211,7 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     storage,
     store,
     direct: createS3Store({ bucket, client, createBucketIfMissing: true }),
+    endpoints: { s3Endpoint: storeEndpoint },
     reopen: async () => createS3Store({ bucket, client, createBucketIfMissing: true }),
     where,
     close,

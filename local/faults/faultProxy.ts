@@ -40,15 +40,32 @@ export interface FaultPlanOptions {
 
 /**
  * The seeded draw of faults, shared by every proxy of a run so one seed drives them all, and the
- * count of what was injected. Concurrent requests reach the draw in the order they arrive, so a
- * repeated run injects the same sequence of faults, not always on the same requests.
+ * count of what was injected. Every kind is injected once first, on every `FORCED_SPACING`th request,
+ * so a run of a few dozen requests meets each kind by construction, whatever the timing; then each
+ * request draws at `rate`. Concurrent requests reach the draw in the order they arrive, so a repeated
+ * run injects the same sequence of faults, not always on the same requests.
  */
 export interface FaultPlan {
   next(): FaultKind | null;
+  /** Forces every kind once more, from the next requests on: for a phase that must meet them too. */
+  rearm(): void;
   /** Requests seen and faults injected so far, by kind. */
   readonly requests: () => number;
   readonly injected: () => Record<FaultKind, number>;
 }
+
+/**
+ * Requests between two forced faults: far enough apart that the SDKs' own retries of one request do
+ * not all meet forced faults, so no invocation fails for the forcing alone.
+ */
+const FORCED_SPACING = 5;
+/**
+ * After the forced kinds, this many requests in a row fail (503), once: an outage longer than the
+ * stores' three tries of any request in flight, so at least one invocation fails and is retried by
+ * the platform, whatever the timing. A run's few concurrent requests (four stagings and a ledger
+ * call per invocation) cannot spread one request's tries past it.
+ */
+const OUTAGE_REQUESTS = 40;
 
 export function createFaultPlan(options: FaultPlanOptions): FaultPlan {
   if (!(options.rate >= 0 && options.rate <= 1))
@@ -57,13 +74,28 @@ export function createFaultPlan(options: FaultPlanOptions): FaultPlan {
   const random = seededRandom(options.seed);
   const counts = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
   let requests = 0;
+  // A plan of rate 0 injects nothing, forced kinds and outage included.
+  const faulty = options.rate > 0 && kinds.length > 0;
+  const forced = faulty ? [...kinds] : [];
+  let outageLeft = faulty ? OUTAGE_REQUESTS : 0;
+  const draw = (): FaultKind | undefined => {
+    if (forced.length > 0) return (requests - 1) % FORCED_SPACING === 0 ? forced.shift() : undefined;
+    if (outageLeft > 0) {
+      outageLeft -= 1;
+      return 'error-503';
+    }
+    return faulty && random() < options.rate ? kinds[Math.floor(random() * kinds.length)] : undefined;
+  };
   return {
     next() {
       requests += 1;
-      if (kinds.length === 0 || random() >= options.rate) return null;
-      const kind = kinds[Math.floor(random() * kinds.length)] as FaultKind;
+      const kind = draw();
+      if (kind === undefined) return null;
       counts[kind] += 1;
       return kind;
+    },
+    rearm() {
+      if (faulty) forced.splice(0, forced.length, ...kinds);
     },
     requests: () => requests,
     injected: () => ({ ...counts }),

@@ -104,3 +104,23 @@ function parseFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
   }
   return parsed.data;
 }
+
+/**
+ * The topic a Kafka event file's records name (the Azure trigger's `Topic`, the Lambda record's
+ * `topic`), or undefined when they name none.
+ */
+export function topicNamedBy(file: KafkaEventFile | unknown): string | undefined {
+  const { events, triggerMetadata } = file as Partial<KafkaEventFile>;
+  // A binary-mode invocation names its records' topics in the metadata, one per value.
+  const topics = (triggerMetadata as { topicArray?: unknown } | undefined)?.topicArray;
+  if (Array.isArray(topics)) return typeof topics[0] === 'string' ? topics[0] : undefined;
+  if (Array.isArray(events)) {
+    const [first] = events;
+    const parsed = typeof first === 'string' ? (JSON.parse(first) as unknown) : first;
+    const topic = (parsed as { Topic?: unknown } | undefined)?.Topic;
+    return typeof topic === 'string' ? topic : undefined;
+  }
+  const records = (file as { records?: Record<string, { topic?: unknown }[]> }).records;
+  const topic = Object.values(records ?? {})[0]?.[0]?.topic;
+  return typeof topic === 'string' ? topic : undefined;
+}

@@ -42,6 +42,8 @@ export async function compactUnderFaults(options: CompactionUnderFaultsOptions):
   const { plan, topic, lake } = options;
   const requestsBefore = plan.requests();
   const faultsBefore = plan.injected();
+  // Compaction meets every kind of fault too, by construction (see `createFaultPlan`).
+  plan.rearm();
   // The next scheduled run comes an hour later, but within the lookback that changes nothing a run
   // decides, so every run sees the same clock.
   const now = options.lastEventMs + HOURS_LATER_MS;

@@ -47,9 +47,8 @@ type KafkaEvent = z.infer<typeof kafkaEventSchema>;
  * `position` is the Kafka offset and `offset` its decimal text; `partition` the partition number as
  * text; `brokerTime` the record timestamp (ISO 8601 or epoch milliseconds); `key` the UTF-8 bytes of
  * the key (null when there is none); `headers` the record headers with their values base64-decoded
- * to bytes; `body` the UTF-8 bytes of the value, empty for a tombstone. Records keep the configured
- * `topic` even when the event names another (a topic alias or a regex subscription), so everything
- * one function captures lands under one name.
+ * to bytes; `body` the UTF-8 bytes of the value, empty for a tombstone. `deliveredTopic` is the
+ * event's `Topic`, which the pipeline checks against the configured `topic`.
  *
  * In string mode values and keys reach us as text: the extension has already replaced bytes that are
  * not UTF-8 with U+FFFD, so only text payloads (JSON, CSV, logs) survive byte for byte.
@@ -78,6 +77,7 @@ export function azureKafkaBatchToRecords(
     const position = positionOf(event.Offset, `${eventWhere}.Offset`);
     return {
       topic,
+      ...(event.Topic === undefined ? {} : { deliveredTopic: event.Topic }),
       partition: partitionIdOf(event.Partition, `${eventWhere}.Partition`),
       position,
       offset: String(position),

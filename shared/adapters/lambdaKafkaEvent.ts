@@ -47,8 +47,8 @@ const MAPPING_HINT = 'the function expects the event of an MSK or self-managed K
  * text; `brokerTime` the record timestamp (NaN when the producer set none, -1); `key` the decoded key
  * bytes (null when there is none); `headers` each header's bytes, turned from signed to unsigned;
  * `body` the decoded value, empty for a tombstone. Bytes are kept exactly: unlike the Azure Kafka
- * trigger, nothing is decoded as text on the way. Records keep the configured `topic`, so everything
- * one function captures lands under one name.
+ * trigger, nothing is decoded as text on the way. `deliveredTopic` is the record's `topic`, which
+ * the pipeline checks against the configured `topic`.
  *
  * @param topic the configured capture topic
  * @param event the handler's event
@@ -75,6 +75,7 @@ function toCaptureRecord(topic: string, record: LambdaKafkaRecord, where: string
   const position = positionOf(record.offset, `${where}.offset`);
   return {
     topic,
+    deliveredTopic: record.topic,
     partition: partitionIdOf(record.partition, `${where}.partition`),
     position,
     offset: String(position),

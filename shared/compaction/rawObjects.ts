@@ -1,6 +1,7 @@
 import { usesCaptureNames } from '../config/layoutRules.js';
 import type { TopicConfig } from '../config/schema.js';
-import { encodingOf, fileExtensionOf } from '../encode/encodings.js';
+import type { ObjectKind } from '../coordinates.js';
+import { encodingOfKind, fileExtensionOf } from '../encode/encodings.js';
 import { objectPathOf } from '../paths/lakePaths.js';
 import type { ObjectStore } from '../store.js';
 import { minutesOfHour } from './hours.js';
@@ -11,14 +12,22 @@ export interface RawObject {
   readonly partition: string;
 }
 
+/** A raw object as a listing finds it: with the minute its path names too. */
+export interface ListedRawObject extends RawObject {
+  readonly minute: number;
+}
+
 /**
  * A position no object starts at, with as many digits as any padded position: naming an object at it
  * and at 0 shows which part of a file name comes before the position.
  */
 const WIDEST_POSITION = 10 ** 19;
 
-/** After a Capture name: the extension, or `-<first position>[.late]` and then the extension. */
-const AFTER_CAPTURE_NAME = /^(-\d{20}(\.late)?)?(\.[A-Za-z0-9]+)+$/;
+/**
+ * After a Capture name: the extension, or `-[g<generation>-]<first position>[.late]` and then the
+ * extension.
+ */
+const AFTER_CAPTURE_NAME = /^(-(g\d+-)?\d{20}(\.late)?)?(\.[A-Za-z0-9]+)+$/;
 
 /**
  * Every visible raw data object of the hour for the given partitions, late ones included, sorted by
@@ -32,29 +41,30 @@ export async function listRawObjectsOfHour(
   topic: TopicConfig,
   hour: number,
   partitions: readonly string[],
-): Promise<RawObject[]> {
-  if (usesCaptureNames(topic.layout)) return listCaptureObjects(objects, topic, hour, partitions);
-  const owners = new Map<string, { partition: string; namePrefix: string }[]>();
+  kind: ObjectKind = 'data',
+): Promise<ListedRawObject[]> {
+  if (usesCaptureNames(topic.layout)) return listCaptureObjects(objects, topic, hour, partitions, kind);
+  const owners = new Map<string, { partition: string; minute: number; namePrefix: string }[]>();
   const prefixes = new Set<string>();
   for (const partition of partitions) {
     const pathOf = objectPathOf(topic, partition);
     const folders = minutesOfHour(hour).map((minute) => {
-      const atZero = splitPath(pathOf(probe(topic, minute, 0)));
-      const atWidest = splitPath(pathOf(probe(topic, minute, WIDEST_POSITION)));
+      const atZero = splitPath(pathOf(probe(topic, kind, minute, 0)));
+      const atWidest = splitPath(pathOf(probe(topic, kind, minute, WIDEST_POSITION)));
       const namePrefix = commonPrefix(atZero.name, atWidest.name);
       const owned = owners.get(atZero.folder) ?? [];
-      owned.push({ partition, namePrefix });
+      owned.push({ partition, minute, namePrefix });
       owners.set(atZero.folder, owned);
       return atZero.folder;
     });
     prefixes.add(commonFolder(folders));
   }
-  const found: RawObject[] = [];
+  const found: ListedRawObject[] = [];
   for (const prefix of prefixes) {
     for (const path of await objects.list(prefix)) {
       const { folder, name } = splitPath(path);
       const owner = owners.get(folder)?.find((candidate) => name.startsWith(candidate.namePrefix));
-      if (owner) found.push({ path, partition: owner.partition });
+      if (owner) found.push({ path, partition: owner.partition, minute: owner.minute });
     }
   }
   return byPath(found);
@@ -73,30 +83,31 @@ async function listCaptureObjects(
   topic: TopicConfig,
   hour: number,
   partitions: readonly string[],
-): Promise<RawObject[]> {
-  const extension = fileExtensionOf(encodingOf(topic));
-  const owners = new Map<string, string>();
+  kind: ObjectKind,
+): Promise<ListedRawObject[]> {
+  const extension = fileExtensionOf(encodingOfKind(topic, kind));
+  const owners = new Map<string, { partition: string; minute: number }>();
   const prefixes = new Set<string>();
   for (const partition of partitions) {
     const pathOf = objectPathOf(topic, partition);
     const folders = minutesOfHour(hour).map((minute) => {
-      const name = pathOf(probe(topic, minute, 0)).slice(0, -extension.length);
-      owners.set(name, partition);
+      const name = pathOf(probe(topic, kind, minute, 0)).slice(0, -extension.length);
+      owners.set(name, { partition, minute });
       return splitPath(name).folder;
     });
     prefixes.add(commonFolder(folders));
   }
-  const found: RawObject[] = [];
+  const found: ListedRawObject[] = [];
   for (const prefix of prefixes) {
     for (const path of await objects.list(prefix)) {
-      const partition = captureOwner(path, owners);
-      if (partition !== undefined) found.push({ path, partition });
+      const owner = captureOwner(path, owners);
+      if (owner !== undefined) found.push({ path, ...owner });
     }
   }
   return byPath(found);
 }
 
-function captureOwner(path: string, owners: ReadonlyMap<string, string>): string | undefined {
+function captureOwner<T>(path: string, owners: ReadonlyMap<string, T>): T | undefined {
   for (let end = path.lastIndexOf('/') + 1; end < path.length; end++) {
     if (path[end] !== '.' && path[end] !== '-') continue;
     const owner = owners.get(path.slice(0, end));
@@ -106,16 +117,16 @@ function captureOwner(path: string, owners: ReadonlyMap<string, string>): string
 }
 
 /** The main object of a minute: what the layout names once a minute is sealed, at position `first`. */
-function probe(topic: TopicConfig, minute: number, first: number) {
-  const encoding = encodingOf(topic);
+function probe(topic: TopicConfig, kind: ObjectKind, minute: number, first: number) {
+  const encoding = encodingOfKind(topic, kind);
   return {
-    kind: 'data' as const,
+    kind,
     minute,
     late: false,
     encoding,
     segments: [
       {
-        kind: 'data' as const,
+        kind,
         minute,
         first,
         last: first,
@@ -129,7 +140,7 @@ function probe(topic: TopicConfig, minute: number, first: number) {
   };
 }
 
-function byPath(objects: RawObject[]): RawObject[] {
+function byPath<T extends RawObject>(objects: T[]): T[] {
   return objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -1,4 +1,5 @@
 import { CaptureError } from '../errors.js';
+import { generationInPath } from '../paths/layoutPath.js';
 import type { CoveredRawObject } from './manifest.js';
 
 /** A modulus for a cheap order-independent checksum of positions that stays exact in a double. */
@@ -41,7 +42,7 @@ export class PositionTally {
 /**
  * Checks that no position is covered twice: positions rise within each raw object, and the objects
  * of a partition's minute (this run's and those earlier manifests cover: the minute's object and its
- * late ones) have disjoint position ranges. Together with equal tallies this is "every input
+ * late ones) of one generation have disjoint position ranges. Together with equal tallies this is "every input
  * position exactly once in the output".
  *
  * Objects of different minutes may interleave: records are placed by their own time, so a record
@@ -58,7 +59,9 @@ export function assertDisjointPositions(
   const byMinute = new Map<string, CoveredRawObject[]>();
   for (const object of [...objects, ...alreadyCovered]) {
     if (object.firstPosition === null) continue;
-    const minute = `${object.partition}|${object.path.slice(0, object.path.lastIndexOf('/'))}`;
+    // Generations number their positions anew: only one generation's positions can overlap.
+    const generation = generationInPath(object.path);
+    const minute = `${object.partition}|${generation}|${object.path.slice(0, object.path.lastIndexOf('/'))}`;
     const list = byMinute.get(minute) ?? [];
     list.push(object);
     byMinute.set(minute, list);

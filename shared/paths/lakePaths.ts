@@ -2,7 +2,7 @@ import type { TopicConfig } from '../config/schema.js';
 import type { ObjectKind, SegmentCoordinates } from '../coordinates.js';
 import { CaptureError } from '../errors.js';
 import type { ObjectDecision } from '../ledger.js';
-import { layoutPath, padPosition } from './layoutPath.js';
+import { GENERATION_MARK, layoutPath, padPosition } from './layoutPath.js';
 import { pathSegment } from './pathSegment.js';
 
 export const RAW_PREFIX = 'raw';
@@ -28,11 +28,26 @@ export function stagingPath(topic: string, partition: string, segment: SegmentCo
  */
 export function headerStagingPath(topic: string, partition: string, object: ObjectDecision): string {
   const first = object.segments[0]?.first ?? 0;
-  return `${stagingFolder(topic, partition, object)}/${padPosition(first)}-header${object.encoding}`;
+  const generation = object.segments[0]?.generation;
+  return `${stagingFolder(topic, partition, { ...object, generation })}/${padPosition(first)}-header${object.encoding}`;
 }
 
-function stagingFolder(topic: string, partition: string, at: { kind: ObjectKind; minute: number }): string {
-  return `${STAGING_PREFIX}/${pathSegment(topic)}/${pathSegment(partition)}/${at.kind}/${at.minute}`;
+/**
+ * `_staging/<topic>/<partition>/[g<generation>/]<kind>/<minute>`: a later generation's segments sit in
+ * a folder of their own, so they never share a name with an earlier generation's at the same positions.
+ */
+function stagingFolder(
+  topic: string,
+  partition: string,
+  at: { kind: ObjectKind; minute: number; generation?: number | undefined },
+): string {
+  const generation = at.generation ? `/${GENERATION_MARK}${at.generation}` : '';
+  return `${stagingPartitionFolder(topic, partition)}${generation}/${at.kind}/${at.minute}`;
+}
+
+/** The folder of a partition's staged segments, every generation's: what a missing ledger leaves behind. */
+export function stagingPartitionFolder(topic: string, partition: string): string {
+  return `${STAGING_PREFIX}/${pathSegment(topic)}/${pathSegment(partition)}`;
 }
 
 /**
@@ -43,7 +58,8 @@ function stagingFolder(topic: string, partition: string, at: { kind: ObjectKind;
 export function objectPathOf(topic: TopicConfig, partition: string): (object: ObjectDecision) => string {
   return (object) => {
     const prefix = object.kind === 'data' ? RAW_PREFIX : DEAD_LETTER_PREFIX;
-    return `${prefix}/${layoutPath(topic, { ...object, partition, first: object.segments[0]?.first ?? 0 })}`;
+    const [head] = object.segments;
+    return `${prefix}/${layoutPath(topic, { ...object, partition, first: head?.first ?? 0, generation: head?.generation })}`;
   };
 }
 

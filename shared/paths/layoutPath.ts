@@ -19,6 +19,23 @@ export function padPosition(position: number, width = POSITION_WIDTH): string {
   return String(position).padStart(width, '0');
 }
 
+/** Before a generation's number in names: `3-g1-<first>`. Generation 0 (almost every object) has none. */
+export const GENERATION_MARK = 'g';
+
+/**
+ * The generation an object's name carries (`…-g2-<first>…`, `…+g2-<first>…`); 0 for a name without
+ * one. Only the end of the name is read, where `layoutPath` puts it.
+ */
+export function generationInPath(path: string): number {
+  const found = /[-+]g(\d+)-\d{10,20}(\.late)?(\.[A-Za-z0-9]+)+$/.exec(path);
+  return found ? Number(found[1]) : 0;
+}
+
+/** `g<n>-` before a position, for a generation after the first; nothing for generation 0. */
+function generationPart(generation: number | undefined): string {
+  return generation ? `${GENERATION_MARK}${generation}-` : '';
+}
+
 /**
  * Where an object goes under the raw or dead-letter prefix, by the topic's layout. Every part comes
  * from the object's coordinates, so sealing the same minute twice names the same object, and every
@@ -46,7 +63,8 @@ export function layoutPath(topic: TopicConfig, object: ObjectCoordinates): strin
   const topicName = pathSegment(topic.name);
   const partition = pathSegment(object.partition);
   const extension = fileExtensionOf(object.encoding);
-  const positioned = `${padPosition(object.first)}${object.late ? '.late' : ''}${extension}`;
+  const generation = generationPart(object.generation);
+  const positioned = `${generation}${padPosition(object.first)}${object.late ? '.late' : ''}${extension}`;
 
   if (topic.layout === 'hive') {
     const folder = `topic=${topicName}/date=${time.year}-${time.month}-${time.day}/hour=${time.hour}/minute=${time.minute}`;
@@ -54,7 +72,7 @@ export function layoutPath(topic: TopicConfig, object: ObjectCoordinates): strin
   }
   if (topic.layout === 'kafka-connect') {
     const folder = `${topicName}/year=${time.year}/month=${time.month}/day=${time.day}/hour=${time.hour}/minute=${time.minute}`;
-    return `${folder}/${topicName}+${partition}+${padPosition(object.first, CONNECT_OFFSET_WIDTH)}${extension}`;
+    return `${folder}/${topicName}+${partition}+${generation}${padPosition(object.first, CONNECT_OFFSET_WIDTH)}${extension}`;
   }
   if (usesCaptureNames(topic.layout)) {
     const names = captureNamesOf(topic);
@@ -71,7 +89,8 @@ export function layoutPath(topic: TopicConfig, object: ObjectCoordinates): strin
       '{Second}': '00',
     };
     const name = expand(format, values);
-    const theMinutesObject = !object.late && object.encoding === encodingOfKind(topic, object.kind);
+    const theMinutesObject =
+      !object.late && !object.generation && object.encoding === encodingOfKind(topic, object.kind);
     return theMinutesObject ? `${name}${extension}` : `${name}-${positioned}`;
   }
   const folder = expand(topic.layout, {

@@ -5,13 +5,16 @@ import type { EncodedRecord } from '../encode/encodedRecord.js';
 import { deadLetterEncodingOf, encodingOf } from '../encode/encodings.js';
 import { createRecordEncoder } from '../encode/recordEncoder.js';
 import { segmentBody } from '../encode/segmentBody.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, TopicMismatchError } from '../errors.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
 import { objectPathOf, stagingPath } from '../paths/lakePaths.js';
+import { anchorsOf, type DeliveredPosition, evidenceTimeOf, fingerprintOf } from '../positionEvidence.js';
 import type { CaptureRecord } from '../record.js';
-import { MAX_FUTURE_SKEW_MS } from '../time.js';
+import { MAX_FUTURE_SKEW_MS, minuteStartMs } from '../time.js';
 import type { CaptureContext } from './context.js';
+import { assertLedgerNotLost } from './ledgerLoss.js';
 import { updateLedger } from './ledgerUpdate.js';
+import { type PositionRestart, sortOutPositions } from './positions.js';
 import { publishPending } from './publishPending.js';
 import { addSummary, type CaptureSummary, emptySummary, withPartitionFigures } from './summary.js';
 
@@ -33,23 +36,37 @@ export async function ingestBatch(
   context: CaptureContext,
   records: readonly CaptureRecord[],
 ): Promise<CaptureSummary> {
+  assertOneTopic(context.topic.name, records);
   const arrivalTime = context.clock();
   const encode = createRecordEncoder(context.topic, arrivalTime);
-  const byPartition = new Map<string, CaptureRecord[]>();
+  const byPartition = new Map<string, Delivery[]>();
   let arrivalTimeFallbacks = 0;
-  for (const record of await decodedIfFramed(context, records)) {
+  for (const delivered of await decodedIfFramed(context, records)) {
     // A record without a usable broker time (none, or from a clock far ahead) is placed by when it
     // arrived, as a wall-clock partitioner would.
-    const usable = record.brokerTime <= arrivalTime + MAX_FUTURE_SKEW_MS;
+    const usable = delivered.brokerTime <= arrivalTime + MAX_FUTURE_SKEW_MS;
     if (!usable) arrivalTimeFallbacks++;
-    const placed = usable ? record : { ...record, brokerTime: arrivalTime };
-    const list = byPartition.get(placed.partition);
-    if (list) list.push(placed);
-    else byPartition.set(placed.partition, [placed]);
+    const record = usable ? delivered : { ...delivered, brokerTime: arrivalTime };
+    const delivery: Delivery = {
+      record,
+      delivered: {
+        position: delivered.position,
+        brokerTime: evidenceTimeOf(delivered.brokerTime, arrivalTime),
+        fingerprint: () => fingerprintOf(delivered, delivered.brokerTime),
+      },
+    };
+    const list = byPartition.get(record.partition);
+    if (list) list.push(delivery);
+    else byPartition.set(record.partition, [delivery]);
   }
   const parts = await Promise.all(
     [...byPartition].map(([partition, list]) =>
-      ingestPartition(context, partition, orderedUniqueByPosition(list), encode),
+      ingestPartition(
+        context,
+        partition,
+        orderedUniqueByPosition(list, ({ record }) => record.position),
+        encode,
+      ),
     ),
   );
   const total = parts.reduce(addSummary, emptySummary());
@@ -75,14 +92,29 @@ async function decodedIfFramed(
   return context.decoder.decodeBatch(records, context.store.objects);
 }
 
+/** A delivered record: as the pipeline places it, and as the position judge sees it. */
+interface Delivery {
+  readonly record: CaptureRecord;
+  readonly delivered: DeliveredPosition;
+}
+
+/** A delivered record with its encoding, carried through the sorting of positions. */
+interface EncodedDelivery extends Delivery {
+  readonly encoded: EncodedRecord;
+}
+
 async function ingestPartition(
   context: CaptureContext,
   partition: string,
-  records: readonly CaptureRecord[],
+  deliveries: readonly Delivery[],
   encode: (record: CaptureRecord) => EncodedRecord,
 ): Promise<CaptureSummary> {
   const { topic, clock } = context;
-  const encoded = records.map(encode);
+  const records = deliveries.map(({ record }) => record);
+  const encodedDeliveries: EncodedDelivery[] = deliveries.map((delivery) => ({
+    ...delivery,
+    encoded: encode(delivery.record),
+  }));
   // Dead letters are JSON lines whatever the format, so the two kinds are cut into segments apart.
   const dataEncoding = encodingOf(topic);
   const deadLetterEncoding = deadLetterEncodingOf(topic);
@@ -92,40 +124,64 @@ async function ingestPartition(
   const staged = new Map<string, LedgerSegment>();
   let fresh: readonly EncodedRecord[] = [];
   let segments: readonly LedgerSegment[] = [];
+  let restart: PositionRestart | null = null;
 
-  const { state, conflicts } = await updateLedger(context, partition, async (current) => {
-    fresh = encoded.filter((record) => record.position > current.stagedThrough);
-    const now = clock();
-    const drafts = [
-      ...cutSegments(
-        fresh.filter((record) => record.kind === 'data'),
-        dataEncoding,
-        topic.maxSegmentBytes,
-      ),
-      ...cutSegments(
-        fresh.filter((record) => record.kind === 'deadletter'),
-        deadLetterEncoding,
-        topic.maxSegmentBytes,
-      ),
-    ];
-    segments = await allOrFirstError(
-      drafts.map((draft) => stageLimit(() => stageOnce(context, partition, draft, now, staged))),
-    );
-    const lastFresh = fresh.at(-1);
-    const maxWatermark = fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0);
-    const withStaged = lastFresh
-      ? recordStaged(current, segments, lastFresh.position, maxWatermark)
-      : current;
-    const frontier = ingestionSealFrontier(withStaged, sealDelayMs);
-    const next = frontier === null ? withStaged : closeMinutes(withStaged, frontier, pathOf);
-    return next === current ? null : next;
-  });
+  const { state, conflicts } = await updateLedger(
+    context,
+    partition,
+    async (current) => {
+      const sorted = sortOutPositions(current, encodedDeliveries, { topic: topic.name, partition }, pathOf);
+      restart = sorted.restart;
+      fresh = sorted.fresh.map(({ encoded }) => encoded);
+      const generation = sorted.state.generation;
+      const now = clock();
+      const drafts = [
+        ...cutSegments(
+          fresh.filter((record) => record.kind === 'data'),
+          dataEncoding,
+          topic.maxSegmentBytes,
+        ),
+        ...cutSegments(
+          fresh.filter((record) => record.kind === 'deadletter'),
+          deadLetterEncoding,
+          topic.maxSegmentBytes,
+        ),
+      ];
+      segments = await allOrFirstError(
+        drafts.map((draft) =>
+          stageLimit(() => stageOnce(context, partition, { ...draft, generation }, now, staged)),
+        ),
+      );
+      const lastFresh = fresh.at(-1);
+      const maxWatermark = fresh.reduce((max, record) => Math.max(max, record.watermarkTime), 0);
+      const stagedDeliveries = sorted.fresh.map(({ delivered }) => delivered);
+      const withStaged = lastFresh
+        ? recordStaged(sorted.state, segments, lastFresh.position, maxWatermark, {
+            anchors: anchorsOf(stagedDeliveries),
+            brokerTime: stagedDeliveries.reduce<number | null>(
+              (max, { brokerTime }) =>
+                brokerTime === null ? max : max === null ? brokerTime : Math.max(max, brokerTime),
+              null,
+            ),
+          })
+        : sorted.state;
+      const frontier = ingestionSealFrontier(withStaged, sealDelayMs);
+      const next = frontier === null ? withStaged : closeMinutes(withStaged, frontier, pathOf);
+      return next === current ? null : next;
+    },
+    () =>
+      assertLedgerNotLost(context, partition, {
+        firstPosition: records[0]?.position ?? 0,
+        recordTimes: encodedDeliveries.map(({ encoded }) => minuteStartMs(encoded.minute)),
+      }),
+  );
   const published = await publishPending(context, partition, state.pending);
 
   const summary = emptySummary();
   summary.partitions = 1;
   summary.records = records.length;
-  summary.redelivered = encoded.length - fresh.length;
+  summary.redelivered = records.length - fresh.length;
+  if (restart) summary.positionRestarts = [restart];
   summary.bytesIn = records.reduce((sum, record) => sum + record.body.length, 0);
   const oldest = records.reduce((min, record) => Math.min(min, record.brokerTime), Number.POSITIVE_INFINITY);
   summary.lagMs = records.length > 0 ? Math.max(0, clock() - oldest) : null;
@@ -155,11 +211,11 @@ async function allOrFirstError<T>(work: readonly Promise<T>[]): Promise<T[]> {
 async function stageOnce(
   context: CaptureContext,
   partition: string,
-  draft: SegmentDraft,
+  draft: SegmentDraft & { readonly generation: number },
   now: number,
   staged: Map<string, LedgerSegment>,
 ): Promise<LedgerSegment> {
-  const key = `${draft.kind}|${draft.minute}|${draft.first}|${draft.last}`;
+  const key = `${draft.generation}|${draft.kind}|${draft.minute}|${draft.first}|${draft.last}`;
   const known = staged.get(key);
   if (known) return known;
   const body = await segmentBody(context.topic, partition, draft);
@@ -173,8 +229,24 @@ async function stageOnce(
     encoding: draft.encoding,
     digest: createHash('sha256').update(body).digest('hex').slice(0, 16),
     stagedAt: now,
+    ...(draft.generation > 0 ? { generation: draft.generation } : {}),
   };
   await context.store.objects.stage(stagingPath(context.topic.name, partition, segment), body);
   staged.set(key, segment);
   return segment;
+}
+
+/**
+ * Records of another topic must not reach this topic's ledgers: their offsets would pass for this
+ * topic's positions, and this topic's records at lower offsets for redeliveries. The batch is
+ * refused whole, holding the partition, until the trigger reads the right topic.
+ */
+function assertOneTopic(topic: string, records: readonly CaptureRecord[]): void {
+  const stranger = records.find(
+    (record) => record.deliveredTopic !== undefined && record.deliveredTopic !== topic,
+  );
+  if (stranger === undefined) return;
+  throw new TopicMismatchError(
+    `records of topic "${stranger.deliveredTopic}" (partition ${stranger.partition}, offset ${stranger.offset}) reached the capture of topic "${topic}": the trigger or event source mapping reads another topic. Point it at "${topic}" (or add a topic of that name to the config); nothing of this batch was captured`,
+  );
 }

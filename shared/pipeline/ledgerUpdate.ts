@@ -21,10 +21,17 @@ export async function updateLedger(
   context: CaptureContext,
   partition: string,
   decide: (state: PartitionLedger) => PartitionLedger | null | Promise<PartitionLedger | null>,
+  /** Called once when the partition has no ledger yet, before `decide`: it may refuse by throwing. */
+  onMissing?: () => Promise<void>,
 ): Promise<LedgerUpdate> {
   const { store, topic } = context;
+  let missingChecked = false;
   for (let attempt = 0; attempt < LEDGER_ATTEMPTS; attempt++) {
     const { state, version } = await store.ledger.read(topic.name, partition);
+    if (version === null && onMissing !== undefined && !missingChecked) {
+      await onMissing();
+      missingChecked = true;
+    }
     const next = await decide(state);
     if (next === null) return { state, conflicts: attempt };
     if (await store.ledger.write(topic.name, partition, next, version))

@@ -1,7 +1,9 @@
 import { CaptureError } from '../errors.js';
 import { closeMinutes, timerSealFrontier } from '../ledger.js';
 import { objectPathOf } from '../paths/lakePaths.js';
+import { minuteOf } from '../time.js';
 import type { CaptureContext } from './context.js';
+import { findLostLedgers } from './ledgerLoss.js';
 import { updateLedger } from './ledgerUpdate.js';
 import { publishPending } from './publishPending.js';
 import { addSummary, type CaptureSummary, emptySummary, withPartitionFigures } from './summary.js';
@@ -14,6 +16,8 @@ import { addSummary, type CaptureSummary, emptySummary, withPartitionFigures } f
  */
 export async function sealIdlePartitions(context: CaptureContext): Promise<CaptureSummary> {
   const partitions = await context.store.ledger.partitions(context.topic.name);
+  // Once an hour, the timer also looks for staging that no ledger names (see `findLostLedgers`).
+  const ledgersLost = isLostLedgerCheckDue(context.clock()) ? await findLostLedgers(context, partitions) : [];
   const results = await Promise.allSettled(partitions.map((partition) => sealPartition(context, partition)));
   const failures = results.flatMap((result) =>
     result.status === 'rejected' ? [result.reason as unknown] : [],
@@ -28,9 +32,18 @@ export async function sealIdlePartitions(context: CaptureContext): Promise<Captu
       },
     );
   }
-  return results
+  const total = results
     .map((result) => (result.status === 'fulfilled' ? result.value : emptySummary()))
     .reduce(addSummary, emptySummary());
+  total.ledgersLost = ledgersLost;
+  return total;
+}
+
+/** The minute of the hour the check runs in: one timer run an hour (they run every minute). */
+const LOST_LEDGER_CHECK_MINUTE = 5;
+
+function isLostLedgerCheckDue(now: number): boolean {
+  return minuteOf(now) % 60 === LOST_LEDGER_CHECK_MINUTE;
 }
 
 async function sealPartition(context: CaptureContext, partition: string): Promise<CaptureSummary> {

@@ -1,3 +1,6 @@
+import type { LostLedger } from './ledgerLoss.js';
+import type { PositionRestart } from './positions.js';
+
 /** One partition's share of an invocation: the figures the workbook and dashboard chart per partition. */
 export interface PartitionFigures {
   records: number;
@@ -29,6 +32,10 @@ export interface CaptureSummary {
   lagMs: number | null;
   /** Ledger compare-and-set conflicts resolved by re-reading (concurrent writers). */
   ledgerConflicts: number;
+  /** Partitions whose positions started over in this invocation (see `sortOutPositions`). */
+  positionRestarts: PositionRestart[];
+  /** Partitions the seal timer's hourly check found staging for without a ledger (see `findLostLedgers`). */
+  ledgersLost: LostLedger[];
   /** The same figures per partition id; the totals above are their sums (lag: their maximum). */
   byPartition: Record<string, PartitionFigures>;
 }
@@ -48,6 +55,8 @@ export function emptySummary(): CaptureSummary {
     partitions: 0,
     lagMs: null,
     ledgerConflicts: 0,
+    positionRestarts: [],
+    ledgersLost: [],
     byPartition: {},
   };
 }
@@ -89,6 +98,8 @@ export function addSummary(total: CaptureSummary, part: CaptureSummary): Capture
   total.partitions += part.partitions;
   total.lagMs = maxLag(total.lagMs, part.lagMs);
   total.ledgerConflicts += part.ledgerConflicts;
+  total.positionRestarts.push(...part.positionRestarts);
+  total.ledgersLost.push(...part.ledgersLost);
   for (const [partition, figures] of Object.entries(part.byPartition)) {
     const known = total.byPartition[partition];
     total.byPartition[partition] = known

@@ -78,6 +78,9 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // The per-invocation lines of this topic, with the parsed JSON in `r`.
 var invocations = 'traces\n| where message contains "capture.invocation"\n| extend r = parse_json(message)\n| where tostring(r.event) == "capture.invocation" and tostring(r.topic) == "${topicName}"'
 
+// The lines a partition that needs an operator logs (a hold, a restart, a lost ledger), parsed in `r`.
+var operatorEvents = 'traces\n| where message contains "capture."\n| extend r = parse_json(message)\n| where tostring(r.topic) == "${topicName}"'
+
 // One row per partition an invocation touched, with that partition's figures in `p` (the line's
 // `byPartition` array; partitions that did nothing are not in it).
 var partitionRows = '${invocations}\n| mv-expand p = r.byPartition\n| extend partition = tostring(p.partition)'
@@ -101,6 +104,22 @@ var alertRules = [
     severity: 2
     windowMinutes: noSealedObjectMinutes
     query: '${invocations}\n| summarize sealing = countif(toint(r.objectsSealed) + toint(r.lateObjectsSealed) > 0)\n| where sealing == 0'
+  }
+  {
+    name: 'positions-restarted'
+    displayName: 'Capture ${topicName}: a partition\'s positions started over'
+    description: 'A topic or event hub was recreated, a log truncated, or a group reset below where the capture began: the new records go to objects named with a generation (g1, g2, ...). See the capture.positions-restarted trace; nothing to do unless it was unexpected.'
+    severity: 2
+    windowMinutes: 5
+    query: '${operatorEvents}\n| where tostring(r.event) == "capture.positions-restarted"\n| project timestamp, partition = tostring(r.partition), generation = toint(r.generation), evidence = tostring(r.evidence)'
+  }
+  {
+    name: 'operator-hold'
+    displayName: 'Capture ${topicName}: a partition holds until an operator acts'
+    description: 'A lost ledger, positions that went back without proof, or records of another topic: the partition waits and nothing is lost. The trace names the command that resolves it (npm run invoke -- repair-ledger or resolve-positions), or the trigger setting to fix.'
+    severity: 1
+    windowMinutes: 5
+    query: '${operatorEvents}\n| where tostring(r.event) in ("capture.ledger-missing", "capture.positions-ambiguous", "capture.topic-mismatch")\n| summarize holds = count() by event = tostring(r.event)'
   }
   {
     name: 'growing-lag'
@@ -248,7 +267,7 @@ var charts = [
     name: 'failure-lines'
     title: 'Latest failures'
     visualization: 'table'
-    query: 'traces\n| where message contains "capture.failure"\n| extend r = parse_json(message)\n| where tostring(r.topic) == "${topicName}"\n| project timestamp, function = tostring(r.function), retriable = tobool(r.retriable), error = tostring(r.error), action = tostring(r.action)\n| order by timestamp desc\n| take 50'
+    query: '${operatorEvents}\n| where tostring(r.event) in ("capture.failure", "capture.ledger-missing", "capture.positions-ambiguous", "capture.topic-mismatch", "capture.positions-restarted")\n| project event = tostring(r.event), timestamp, function = tostring(r.function), retriable = tobool(r.retriable), error = tostring(r.error), action = tostring(r.action)\n| order by timestamp desc\n| take 50'
   }
 ]
 

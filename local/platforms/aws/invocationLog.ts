@@ -1,12 +1,19 @@
 import { appendFileSync } from 'node:fs';
 import type { CaptureSummary } from '../../../shared/pipeline/summary.js';
-import { failureLogRecord, invocationLogRecord, type LogLineOf } from '../../../shared/telemetry.js';
+import {
+  captureNoticeRecords,
+  failureLogRecord,
+  invocationLogRecord,
+  type LogLineOf,
+  type NoticesOf,
+} from '../../../shared/telemetry.js';
 
 /**
  * Runs one Lambda handler call and appends its invocation line to `logFile`, the line CloudWatch
  * would get: the local runner silences Powertools (see quietObservability) and logs here instead.
- * Capture steps log `capture.invocation`; another step passes its own line builder. A failed call
- * logs the failure line the handler's logger writes in the cloud, and throws on.
+ * Capture steps log `capture.invocation` and their notices (`capture.positions-restarted`, …); another
+ * step passes its own line builder. A failed call logs the failure line the handler's logger writes in
+ * the cloud, and throws on.
  */
 export function lambdaInvocationLogger(logFile: string, topic: string) {
   function logged(name: string, call: () => Promise<CaptureSummary>): Promise<CaptureSummary>;
@@ -15,6 +22,9 @@ export function lambdaInvocationLogger(logFile: string, topic: string) {
     name: string,
     call: () => Promise<T>,
     lineOf: LogLineOf<T> = invocationLogRecord as unknown as LogLineOf<T>,
+    noticesOf: NoticesOf<T> | undefined = lineOf === (invocationLogRecord as unknown)
+      ? (captureNoticeRecords as unknown as NoticesOf<T>)
+      : undefined,
   ): Promise<T> {
     const started = performance.now();
     let summary: T;
@@ -25,6 +35,8 @@ export function lambdaInvocationLogger(logFile: string, topic: string) {
       throw error;
     }
     appendFileSync(logFile, `${JSON.stringify(lineOf(name, topic, summary, performance.now() - started))}\n`);
+    for (const notice of noticesOf?.(name, topic, summary) ?? [])
+      appendFileSync(logFile, `${JSON.stringify(notice)}\n`);
     return summary;
   }
   return logged;

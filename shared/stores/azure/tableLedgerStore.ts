@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import { CaptureError, withTransientErrors } from '../../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
+import { decodeLedger, encodeLedger } from '../../ledgerCodec.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
 import type { LedgerStore } from '../../store.js';
 import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
@@ -93,7 +94,7 @@ async function createTableIfMissing(table: TableClient): Promise<void> {
  * corrupts multi-byte characters in request bodies above 64 KiB).
  */
 function ledgerProperties(state: PartitionLedger, topic: string, partition: string): LedgerEntity {
-  const json = JSON.stringify(state).replace(/[\u007f-\uffff]/g, asciiEscape);
+  const json = encodeLedger(state).replace(/[\u007f-\uffff]/g, asciiEscape);
   const properties: Record<string, string | number> = {};
   let chunks = 0;
   for (let start = 0; start < json.length; chunks += 1) {
@@ -129,22 +130,13 @@ function parseLedger(entity: LedgerEntity, where: string): PartitionLedger {
     const part = entity[`state${index}`];
     if (typeof part !== 'string') {
       throw new CaptureError(
-        `ledger entity ${where} is corrupt: chunk state${index} of ${chunks} is missing`,
-        {
-          retriable: false,
-        },
+        `ledger entity ${where} is unreadable: chunk state${index} of ${chunks} is missing. Its partition holds; delete the entity and rebuild it from the lake with npm run invoke -- repair-ledger (README, Nothing skipped)`,
+        { retriable: false },
       );
     }
     parts.push(part);
   }
-  try {
-    return JSON.parse(parts.join('')) as PartitionLedger;
-  } catch (error) {
-    throw new CaptureError(`ledger entity ${where} is corrupt: its state is not JSON`, {
-      retriable: false,
-      cause: error,
-    });
-  }
+  return decodeLedger(parts.join(''), `entity ${where}`);
 }
 
 const asciiEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;

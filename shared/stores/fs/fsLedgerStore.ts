@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
+import { EMPTY_LEDGER } from '../../ledger.js';
+import { decodeLedger, encodeLedger } from '../../ledgerCodec.js';
 import type { LedgerStore, VersionedLedger } from '../../store.js';
 import { isNotFound, linkDurably, writeTemp } from './atomicFile.js';
 
@@ -24,8 +25,9 @@ export function createFsLedgerStore(root: string): LedgerStore {
         const newest = (await versions(folder)).at(-1);
         if (newest === undefined) return { state: EMPTY_LEDGER, version: null };
         try {
-          const state = JSON.parse(await readFile(join(folder, fileName(newest)), 'utf8')) as PartitionLedger;
-          return { state, version: String(newest) };
+          const file = join(folder, fileName(newest));
+          const text = await readFile(file, 'utf8');
+          return { state: decodeLedger(text, file), version: String(newest) };
         } catch (error) {
           if (!isNotFound(error)) throw error;
         }
@@ -36,7 +38,7 @@ export function createFsLedgerStore(root: string): LedgerStore {
       const folder = folderOf(topic, partition);
       const next = expectedVersion === null ? 1 : Number(expectedVersion) + 1;
       const target = join(folder, fileName(next));
-      const temp = await writeTemp(folder, JSON.stringify(state));
+      const temp = await writeTemp(folder, encodeLedger(state));
       try {
         await linkDurably(temp, target);
       } catch (error) {

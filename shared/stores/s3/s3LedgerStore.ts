@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { CaptureError, TransientStoreError } from '../../errors.js';
-import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
+import { TransientStoreError } from '../../errors.js';
+import { EMPTY_LEDGER } from '../../ledger.js';
+import { decodeLedger, encodeLedger } from '../../ledgerCodec.js';
 import type { LedgerStore, VersionedLedger } from '../../store.js';
 import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
@@ -30,7 +31,7 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
         try {
           const { bytes, etag } = await downloadWhole(bucket, key);
           if (etag === undefined) throw new TransientStoreError(`ledger ${key} came back without an ETag`);
-          return { state: parseLedger(bytes, key), version: etag };
+          return { state: decodeLedger(bytes.toString('utf8'), key), version: etag };
         } catch (error) {
           if (isNoSuchKey(error)) return { state: EMPTY_LEDGER, version: null };
           throw error;
@@ -47,7 +48,7 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
             new PutObjectCommand({
               Bucket: bucket.name,
               Key: key,
-              Body: JSON.stringify(state),
+              Body: encodeLedger(state),
               ContentType: 'application/json',
               ...condition,
             }),
@@ -76,31 +77,4 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
       });
     },
   };
-}
-
-/**
- * The ledger decides what is sealed, so a ledger that is not what we wrote (a hand edit, another
- * tool's object under the same key) stops the partition with a message naming the key, rather than
- * being taken for an empty or partial state.
- */
-function parseLedger(bytes: Buffer, key: string): PartitionLedger {
-  const corrupt = (reason: string, cause?: unknown) =>
-    new CaptureError(`ledger ${key} is corrupt: ${reason}`, { retriable: false, cause });
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw corrupt('it is not JSON', error);
-  }
-  const ledger = value as Partial<Record<keyof PartitionLedger, unknown>> | null;
-  if (typeof ledger !== 'object' || ledger === null || Array.isArray(ledger)) throw corrupt('not an object');
-  if (typeof ledger.stagedThrough !== 'number') throw corrupt('stagedThrough is not a number');
-  for (const field of ['maxRecordTime', 'closedThrough'] as const) {
-    if (ledger[field] !== null && typeof ledger[field] !== 'number')
-      throw corrupt(`${field} is neither a number nor null`);
-  }
-  for (const field of ['open', 'pending'] as const) {
-    if (!Array.isArray(ledger[field])) throw corrupt(`${field} is not an array`);
-  }
-  return ledger as PartitionLedger;
 }

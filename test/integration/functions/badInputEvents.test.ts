@@ -336,30 +336,40 @@ describe('Bad input: path-like names in events', () => {
         },
       }),
     ],
-    [
-      'eventhub' as const,
-      (event: EventHubsInvocation) => {
-        Object.assign(event.triggerMetadata.partitionContext as object, { eventHubName: '../../etc' });
-        return event;
-      },
-    ],
   ])(
-    'files the records of a %s event naming a path-like topic under the configured topic',
+    'refuses the records of a %s event naming another topic, a path-like one, and writes nothing',
     async (name, rename) => {
       // Prepare
-      const { store, platform, setNow } = await platformOnFreshLake(name);
+      const { store, platform } = await platformOnFreshLake(name);
       const [event] = platform.eventsOf([record(0, 7)]);
 
       // Act
-      await platform.invoke((rename as (event: unknown) => unknown)(event));
-      setNow(ARRIVAL + 60 * MINUTE);
-      await platform.seal();
+      const invoking = platform.invoke((rename as (event: unknown) => unknown)(event));
 
-      // Assess
-      await auditDelivery(store, TOPIC, [{ partition: 0, offset: 7 }]);
-      expect((await auditedLines(store, 'raw/'))[0]?.value.topic).toBe(TOPIC);
+      // Assess: the partition holds (the platform retries), nothing reaches the lake or the ledger
+      await expect(invoking).rejects.toThrow(
+        'records of topic "../../etc" (partition 0, offset 7) reached the capture of topic "orders"',
+      );
+      expect(await store.objects.list('')).toEqual([]);
+      expect(await store.ledger.partitions(TOPIC)).toEqual([]);
     },
   );
+
+  it('files the records of an Event Hubs event whose partition context names a path-like hub under the configured topic', async () => {
+    // Prepare: the hub is the one the function is registered for; its name in the context is not used
+    const { store, platform, setNow } = await platformOnFreshLake('eventhub');
+    const [event] = platform.eventsOf([record(0, 7)]) as EventHubsInvocation[];
+    Object.assign(event?.triggerMetadata.partitionContext as object, { eventHubName: '../../etc' });
+
+    // Act
+    await platform.invoke(event);
+    setNow(ARRIVAL + 60 * MINUTE);
+    await platform.seal();
+
+    // Assess
+    await auditDelivery(store, TOPIC, [{ partition: 0, offset: 7 }]);
+    expect((await auditedLines(store, 'raw/'))[0]?.value.topic).toBe(TOPIC);
+  });
 
   it('keeps an opaque, path-like Event Hubs offset as the record offset only', async () => {
     // Prepare: offsets are opaque text (offsetStringArray); they never name anything.

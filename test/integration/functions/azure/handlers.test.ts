@@ -193,6 +193,7 @@ describe('Function: kafka-ingest', () => {
   it('captures a real Azure Kafka trigger batch over two partitions', async () => {
     // Prepare
     const test = await harness(freshFsStore, {
+      name: 'clicks', // the topic the sample's events name
       source: 'kafka',
       jsonl: { envelope: true },
     });

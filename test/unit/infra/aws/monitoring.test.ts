@@ -73,7 +73,7 @@ describe('Class: TopicStack (monitoring)', () => {
       }
     });
 
-    it('alarms on the offset lag of the config, persistent errors of every function and dead letters', () => {
+    it('alarms on the offset lag of the config, persistent errors of every function, dead letters and what needs an operator', () => {
       // Prepare
       const template = templateOf(payments);
       const ingest = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsIngest').id;
@@ -82,7 +82,7 @@ describe('Class: TopicStack (monitoring)', () => {
       const notifies = { AlarmActions: [{ Ref: alarmTopic }] };
 
       // Assess
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
       for (const prefix of ['FunctionsCompactionDispatcher', 'FunctionsCompactionWorker']) {
         const compaction = resourceOf(template, 'AWS::Lambda::Function', prefix).id;
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -112,16 +112,19 @@ describe('Class: TopicStack (monitoring)', () => {
           ...notifies,
         });
       }
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: METRICS_NAMESPACE,
-        MetricName: 'DeadLetters',
-        Dimensions: [
-          { Name: 'service', Value: 'capture-payments' },
-          { Name: 'topic', Value: 'payments' },
-        ],
-        Threshold: 1,
-        ...notifies,
-      });
+      for (const metric of ['DeadLetters', 'PositionRestarts', 'OperatorHolds', 'LedgersLost']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: METRICS_NAMESPACE,
+          MetricName: metric,
+          Dimensions: [
+            { Name: 'service', Value: 'capture-payments' },
+            { Name: 'topic', Value: 'payments' },
+          ],
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          ...notifies,
+        });
+      }
     });
 
     it.each([payments, telemetry])('outputs the names an operator needs for $name and no secret', (topic) => {

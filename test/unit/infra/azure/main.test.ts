@@ -290,6 +290,23 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
     expect(growingLag).toContain('on timestamp step 1m by partition');
   });
 
+  it('alerts on a position restart and on every hold that needs an operator, from their own trace events', async () => {
+    // Prepare
+    const monitoring = await bicepFile('modules/monitoring.bicep');
+    const variable = (name: string) =>
+      monitoring.statements.find((s) => s.keyword === 'var' && s.name === name)?.text ?? '';
+    const rules = variable('alertRules');
+    const ruleNamed = (name: string) => rules.slice(rules.indexOf(`name: '${name}'`)).split('\n  }')[0] ?? '';
+
+    // Assess
+    expect(variable('operatorEvents')).toContain('where tostring(r.topic) == "${topicName}"');
+    expect(ruleNamed('positions-restarted')).toContain('"capture.positions-restarted"');
+    const hold = ruleNamed('operator-hold');
+    for (const event of ['capture.ledger-missing', 'capture.positions-ambiguous', 'capture.topic-mismatch'])
+      expect(hold).toContain(`"${event}"`);
+    expect(hold).toContain('severity: 1');
+  });
+
   it.each(['instanceMemoryMB', 'noSealedObjectMinutes', 'lagAlertMinutes'] as const)(
     'accepts for %s exactly the values the config schema accepts',
     async (field) => {

@@ -49,6 +49,26 @@ describe('Function: auditLake', () => {
     });
   });
 
+  it('tells the positions of a later generation (named in the object) from the same positions of the first', async () => {
+    // Prepare: positions 0 and 1 of a topic, then of the topic recreated
+    const { objects, scratch } = await lakeWith({
+      'raw/t/00/0-00000000000000000000.jsonl': [
+        { partition: '0', position: 0 },
+        { partition: '0', position: 1 },
+      ],
+      'raw/t/59/0-g1-00000000000000000000.jsonl': [
+        { partition: '0', position: 0 },
+        { partition: '0', position: 1 },
+      ],
+    });
+
+    // Act
+    const audit = await auditLake(objects, scratch, new Set(['0/0', '0/1', 'g1:0/0', 'g1:0/1']));
+
+    // Assess
+    expect(audit).toMatchObject({ recordsOut: 4, duplicates: 0, losses: 0, unexpected: 0 });
+  });
+
   it('reports every record once for a lake without dead letters', async () => {
     // Prepare
     const { objects, scratch } = await lakeWith({ 'raw/t/0-a.jsonl': [{ partition: '0', position: 0 }] });

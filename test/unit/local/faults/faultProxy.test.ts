@@ -139,6 +139,40 @@ describe('Function: createFaultPlan', () => {
     expect(first.plan.requests()).toBe(5000);
   });
 
+  it('injects every kind once, then an outage that outlasts three tries, before drawing, at any rate', () => {
+    // Prepare: a rate so low that a draw alone would rarely meet every kind
+    const plan = createFaultPlan({ rate: 0.001, seed: 3 });
+
+    const forcing = (FAULT_KINDS.length - 1) * 5 + 1;
+
+    // Act
+    const faults = Array.from({ length: forcing + 40 }, () => plan.next());
+
+    // Assess: the kinds in order, one every fifth request from the first, then forty 503s in a row
+    expect(faults.slice(0, forcing).filter((fault) => fault !== null)).toEqual([...FAULT_KINDS]);
+    expect(faults.slice(forcing)).toEqual(Array(40).fill('error-503'));
+  });
+
+  it('forces every kind again when rearmed, for a phase that must meet them too', () => {
+    // Prepare
+    const plan = createFaultPlan({ rate: 0.001, seed: 3, kinds: ['timeout', 'reset'] });
+    for (let request = 0; request < 100; request++) plan.next();
+    const before = plan.injected();
+
+    // Act
+    plan.rearm();
+    for (let request = 0; request < 10; request++) plan.next();
+
+    // Assess
+    expect(plan.injected().timeout).toBe(before.timeout + 1);
+    expect(plan.injected().reset).toBe(before.reset + 1);
+  });
+
+  it('injects nothing at rate 0, forced kinds included', () => {
+    const plan = createFaultPlan({ rate: 0, seed: 1 });
+    expect(Array.from({ length: 200 }, () => plan.next()).every((fault) => fault === null)).toBe(true);
+  });
+
   it('rejects a rate outside 0 to 1', () => {
     expect(() => createFaultPlan({ rate: 1.5, seed: 1 })).toThrow('fault rate must be 0 to 1, got 1.5');
   });

@@ -89,6 +89,7 @@ describe('Function: azureKafkaBatchToRecords', () => {
     expect(records).toHaveLength(5);
     expect(records[index]).toEqual({
       topic: 'clicks',
+      deliveredTopic: 'clicks',
       partition,
       position,
       offset: String(position),

@@ -64,6 +64,23 @@ describe('Store: azure specifics', () => {
     expect((await store.ledger.read(name, '0')).state).toEqual(state);
   });
 
+  it('refuses an entity whose state is not a ledger with a permanent error naming the entity', async () => {
+    // Prepare: an entity another tool wrote under the ledger's keys
+    const store = await createAzureStore(storage, env);
+    const name = topic();
+    await store.ledger.read(name, '0'); // the store creates the table on first use
+    await rawTable().createEntity({ partitionKey: name, rowKey: '0', chunks: 1, state0: '{"open": 3}' });
+
+    // Act
+    const reading = store.ledger.read(name, '0');
+
+    // Assess
+    await expect(reading).rejects.toThrow(
+      `ledger entity ${name}/0 is unreadable: stagedThrough: Invalid input`,
+    );
+    await expect(reading).rejects.toSatisfy((error) => error instanceof CaptureError && !error.retriable);
+  });
+
   it('stores a ledger holding non-ASCII text as ASCII chunks and reads it back', async () => {
     // Prepare: 20,000 emoji would straddle chunk boundaries as surrogate pairs if written raw
     const store = await createAzureStore(storage, env);

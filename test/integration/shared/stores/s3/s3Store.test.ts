@@ -289,12 +289,12 @@ describe('Store: s3 specifics', () => {
     [
       'JSON of another shape',
       '{"stagedThrough": "4", "open": [], "pending": []}',
-      'stagedThrough is not a number',
+      'stagedThrough: Invalid input: expected number',
     ],
     [
       'missing its segments',
       '{"stagedThrough": 4, "maxRecordTime": null, "closedThrough": null}',
-      'open is not an array',
+      'open: Invalid input: expected array',
     ],
   ])('refuses a ledger that is %s with a permanent error naming its key', async (_case, content, reason) => {
     // Prepare
@@ -309,7 +309,8 @@ describe('Store: s3 specifics', () => {
     const reading = store.ledger.read(topic, '0');
 
     // Assess
-    await expect(reading).rejects.toThrow(`ledger _ledger/${topic}/0.json is corrupt: ${reason}`);
+    await expect(reading).rejects.toThrow(`ledger _ledger/${topic}/0.json is unreadable: ${reason}`);
+    await expect(reading).rejects.toThrow('npm run invoke -- repair-ledger');
     await expect(reading).rejects.toSatisfy((error) => error instanceof CaptureError && !error.retriable);
   });
 
