@@ -109,9 +109,9 @@ function decodePart(
   }
   const { schema } = lookup;
   try {
-    const value = schema.decode(frame.payload);
+    const { value, message } = schema.decode(frame.payload);
     used.set(frame.schemaId, schema);
-    return { value, schema: schema.ref };
+    return { value, schema: message === undefined ? schema.ref : { ...schema.ref, message } };
   } catch (error) {
     return {
       ok: false,

@@ -22,6 +22,8 @@ export interface SchemaRef {
   readonly subject?: string;
   /** The version of the schema under its subject or name. Absent when unknown. */
   readonly version?: number;
+  /** Protobuf: the fully qualified message of the schema file this value is (the frame's message indexes). */
+  readonly message?: string;
 }
 
 /** A value or key decoded with its writer schema, as plain JSON values. */

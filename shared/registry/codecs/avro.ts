@@ -22,5 +22,5 @@ export function compileAvro(schema: SchemaText): PayloadDecoder {
   for (const reference of schema.references) avro.Type.forSchema(JSON.parse(reference.definition), options);
   const type = avro.Type.forSchema(JSON.parse(schema.definition), options);
   // fromBuffer refuses trailing bytes, so a payload of another schema rarely passes unnoticed.
-  return (payload) => type.fromBuffer(payload);
+  return (payload) => ({ value: type.fromBuffer(payload) });
 }

@@ -8,5 +8,14 @@ export interface SchemaText {
   readonly references: readonly { readonly name: string; readonly definition: string }[];
 }
 
-/** Turns a payload into plain JSON values (bigints for exact 64-bit integers); throws when it does not decode. */
-export type PayloadDecoder = (payload: Buffer) => unknown;
+/**
+ * A payload decoded: plain JSON values (bigints for exact 64-bit integers), and for Protobuf the
+ * fully qualified name of the message its indexes chose, since one schema file holds several.
+ */
+export interface DecodedPayload {
+  readonly value: unknown;
+  readonly message?: string;
+}
+
+/** Decodes one payload with its writer schema; throws when it does not decode. */
+export type PayloadDecoder = (payload: Buffer) => DecodedPayload;

@@ -22,6 +22,6 @@ export function compileJsonSchema(schema: SchemaText): PayloadDecoder {
         { retriable: false },
       );
     }
-    return value;
+    return { value };
   };
 }

@@ -54,7 +54,10 @@ export function compileProtobuf(schema: SchemaText): PayloadDecoder {
     const reader = protobuf.Reader.create(payload);
     const indexes = readMessageIndexes(reader);
     const type = messageAt(indexes);
-    return protobufMessageJson(type, type.decode(payload.subarray(reader.pos)));
+    return {
+      value: protobufMessageJson(type, type.decode(payload.subarray(reader.pos))),
+      message: type.fullName.replace(/^\./, ''),
+    };
   };
 }
 

@@ -168,6 +168,8 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
           format,
           subject: `${name}-value`,
           version,
+          // Protobuf: which message of the schema file the frame's indexes chose.
+          ...(format === 'protobuf' ? { message: 'shop.Order' } : {}),
         });
       }
       const deadLetters = (await readLines(store.objects, 'deadletter/')).map(

@@ -7,8 +7,9 @@ import { decodedJson } from '../../../../../shared/registry/decodedJson.js';
 function decodeOne(fieldType: unknown, underlying: unknown): unknown {
   const schema = { type: 'record', name: 'R', fields: [{ name: 'f', type: fieldType }] };
   const bytes = avro.Type.forSchema(schema as avro.Schema).toBuffer({ f: underlying });
-  return JSON.parse(decodedJson(compileAvro({ definition: JSON.stringify(schema), references: [] })(bytes)))
-    .f;
+  return JSON.parse(
+    decodedJson(compileAvro({ definition: JSON.stringify(schema), references: [] })(bytes).value),
+  ).f;
 }
 
 const fixed = (size: number, logicalType: string, extra: object = {}) => ({
@@ -115,7 +116,7 @@ describe('Function: compileAvro', () => {
     bytes.push(Number(zigzag));
 
     // Act
-    const decoded = compileAvro({ definition: '"long"', references: [] })(Buffer.from(bytes));
+    const { value: decoded } = compileAvro({ definition: '"long"', references: [] })(Buffer.from(bytes));
 
     // Assess
     expect(decodedJson(decoded)).toBe('9007199254740993');
@@ -130,7 +131,7 @@ describe('Function: compileAvro', () => {
     const bytes = writer.toBuffer({ f: { B: { y: 'z' } } });
 
     // Act
-    const decoded = compileAvro({ definition: JSON.stringify(schema), references: [] })(bytes);
+    const { value: decoded } = compileAvro({ definition: JSON.stringify(schema), references: [] })(bytes);
 
     // Assess
     expect(JSON.parse(decodedJson(decoded))).toEqual({ f: { B: { y: 'z' } } });
@@ -164,7 +165,7 @@ describe('Function: compileAvro', () => {
     });
 
     // Assess
-    expect(JSON.parse(decodedJson(decode(bytes)))).toEqual({ total: { units: 5 } });
+    expect(JSON.parse(decodedJson(decode(bytes).value))).toEqual({ total: { units: 5 } });
   });
 
   it.each([

@@ -24,7 +24,7 @@ describe('Function: compileJsonSchema', () => {
     const value = decode(Buffer.from('{"id":"o-1","total":{"units":5}}'));
 
     // Assess
-    expect(value).toEqual({ id: 'o-1', total: { units: 5 } });
+    expect(value).toEqual({ value: { id: 'o-1', total: { units: 5 } } });
   });
 
   it.each([
