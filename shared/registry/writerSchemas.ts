@@ -38,14 +38,8 @@ export function createWriterSchemas(
 async function lookUp(kind: RegistryKindName, source: SchemaSource, id: string): Promise<WriterSchemaLookup> {
   const fetched = await source(id);
   if (fetched === undefined) return { found: false };
-  if (kind === 'glue' && fetched.format === 'protobuf') {
-    return {
-      found: false,
-      unusable: "Protobuf schemas from Glue are not decoded: Glue's payload framing differs",
-    };
-  }
   try {
-    const decode = await compile(fetched);
+    const decode = await compile(kind, fetched);
     const ref: SchemaRef = {
       registry: kind,
       id,
@@ -62,12 +56,16 @@ async function lookUp(kind: RegistryKindName, source: SchemaSource, id: string):
   }
 }
 
-async function compile(fetched: FetchedSchema): Promise<PayloadDecoder> {
+async function compile(kind: RegistryKindName, fetched: FetchedSchema): Promise<PayloadDecoder> {
   switch (fetched.format) {
     case 'avro':
       return (await import('./codecs/avro.js')).compileAvro(fetched);
     case 'protobuf':
-      return (await import('./codecs/protobuf.js')).compileProtobuf(fetched);
+      // Glue's serializer marks the message its own way; Confluent's framing is the other kind's.
+      return (await import('./codecs/protobuf.js')).compileProtobuf(
+        fetched,
+        kind === 'glue' ? 'glue' : 'confluent',
+      );
     case 'json':
       return (await import('./codecs/jsonSchema.js')).compileJsonSchema(fetched);
   }

@@ -6,6 +6,7 @@ import {
   RegisterSchemaVersionCommand,
 } from '@aws-sdk/client-glue';
 import avro from 'avsc';
+import protobuf from 'protobufjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { glueSchemaVersionReader } from '../../../../functions/aws/glueSchemaVersions.js';
 import { createIngestHandler } from '../../../../functions/aws/ingestHandler.js';
@@ -181,6 +182,52 @@ describe('AWS Lambda ingestion of Glue-framed records, schemas from a Glue Schem
     expect(await context.store.objects.list('_schemas/')).toEqual(
       [1, 2].map((version) => `_schemas/orders/glue-${versionIds[version as SchemaVersion]}.json`).sort(),
     );
+  });
+
+  it("decodes Protobuf by Glue's message index (one varint into the file's messages sorted by name)", async () => {
+    // Prepare: a Protobuf schema in the registry, and an Order framed as AWS's serializer frames it
+    const definition =
+      'syntax = "proto3";\npackage shop;\nmessage Order {\n  string id = 1;\n  map<string, int32> tags = 2;\n  Line line = 3;\n  message Line { string sku = 1; }\n}\nmessage Audit { string by = 1; }\n';
+    const created = await client.send(
+      new CreateSchemaCommand({
+        RegistryId: { RegistryName: REGISTRY },
+        SchemaName: 'orders-proto',
+        DataFormat: 'PROTOBUF',
+        Compatibility: 'BACKWARD',
+        SchemaDefinition: definition,
+      }),
+    );
+    const root = protobuf.parse(definition, { keepCase: true }).root;
+    const Order = root.lookupType('shop.Order');
+    const payload = Order.encode(
+      Order.fromObject({ id: 'o-1', tags: { a: 1 }, line: { sku: 'X' } }),
+    ).finish();
+    // shop.Audit, shop.Order, shop.Order.Line, shop.Order.TagsEntry: Order is index 1.
+    const messageIndex = Buffer.from([1]);
+    const { context, ingest, seal } = await harness(client);
+
+    // Act
+    await ingest([
+      record(
+        0,
+        'o-1',
+        glueFramed(created.SchemaVersionId ?? '', Buffer.concat([messageIndex, payload]), false),
+      ),
+    ]);
+    await seal();
+
+    // Assess
+    const [line] = (await readLines(context.store.objects, 'raw/')).map(({ value }) => value);
+    expect(line).toMatchObject({
+      schema: {
+        registry: 'glue',
+        format: 'protobuf',
+        subject: 'orders-proto',
+        version: 1,
+        message: 'shop.Order',
+      },
+      body: { id: 'o-1', tags: { a: 1 }, line: { sku: 'X' } },
+    });
   });
 
   it('fails the batch, retriably and without writing anything, while Glue cannot be reached', async () => {

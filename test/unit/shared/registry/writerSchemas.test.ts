@@ -84,10 +84,10 @@ describe('Function: createWriterSchemas', () => {
       /avro schema does not compile/,
     ],
     [
-      'Protobuf from Glue',
+      'a Protobuf schema naming a type nothing defines',
       'glue',
-      { format: 'protobuf', definition: 'syntax = "proto3";', references: [] },
-      /not decoded/,
+      { format: 'protobuf', definition: 'syntax = "proto3"; message M { other.T t = 1; }', references: [] },
+      /protobuf schema does not compile/,
     ],
   ] as const)('says why %s cannot be used', async (_, kind, fetched, reason) => {
     // Prepare

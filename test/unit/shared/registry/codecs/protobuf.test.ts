@@ -58,7 +58,7 @@ function framed(indexes: number[], payload: Uint8Array): Buffer {
   return Buffer.concat([writer.finish(), payload]);
 }
 
-const decode = compileProtobuf({ definition: SCHEMA, references: [] });
+const decode = compileProtobuf({ definition: SCHEMA, references: [] }, 'confluent');
 const json = (bytes: Buffer) => decodedJson(decode(bytes).value);
 
 describe('Function: compileProtobuf', () => {
@@ -122,10 +122,13 @@ describe('Function: compileProtobuf', () => {
     const Total = root.lookupType('shop.Total');
 
     // Act
-    const decoded = compileProtobuf({
-      definition: schema,
-      references: [{ name: 'common/money.proto', definition: money }],
-    })(framed([0], Total.encode(Total.fromObject({ sum: { units: 5 } })).finish())).value;
+    const decoded = compileProtobuf(
+      {
+        definition: schema,
+        references: [{ name: 'common/money.proto', definition: money }],
+      },
+      'confluent',
+    )(framed([0], Total.encode(Total.fromObject({ sum: { units: 5 } })).finish())).value;
 
     // Assess
     expect(JSON.parse(decodedJson(decoded))).toEqual({ sum: { units: 5 } });
@@ -145,12 +148,30 @@ describe('Function: compileProtobuf', () => {
   it('refuses a schema whose import the registry did not return', () => {
     // Act
     const act = () =>
-      compileProtobuf({
-        definition: 'syntax = "proto3"; import "other.proto"; message M { other.T t = 1; }',
-        references: [],
-      });
+      compileProtobuf(
+        {
+          definition: 'syntax = "proto3"; import "other.proto"; message M { other.T t = 1; }',
+          references: [],
+        },
+        'confluent',
+      );
 
     // Assess
     expect(act).toThrow();
+  });
+
+  it("reads Glue's message index: one varint into every message of the file, map entries included, sorted by name", () => {
+    // Prepare: the sorted names are Header, Order, Order.Line, Order.TagsEntry, so Order.Line is 2
+    const decodeGlue = compileProtobuf({ definition: SCHEMA, references: [] }, 'glue');
+    const Line = encoder().lookupType('shop.Order.Line');
+    const payload = Line.encode(Line.fromObject({ sku: 'Z' })).finish();
+
+    // Act
+    const decoded = decodeGlue(Buffer.concat([Buffer.from([2]), payload]));
+
+    // Assess
+    expect(decoded.message).toBe('shop.Order.Line');
+    expect(JSON.parse(decodedJson(decoded.value))).toEqual({ sku: 'Z' });
+    expect(() => decodeGlue(Buffer.from([3]))).toThrow(/message index 3 names no message/);
   });
 });
