@@ -54,6 +54,8 @@ From a Kafka topic, as the Azure Kafka trigger or the Lambda event source mappin
   --max-wait-ms <n>   longest a record waits for its batch to fill (default: host.json's
                       subscriberIntervalInSeconds on Azure, aws.maxBatchingWindowSeconds or 500 ms on AWS)
   --until-drained     stop once every record of the topic is committed and sealed
+  --retry-wait-ms <first>,<longest>   waits between attempts at a failed batch, doubling (default:
+                      the platform's: Azure's retry policy 5 s to 5 min)
   --platform, --store, --dir, --config   as above
 
 Filling a Kafka topic with generated events:
@@ -68,6 +70,7 @@ const { values } = parseCommandArgs(
       rate: { type: 'string', default: '500' },
       'batch-size': { type: 'string' },
       'max-wait-ms': { type: 'string' },
+      'retry-wait-ms': { type: 'string' },
       source: { type: 'string', default: 'generator' },
       brokers: { type: 'string' },
       produce: { type: 'string' },
@@ -193,6 +196,15 @@ function platformAndStore(): { platform: Platform; store: LakeKind } {
   return { platform, store: values.store as LakeKind };
 }
 
+/** `--retry-wait-ms 500,5000`: the first wait and the longest. */
+function retryWaits(value: string): { firstDelayMs: number; maxDelayMs: number } {
+  const [first, longest] = value.split(',');
+  const firstDelayMs = positiveInteger('retry-wait-ms', first);
+  const maxDelayMs = positiveInteger('retry-wait-ms', longest);
+  if (maxDelayMs < firstDelayMs) fail('--retry-wait-ms takes the first wait, then the longest: 500,5000');
+  return { firstDelayMs, maxDelayMs };
+}
+
 /** Emulators named on the command line, to use instead of starting one. */
 function runningEmulators() {
   return { azuriteConnectionString: values.azurite, s3Endpoint: values['s3-endpoint'] };
@@ -240,6 +252,7 @@ async function captureFromKafka(): Promise<void> {
           ? undefined
           : positiveInteger('max-wait-ms', values['max-wait-ms']),
       untilDrained: values['until-drained'],
+      ...(values['retry-wait-ms'] === undefined ? {} : { retryBackoff: retryWaits(values['retry-wait-ms']) }),
     });
     console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));
     if (totals.records === 0) console.log(await whyNothingWasRead(brokers, topic));

@@ -1,6 +1,7 @@
 import type { CompactionSummary } from './compaction/compact.js';
 import type { CompactionDispatchSummary } from './compaction/groupMessage.js';
 import { CaptureError, RegistryUnavailableError } from './errors.js';
+import type { PositionRestart } from './pipeline/positions.js';
 import type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';
 
 /** Builds the one structured line an invocation logs from what it did and how long it took. */
@@ -124,11 +125,40 @@ export function failureLogRecord(
 }
 
 /**
- * The lines of their own an ingestion or seal invocation logs beside its one line, for the operator
- * the alert calls: one `capture.positions-restarted` per partition whose positions started over (the
- * generation it left and the one it began, the positions on both sides, the evidence), and one
- * `capture.ledger-missing` per partition the hourly check found staging for without a ledger (with
- * the command that rebuilds it).
+ * The `capture.positions-restarted` line of a partition whose positions started over: the generation
+ * it left and the one it began, the positions on both sides, the evidence. Functions log it the
+ * moment the new generation is durable (`IngestListener`), whatever the rest of the invocation does.
+ */
+export function positionRestartLogRecord(
+  functionName: string,
+  topic: string,
+  restart: PositionRestart,
+): Record<string, unknown> {
+  return { event: 'capture.positions-restarted', function: functionName, topic, ...restart };
+}
+
+/**
+ * The `capture.ledger-missing` lines a seal timer run logs beside its one line, one per partition its
+ * hourly check found staging for without a ledger, with the command that rebuilds it.
+ */
+export function ledgerLossNoticeRecords(
+  functionName: string,
+  topic: string,
+  summary: CaptureSummary,
+): Record<string, unknown>[] {
+  return summary.ledgersLost.map((lost) => ({
+    event: 'capture.ledger-missing',
+    function: functionName,
+    topic,
+    ...lost,
+    action: `rebuild it: npm run invoke -- repair-ledger --topic ${topic} --partition ${lost.partition} (with the --config, --store and --dir of this lake)`,
+  }));
+}
+
+/**
+ * Both kinds of notice from a summary alone, for a runner that logs an invocation after it ends (the
+ * local Lambda shape): a restart of a failed invocation is then missing, which the deployed
+ * functions' listener does not miss.
  */
 export function captureNoticeRecords(
   functionName: string,
@@ -136,18 +166,7 @@ export function captureNoticeRecords(
   summary: CaptureSummary,
 ): Record<string, unknown>[] {
   return [
-    ...summary.positionRestarts.map((restart) => ({
-      event: 'capture.positions-restarted',
-      function: functionName,
-      topic,
-      ...restart,
-    })),
-    ...summary.ledgersLost.map((lost) => ({
-      event: 'capture.ledger-missing',
-      function: functionName,
-      topic,
-      ...lost,
-      action: `rebuild it: npm run invoke -- repair-ledger --topic ${topic} --partition ${lost.partition} (with the --config, --store and --dir of this lake)`,
-    })),
+    ...summary.positionRestarts.map((restart) => positionRestartLogRecord(functionName, topic, restart)),
+    ...ledgerLossNoticeRecords(functionName, topic, summary),
   ];
 }

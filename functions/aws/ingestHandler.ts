@@ -4,7 +4,12 @@ import middy from '@middy/core';
 import { lambdaKafkaEventToRecords } from '../../shared/adapters/lambdaKafkaEvent.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { CAPTURE_REPORT, type Observability, withInvocationTelemetry } from './observability.js';
+import {
+  CAPTURE_REPORT,
+  type Observability,
+  restartsReportedTo,
+  withInvocationTelemetry,
+} from './observability.js';
 import type { ContextProvider } from './runtime.js';
 
 export const AWS_INGEST = 'aws-ingest';
@@ -22,7 +27,12 @@ export function createIngestHandler(getContext: ContextProvider, observability: 
       observability,
       AWS_INGEST,
       context.topic.name,
-      () => ingestBatch(context, lambdaKafkaEventToRecords(context.topic.name, event)),
+      () =>
+        ingestBatch(
+          context,
+          lambdaKafkaEventToRecords(context.topic.name, event),
+          restartsReportedTo(observability, AWS_INGEST, context.topic.name),
+        ),
       CAPTURE_REPORT,
     );
   })

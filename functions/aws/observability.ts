@@ -3,15 +3,17 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CompactionSummary } from '../../shared/compaction/compact.js';
 import type { CompactionDispatchSummary } from '../../shared/compaction/groupMessage.js';
 import { CaptureError } from '../../shared/errors.js';
+import type { IngestListener } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
 import {
-  captureNoticeRecords,
   compactionDispatchLogRecord,
   compactionLogRecord,
   failureLogRecord,
   invocationLogRecord,
   type LogLineOf,
+  ledgerLossNoticeRecords,
   type NoticesOf,
+  positionRestartLogRecord,
 } from '../../shared/telemetry.js';
 import { METRIC, METRICS_NAMESPACE, serviceNameOf, TOPIC_DIMENSION } from './metricNames.js';
 
@@ -79,8 +81,26 @@ export const CAPTURE_REPORT: SummaryReport<CaptureSummary> = {
   message: 'capture.invocation',
   lineOf: invocationLogRecord,
   addMetrics: addCaptureMetrics,
-  noticesOf: captureNoticeRecords,
+  noticesOf: ledgerLossNoticeRecords,
 };
+
+/**
+ * Logs and counts each position restart the moment it is durable (see `IngestListener`): the metric
+ * is flushed with the invocation's others, on failure too.
+ */
+export function restartsReportedTo(
+  { logger, metrics }: Observability,
+  functionName: string,
+  topic: string,
+): IngestListener {
+  return {
+    positionsRestarted: (restart) => {
+      const { event, ...line } = positionRestartLogRecord(functionName, topic, restart);
+      logger.warn(String(event), line);
+      metrics.addMetric(METRIC.positionRestarts, MetricUnit.Count, 1);
+    },
+  };
+}
 
 /** The hourly compaction dispatch: the `capture.compaction-dispatch` line and the groups it sent. */
 export const DISPATCH_REPORT: SummaryReport<CompactionDispatchSummary> = {
@@ -113,7 +133,6 @@ function addCaptureMetrics(metrics: Metrics, summary: CaptureSummary): void {
   metrics.addMetric(METRIC.lateObjectsSealed, MetricUnit.Count, summary.lateObjectsSealed);
   metrics.addMetric(METRIC.deadLetters, MetricUnit.Count, deadLetters);
   metrics.addMetric(METRIC.ledgerConflicts, MetricUnit.Count, summary.ledgerConflicts);
-  metrics.addMetric(METRIC.positionRestarts, MetricUnit.Count, summary.positionRestarts.length);
   metrics.addMetric(METRIC.ledgersLost, MetricUnit.Count, summary.ledgersLost.length);
   if (summary.lagMs !== null) metrics.addMetric(METRIC.lagMs, MetricUnit.Milliseconds, summary.lagMs);
 }

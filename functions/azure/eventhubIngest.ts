@@ -3,8 +3,8 @@ import { eventHubsBatchToRecords } from '../../shared/adapters/eventHubsTrigger.
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { captureNoticeRecords, invocationLogRecord } from '../../shared/telemetry.js';
-import { withInvocationLog } from './invocationLog.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
+import { restartsLoggedTo, withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
 export const EVENTHUB_INGEST = 'eventhub-ingest';
@@ -34,9 +34,9 @@ export function createEventhubIngestHandler(getContext: ContextProvider) {
         ingestBatch(
           context,
           eventHubsBatchToRecords(context.topic.name, messages, invocation.triggerMetadata),
+          restartsLoggedTo(invocation, EVENTHUB_INGEST, context.topic.name),
         ),
       invocationLogRecord,
-      captureNoticeRecords,
     );
   };
 }

@@ -3,8 +3,8 @@ import { azureKafkaBatchToRecords } from '../../shared/adapters/azureKafkaTrigge
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { captureNoticeRecords, invocationLogRecord } from '../../shared/telemetry.js';
-import { withInvocationLog } from './invocationLog.js';
+import { invocationLogRecord } from '../../shared/telemetry.js';
+import { restartsLoggedTo, withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
 export const KAFKA_INGEST = 'kafka-ingest';
@@ -52,9 +52,9 @@ export function createKafkaIngestHandler(getContext: ContextProvider) {
         ingestBatch(
           context,
           azureKafkaBatchToRecords(context.topic.name, events, invocation.triggerMetadata),
+          restartsLoggedTo(invocation, KAFKA_INGEST, context.topic.name),
         ),
       invocationLogRecord,
-      captureNoticeRecords,
     );
   };
 }

@@ -1,7 +1,7 @@
 import { type FunctionTrigger, type InvocationContext, trigger } from '@azure/functions';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
-import { captureNoticeRecords, invocationLogRecord } from '../../shared/telemetry.js';
+import { invocationLogRecord, ledgerLossNoticeRecords } from '../../shared/telemetry.js';
 import { withInvocationLog } from './invocationLog.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -24,7 +24,7 @@ export function createSealTimerHandler(getContext: ContextProvider) {
       context.topic.name,
       () => sealIdlePartitions(context),
       invocationLogRecord,
-      captureNoticeRecords,
+      ledgerLossNoticeRecords,
     );
   };
 }

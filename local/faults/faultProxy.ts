@@ -36,6 +36,12 @@ export interface FaultPlanOptions {
   readonly seed: number;
   /** The kinds to draw from, evenly; all of them by default. */
   readonly kinds?: readonly FaultKind[];
+  /**
+   * An outage after the forced kinds (see `OUTAGE_REQUESTS`), on by default: for runs whose clients
+   * retry quickly. A runner with a platform's own backoff (doubling to minutes) would wait out a
+   * long outage for many minutes.
+   */
+  readonly outage?: boolean;
 }
 
 /**
@@ -77,7 +83,7 @@ export function createFaultPlan(options: FaultPlanOptions): FaultPlan {
   // A plan of rate 0 injects nothing, forced kinds and outage included.
   const faulty = options.rate > 0 && kinds.length > 0;
   const forced = faulty ? [...kinds] : [];
-  let outageLeft = faulty ? OUTAGE_REQUESTS : 0;
+  let outageLeft = faulty && options.outage !== false ? OUTAGE_REQUESTS : 0;
   const draw = (): FaultKind | undefined => {
     if (forced.length > 0) return (requests - 1) % FORCED_SPACING === 0 ? forced.shift() : undefined;
     if (outageLeft > 0) {

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Admin, ListOffsetTimestamps, ProduceAcks, Producer } from '@platformatic/kafka';
+import { generationInPath } from '../../shared/paths/layoutPath.js';
 import { auditLake, type LakeAudit } from '../audit/lakeAudit.js';
 import { type Lake, openLake, startEmulator } from '../emulators/openLake.js';
 import { createFaultPlan } from '../faults/faultProxy.js';
@@ -49,6 +50,8 @@ export interface SoakRunReport extends LakeAudit {
   readonly kills: number;
   /** The `capture.positions-restarted` lines the runner logged: partition, kind, evidence. */
   readonly positionRestarts: readonly string[];
+  /** Partitions with objects of generation 1: those that noticed the recreated topic. */
+  readonly partitionsRestarted: number;
   readonly sealLatency: SealLatency;
   /** RSS of each runner process's life: first and last sample and the slope of a straight-line fit. */
   readonly rss: readonly {
@@ -115,8 +118,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     runners.azure.start();
     runners.aws.start();
     const producing = producer.run();
-    const endAt = began + options.minutes * 60_000;
-    const recreateAt = began + (options.minutes * 60_000) / 2;
+    progress(began, `producing ${options.rate} events/s into topic ${TOPIC}, captured by both runners`);
+    const trafficFrom = Date.now();
+    let endAt = trafficFrom + options.minutes * 60_000;
+    const recreateAt = trafficFrom + (options.minutes * 60_000) / 2;
     let firstGeneration: Set<string> | undefined;
     let recreatedAt = '';
     let nextKill = {
@@ -131,10 +136,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         // in memory across a recreation would skip the new log's first records.
         producer.pause();
         await producer.idle();
+        progress(began, 'production paused: the runners catch up before the topic is recreated');
+        const pausedAt = Date.now();
         await waitUntilCommitted(broker.bootstrap, GROUPS);
         await Promise.all([runners.azure.kill(), runners.aws.kill()]);
         firstGeneration = await offsetsInTopic(broker.bootstrap, TOPIC);
         await producer.recreateTopic(GROUPS);
+        progress(began, 'topic recreated; production resumed');
+        // Traffic time excludes the pause: the second generation gets its half.
+        endAt += Date.now() - pausedAt;
+        nextKill = {
+          azure: Date.now() + options.killEverySeconds * 1000,
+          aws: Date.now() + options.killEverySeconds * 1500,
+        };
         recreatedAt = new Date().toISOString();
         producer.resume();
         runners.azure.start();
@@ -156,7 +170,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       ...(firstGeneration ?? []),
       ...[...secondGeneration].map((key) => `g1:${key}`),
     ]);
+    progress(began, 'production stopped: both runners drain');
     await Promise.all([runners.azure.drain(), runners.aws.drain()]);
+    progress(began, 'drained: auditing both lakes');
     const runs: SoakRunReport[] = [];
     for (const platform of ['azure', 'aws'] as const) {
       const lake = lakes[platform];
@@ -169,6 +185,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         recordsPerSecond: audit.recordsOut / ((Date.now() - began) / 1000),
         kills: runners[platform].kills,
         positionRestarts: await runners[platform].restartsLogged(),
+        partitionsRestarted: new Set(
+          times
+            .filter(({ path }) => generationInPath(path) === 1)
+            .map(({ path }) => path.slice(path.lastIndexOf('/') + 1).split('-')[0]),
+        ).size,
         sealLatency: sealLatencyOf(times, producedUntil),
         rss: runners[platform].rssLives(),
         faultsInjected: Object.values(plans[platform].injected()).reduce((sum, count) => sum + count, 0),
@@ -233,19 +254,26 @@ class SteadyProducer {
     });
   }
 
+  /** Sends until stopped, keeping to the rate over the time it has been sending, pauses left out. */
   async run(): Promise<void> {
-    const perSend = Math.max(1, Math.round((this.options.rate * SEND_EVERY_MS) / 1000));
+    let sent = 0;
+    let sendingMs = 0;
+    let last = Date.now();
     try {
       while (!this.stopped) {
         await sleep(SEND_EVERY_MS);
-        if (this.paused) continue;
         const now = Date.now();
-        const messages = Array.from({ length: perSend }, () => {
+        if (!this.paused) sendingMs += now - last;
+        last = now;
+        const due = Math.floor((sendingMs / 1000) * this.options.rate) - sent;
+        if (this.paused || due <= 0) continue;
+        const messages = Array.from({ length: due }, () => {
           const event = this.generate(now);
           return { topic: TOPIC, key: Buffer.from(event.key), value: event.body, timestamp: BigInt(now) };
         });
         this.sending = this.producer.send({ messages });
         await this.sending;
+        sent += due;
       }
     } finally {
       await this.producer.close();
@@ -267,6 +295,11 @@ class SteadyProducer {
   stop(): void {
     this.stopped = true;
   }
+}
+
+/** A phase of the soak, on stderr with the minutes since it began: long work shows progress. */
+function progress(began: number, message: string): void {
+  process.stderr.write(`soak +${((Date.now() - began) / 60_000).toFixed(1)} min: ${message}\n`);
 }
 
 /** Waits until every group has committed the topic's end offsets. */
@@ -348,11 +381,20 @@ class SoakRunner {
       ...['--source', 'kafka', '--brokers', this.bootstrap, '--topic', TOPIC],
       ...['--platform', this.platform, '--store', this.platform === 'azure' ? 'azurite' : 's3'],
       ...['--dir', this.dir, '--group', `capture-soak-${this.platform}`, ...endpoint, ...extra],
+      // Retries wait 1 s doubling to 10 s rather than the platforms' minutes: with faults injected all
+      // along, the platforms' waits would leave the soak mostly waiting.
+      ...['--retry-wait-ms', '1000,10000'],
     ];
   }
 
+  /** The runners' terminal output, kept beside their invocation logs. */
+  private output(): number {
+    return openSync(join(this.dir, 'runner.log'), 'a');
+  }
+
   start(): void {
-    const log = openSync(join(tmpdir(), `capture-soak-${this.platform}-${process.pid}.log`), 'a');
+    mkdirSync(this.dir, { recursive: true });
+    const log = this.output();
     // One process, not npm's or tsx's launcher: the SIGKILL must hit the runner itself.
     this.child = spawn(process.execPath, this.args([]), { cwd: ROOT, stdio: ['ignore', log, log] });
     const life: { minute: number; mib: number }[] = [];
@@ -380,11 +422,20 @@ class SoakRunner {
   /** The last run, with `--until-drained`: it exits once every record is committed and sealed. */
   async drain(): Promise<void> {
     await this.kill();
-    const child = spawn(process.execPath, this.args(['--until-drained']), { cwd: ROOT, stdio: 'ignore' });
+    const log = this.output();
+    const child = spawn(process.execPath, this.args(['--until-drained']), {
+      cwd: ROOT,
+      stdio: ['ignore', log, log],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), DRAIN_TIMEOUT_MS);
     const code = await new Promise<number | null>((done) => child.once('exit', done));
     clearTimeout(timer);
-    if (code !== 0) throw new Error(`the ${this.platform} runner's final drain ended with ${code}`);
+    if (code !== 0) {
+      const tail = (await readFile(join(this.dir, 'runner.log'), 'utf8').catch(() => '')).slice(-2000);
+      throw new Error(
+        `the ${this.platform} runner's final drain ended with ${code}; its output ends with:\n${tail}`,
+      );
+    }
   }
 
   async stop(): Promise<void> {

@@ -35,6 +35,7 @@ const stageLimit = pLimit(4);
 export async function ingestBatch(
   context: CaptureContext,
   records: readonly CaptureRecord[],
+  listener: IngestListener = {},
 ): Promise<CaptureSummary> {
   assertOneTopic(context.topic.name, records);
   const arrivalTime = context.clock();
@@ -66,6 +67,7 @@ export async function ingestBatch(
         partition,
         orderedUniqueByPosition(list, ({ record }) => record.position),
         encode,
+        listener,
       ),
     ),
   );
@@ -92,6 +94,12 @@ async function decodedIfFramed(
   return context.decoder.decodeBatch(records, context.store.objects);
 }
 
+/** What an ingestion tells its caller while it runs, beside the summary it returns. */
+export interface IngestListener {
+  /** A partition's positions started over and its new generation is durable (see `sortOutPositions`). */
+  readonly positionsRestarted?: (restart: PositionRestart) => void;
+}
+
 /** A delivered record: as the pipeline places it, and as the position judge sees it. */
 interface Delivery {
   readonly record: CaptureRecord;
@@ -108,6 +116,7 @@ async function ingestPartition(
   partition: string,
   deliveries: readonly Delivery[],
   encode: (record: CaptureRecord) => EncodedRecord,
+  listener: IngestListener,
 ): Promise<CaptureSummary> {
   const { topic, clock } = context;
   const records = deliveries.map(({ record }) => record);
@@ -175,13 +184,17 @@ async function ingestPartition(
         recordTimes: encodedDeliveries.map(({ encoded }) => minuteStartMs(encoded.minute)),
       }),
   );
+  // Assigned by the ledger decision above, which the compiler does not follow into the callback.
+  const committedRestart = restart as PositionRestart | null;
+  // Told as soon as the new generation is durable: if sealing fails next, the restart is reported all the same.
+  if (committedRestart) listener.positionsRestarted?.(committedRestart);
   const published = await publishPending(context, partition, state.pending);
 
   const summary = emptySummary();
   summary.partitions = 1;
   summary.records = records.length;
   summary.redelivered = records.length - fresh.length;
-  if (restart) summary.positionRestarts = [restart];
+  if (committedRestart) summary.positionRestarts = [committedRestart];
   summary.bytesIn = records.reduce((sum, record) => sum + record.body.length, 0);
   const oldest = records.reduce((min, record) => Math.min(min, record.brokerTime), Number.POSITIVE_INFINITY);
   summary.lagMs = records.length > 0 ? Math.max(0, clock() - oldest) : null;

@@ -7,6 +7,7 @@ import { createSealTimerHandler } from '../../../../functions/aws/sealTimerHandl
 import { crashingStore, SimulatedCrash } from '../../../../local/faults/crashingStore.js';
 import { localLambdaContext } from '../../../../local/platforms/aws/lambdaContext.js';
 import { parseConfig } from '../../../../shared/config/load.js';
+import { TransientStoreError } from '../../../../shared/errors.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
 import type { CaptureStore } from '../../../../shared/store.js';
 import { topicConfig } from '../../../helpers/factories.js';
@@ -133,6 +134,66 @@ describe('AWS Lambda functions: logs, metrics and failures', () => {
     await expect(functions.ingest({ Records: [{ eventSource: 'aws:sqs' }] })).rejects.toThrow(
       /MSK or self-managed Kafka event source mapping/,
     );
+  });
+});
+
+describe('AWS Lambda functions: positions that start over', () => {
+  /** An MSK event of partition 0 with these offsets, each record a second after `time`. */
+  const mskEvent = (offsets: readonly number[], time: number) => ({
+    eventSource: 'aws:kafka',
+    eventSourceArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/lake/abc-1',
+    bootstrapServers: 'b-1.lake.kafka.eu-west-1.amazonaws.com:9098',
+    records: {
+      'payments-0': offsets.map((offset, index) => ({
+        topic: 'payments',
+        partition: 0,
+        offset,
+        timestamp: time + index * 1000,
+        timestampType: 'CREATE_TIME',
+        value: Buffer.from(JSON.stringify({ offset, time })).toString('base64'),
+        headers: [],
+      })),
+    },
+  });
+
+  it('logs capture.positions-restarted and counts it when the topic was recreated, even if sealing fails next', async () => {
+    // Prepare: offsets 100 to 102, then offsets 0 to 2 an hour later, into a store whose publishing fails
+    const store = await freshFsStore();
+    const failingPublish: CaptureStore = {
+      ...store,
+      objects: {
+        ...store.objects,
+        publish: async () => {
+          throw new TransientStoreError('injected: publishing fails');
+        },
+      },
+    };
+    let now = Date.UTC(2026, 10, 21, 12, 0, 30);
+    const output = captureOutput();
+    await harness(store, 'payments', () => now).ingest(mskEvent([100, 101, 102], now - 20_000));
+    now += 3_600_000;
+
+    // Act
+    const ingesting = harness(failingPublish, 'payments', () => now).ingest(
+      mskEvent([0, 1, 2], now - 20_000),
+    );
+
+    // Assess: the batch fails (sealing the old generation's minute), the restart is told all the same
+    await expect(ingesting).rejects.toThrow('injected: publishing fails');
+    const lines = output();
+    expect(lines.filter((line) => line.message === 'capture.positions-restarted')).toEqual([
+      expect.objectContaining({
+        topic: 'payments',
+        partition: '0',
+        kind: 'restart',
+        previousGeneration: 0,
+        generation: 1,
+        previousStagedThrough: 102,
+        firstPosition: 0,
+      }),
+    ]);
+    const metrics = lines.filter((line) => line._aws !== undefined);
+    expect(metrics.some((line) => line.PositionRestarts === 1)).toBe(true);
   });
 });
 

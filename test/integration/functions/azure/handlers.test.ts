@@ -189,6 +189,50 @@ describe.each(FRESH_STORES)('Function: eventhub-ingest on the %s store', (_name,
   });
 });
 
+describe('Function: eventhub-ingest, an event hub recreated', () => {
+  it('logs capture.positions-restarted as a warning trace with the old and new positions', async () => {
+    // Prepare: sequence numbers 0 to 3, then, an hour later, 0 to 1 of the hub created again
+    const test = await harness(freshFsStore, { jsonl: { envelope: true } });
+    const warnings: string[] = [];
+    const first = [0, 1, 2, 3].map((n) => event(n, Buffer.from(`{"n":${n}}`)));
+    await test.ingestEventHubs(first);
+    const hourLater = (n: number) => ({
+      ...event(n, Buffer.from(`{"again":${n}}`)),
+      enqueuedTimeMs: AT + 3_600_000 + n,
+    });
+    test.setNow(AT + 3_600_010);
+    const delivery = eventHubsDelivery(
+      { eventHubName: 'orders', consumerGroup: '$Default', partitionId: '0' },
+      [hourLater(0), hourLater(1)],
+    );
+    const invocation = test.invocation('eventhub-ingest', delivery.triggerMetadata);
+    Object.assign(invocation, { warn: (...args: unknown[]) => warnings.push(args.join(' ')) });
+
+    // Act
+    const summary = await createEventhubIngestHandler(async () => test.context)(
+      delivery.messages,
+      invocation,
+    );
+
+    // Assess
+    expect(summary.positionRestarts).toHaveLength(1);
+    expect(warnings.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        event: 'capture.positions-restarted',
+        function: 'eventhub-ingest',
+        partition: '0',
+        previousStagedThrough: 3,
+        firstPosition: 0,
+        generation: 1,
+      }),
+    ]);
+    expect(test.lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ event: 'capture.invocation', positionRestarts: 0 }),
+      expect.objectContaining({ event: 'capture.invocation', positionRestarts: 1 }),
+    ]);
+  });
+});
+
 describe('Function: kafka-ingest', () => {
   it('captures a real Azure Kafka trigger batch over two partitions', async () => {
     // Prepare
