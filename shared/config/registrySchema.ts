@@ -134,6 +134,13 @@ export function registryProblems(topic: TopicWithRegistry): { path: string[]; me
       message: "Azure Schema Registry frames the value only (its id is in the event's content type)",
     });
   }
+  if (registry.keys && registry.kind === 'confluent' && topic.platform === 'azure') {
+    problems.push({
+      path: ['registry', 'keys'],
+      message:
+        'the Azure Kafka trigger hands keys over as UTF-8 text, so framed keys cannot be decoded; keys: true is for platform aws',
+    });
+  }
   if (registry.kind === 'glue' && topic.platform !== 'aws') {
     problems.push({
       path: ['registry', 'kind'],

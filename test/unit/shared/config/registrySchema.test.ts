@@ -20,7 +20,6 @@ describe('Config: registry', () => {
           kind: 'confluent',
           url: 'https://sr.example.com',
           credentials: { usernameSetting: 'SrUser', passwordSetting: 'SrPassword' },
-          keys: true,
           keepRawBytes: true,
         },
       },
@@ -34,6 +33,7 @@ describe('Config: registry', () => {
           kind: 'confluent',
           url: 'https://sr.example.com',
           credentials: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sr-AbCd' },
+          keys: true,
         },
       },
     ],
@@ -105,6 +105,11 @@ describe('Config: registry', () => {
         registry: { kind: 'azure', fullyQualifiedNamespace: 'contoso-ingest.servicebus.windows.net' },
       },
       /field registry.kind: an Azure Schema Registry is read from platform azure/,
+    ],
+    [
+      'framed keys on the Azure Kafka trigger',
+      { registry: { kind: 'confluent', url: 'https://sr.example.com', keys: true } },
+      /field registry.keys: the Azure Kafka trigger hands keys over as UTF-8 text/,
     ],
     [
       'Azure Schema Registry with keys',

@@ -1,6 +1,6 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { topicSchema } from '../../../../shared/config/schema.js';
+import { registrySchema } from '../../../../shared/config/registrySchema.js';
 import { createRecordDecoder } from '../../../../shared/registry/recordDecoder.js';
 import type { SchemaSource } from '../../../../shared/registry/schemaSource.js';
 import { makeRecord } from '../../../helpers/factories.js';
@@ -28,11 +28,7 @@ function source(asked: string[]): SchemaSource {
 }
 
 const registry = (keys: boolean) =>
-  topicSchema.parse({
-    name: 't',
-    source: 'kafka',
-    registry: { kind: 'confluent', url: 'http://registry.test', keys },
-  }).registry as NonNullable<ReturnType<typeof topicSchema.parse>['registry']>;
+  registrySchema.parse({ kind: 'confluent', url: 'http://registry.test', keys });
 
 describe('Function: createRecordDecoder', () => {
   it('decodes values and framed keys, and publishes each schema file once per instance', async () => {
