@@ -118,8 +118,11 @@ async function main(): Promise<void> {
       const invocation = localInvocation(name, file.triggerMetadata as Record<string, unknown>, null);
       await createEventhubIngestHandler(getContext)(file.messages, invocation);
     } else if (name === 'kafka-ingest') {
-      const { events } = event as KafkaEventFile;
-      await createKafkaIngestHandler(getContext)(events, localInvocation(name, {}, null));
+      const file = event as KafkaEventFile;
+      await createKafkaIngestHandler(getContext)(
+        file.events,
+        localInvocation(name, file.triggerMetadata, null),
+      );
     } else if (name === 'aws-ingest') {
       await createIngestHandler(getContext, observabilityFor(topic.name))(event, localLambdaContext(name));
     } else if (compaction) {

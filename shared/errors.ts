@@ -125,3 +125,15 @@ export class LedgerMissingError extends CaptureError {
     this.name = 'LedgerMissingError';
   }
 }
+
+/**
+ * The schema registry did not answer, throttled, or failed: the batch must come again and its
+ * partition wait, since the records are fine and dead-lettering them for an outage would lose them
+ * from the lake's data.
+ */
+export class RegistryUnavailableError extends CaptureError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retriable: true, cause: options.cause });
+    this.name = 'RegistryUnavailableError';
+  }
+}

@@ -1,3 +1,5 @@
+import type { RegistryDecoding } from './registry/schemaRef.js';
+
 /**
  * A header (Kafka) or application property (Event Hubs) as the platform delivered it.
  * Kafka header values are bytes; Event Hubs properties keep their AMQP scalar types.
@@ -39,4 +41,9 @@ export interface CaptureRecord {
   /** Event Hubs system properties as delivered; empty for Kafka. */
   readonly systemProperties: Readonly<Record<string, unknown>>;
   readonly body: Buffer;
+  /**
+   * The body (and key) decoded with their writer schemas, for a topic whose producers frame records
+   * for a schema registry; `body` and `key` stay the original bytes beside it.
+   */
+  readonly decoded?: RegistryDecoding;
 }

@@ -1,6 +1,6 @@
 import type { CompactionSummary } from './compaction/compact.js';
 import type { CompactionDispatchSummary } from './compaction/groupMessage.js';
-import { CaptureError } from './errors.js';
+import { CaptureError, RegistryUnavailableError } from './errors.js';
 import type { PositionRestart } from './pipeline/positions.js';
 import type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';
 
@@ -117,7 +117,9 @@ export function failureLogRecord(
     retriable,
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     action: retriable
-      ? 'none: the batch is retried and its partition waits until storage answers'
+      ? error instanceof RegistryUnavailableError
+        ? 'none: the batch is retried and its partition waits until the schema registry answers'
+        : 'none: the batch is retried and its partition waits until storage answers'
       : `fix the configuration or ${source} settings named in the error; the partition waits and nothing is lost`,
   };
 }

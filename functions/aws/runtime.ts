@@ -49,6 +49,10 @@ export function s3ContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): C
   }
   return onceUntilSuccess(async () => {
     const { createS3Store, s3ClientFor } = await import('../../shared/stores/s3/createS3Store.js');
-    return { topic, store: createS3Store({ bucket, client: s3ClientFor({}) }), clock: systemClock };
+    const store = createS3Store({ bucket, client: s3ClientFor({}) });
+    if (topic.registry === undefined) return { topic, store, clock: systemClock };
+    // A registry topic's decoder (and its SDK, Glue or Secrets Manager) only where the topic has one.
+    const { awsRegistryDecoder } = await import('./registryAccess.js');
+    return { topic, store, clock: systemClock, decoder: await awsRegistryDecoder(topic) };
   });
 }

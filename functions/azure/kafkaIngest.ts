@@ -17,9 +17,10 @@ const PROTOCOLS = {
 } as const;
 
 /**
- * The Node library has no `app.kafka()`, so the trigger is declared generically. The handler receives
- * each record as the extension's KafkaEventData (values as UTF-8 text): every coordinate arrives with
- * its record. Offsets of a failed batch stay uncommitted only through host.json
+ * The Node library has no `app.kafka()`, so the trigger is declared generically. `dataType: 'binary'`
+ * hands over each record's value as its bytes (with `'string'` the extension decodes them as UTF-8,
+ * replacing what is not, which corrupts Avro, Protobuf and any registry framing); the coordinates,
+ * key and headers come in `triggerMetadata`. Offsets of a failed batch stay uncommitted only through host.json
  * (`extensions.kafka.commitOnFailure: false`, `maxRetries: -1`); it is an extension setting, not a
  * trigger property.
  */
@@ -36,7 +37,7 @@ export function kafkaIngestTrigger(topic: TopicConfig): FunctionTrigger {
       ? {}
       : { username: `%${kafka.username}%`, password: `%${kafka.password}%` }),
     cardinality: 'many',
-    dataType: 'string',
+    dataType: 'binary',
   });
 }
 
@@ -50,7 +51,7 @@ export function createKafkaIngestHandler(getContext: ContextProvider) {
       () =>
         ingestBatch(
           context,
-          azureKafkaBatchToRecords(context.topic.name, events),
+          azureKafkaBatchToRecords(context.topic.name, events, invocation.triggerMetadata),
           restartsLoggedTo(invocation, KAFKA_INGEST, context.topic.name),
         ),
       invocationLogRecord,

@@ -27,10 +27,16 @@ export function topicFromEnvironment(env: NodeJS.ProcessEnv): TopicConfig {
 /** Gets the app's pipeline context, creating the store on first use (a cloud client per instance). */
 export type ContextProvider = () => Promise<CaptureContext>;
 
-/** The Azure store is loaded lazily so that a cold start pays for the SDKs only when an event comes. */
+/**
+ * The Azure store (and a registry topic's decoder) are loaded lazily so that a cold start pays for
+ * the SDKs and codecs only when an event comes, and only for what the topic uses.
+ */
 export function azureContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): ContextProvider {
   return onceUntilSuccess(async () => {
     const { createAzureStore } = await import('../../shared/stores/azure/createAzureStore.js');
-    return { topic, store: await createAzureStore(topic.storage, env), clock: systemClock };
+    const store = await createAzureStore(topic.storage, env);
+    if (topic.registry === undefined) return { topic, store, clock: systemClock };
+    const { azureRegistryDecoder } = await import('./registryAccess.js');
+    return { topic, store, clock: systemClock, decoder: await azureRegistryDecoder(topic, env) };
   });
 }

@@ -12,6 +12,7 @@ import { BUCKET_VARIABLE, TOPIC_CONFIG_VARIABLE } from '../../functions/aws/runt
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import type { LakeBucket } from './lakeBucket.js';
+import { grantRegistryRead } from './registryAccess.js';
 import { REPOSITORY_ROOT } from './repositoryPaths.js';
 
 /**
@@ -71,8 +72,10 @@ export class CaptureFunctions extends Construct {
     this.sealTimer = this.captureFunction('SealTimer', 'functions/aws/sealTimer.ts', props, {
       retryAttempts: 0,
     });
-    lake.grantCaptureAccess(this.ingest);
-    lake.grantCaptureAccess(this.sealTimer);
+    // Ingestion publishes the writer schemas it meets under _schemas/; the timer never decodes.
+    lake.grantCaptureAccess(this.ingest, { schemaFiles: props.topic.registry !== undefined });
+    lake.grantCaptureAccess(this.sealTimer, { schemaFiles: false });
+    grantRegistryRead(this, this.ingest, props.topic);
     new Rule(this, 'SealEveryMinute', {
       description: `Seals the minutes of ${props.topic.name} that no new record will seal`,
       schedule: Schedule.rate(Duration.minutes(1)),

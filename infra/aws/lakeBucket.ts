@@ -4,7 +4,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type LifecycleRule } from 
 import { Construct } from 'constructs';
 import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
-import { DEAD_LETTER_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
+import {
+  DEAD_LETTER_PREFIX,
+  RAW_PREFIX,
+  SCHEMAS_PREFIX,
+  STAGING_PREFIX,
+} from '../../shared/paths/lakePaths.js';
 
 /** Where the S3 ledger keeps one object per partition (shared/stores/s3/s3LedgerStore.ts). */
 const LEDGER_PREFIX = '_ledger';
@@ -41,14 +46,21 @@ export class LakeBucket extends Construct {
    * abort the multipart uploads of a failed seal, delete staged segments (never a visible object), and
    * list. Listing stays unconditioned: without s3:ListBucket, S3 answers a read of a missing key with
    * 403 instead of 404, and a missing ledger or a lost seal race would look like a permission error.
+   * With `schemaFiles`, also `_schemas/`, where ingestion of a registry topic publishes writer schemas.
    */
-  grantCaptureAccess(grantee: IGrantable): void {
+  grantCaptureAccess(grantee: IGrantable, { schemaFiles }: { schemaFiles: boolean }): void {
     const objectsUnder = (...prefixes: string[]) =>
       prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}/*`));
     const statements = [
       new PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject'],
-        resources: objectsUnder(RAW_PREFIX, DEAD_LETTER_PREFIX, STAGING_PREFIX, LEDGER_PREFIX),
+        resources: objectsUnder(
+          RAW_PREFIX,
+          DEAD_LETTER_PREFIX,
+          STAGING_PREFIX,
+          LEDGER_PREFIX,
+          ...(schemaFiles ? [SCHEMAS_PREFIX] : []),
+        ),
       }),
       new PolicyStatement({
         actions: ['s3:AbortMultipartUpload'],

@@ -42,7 +42,11 @@ export function azureParameterFiles(
     files.set(`${topic.name}.parameters.json`, {
       $schema: PARAMETERS_SCHEMA,
       contentVersion: '1.0.0.0',
-      parameters: wrapValues({ ...commonParameters(topic, azure), ...sourceParameters(topic, azure) }),
+      parameters: wrapValues({
+        ...commonParameters(topic, azure),
+        ...sourceParameters(topic, azure),
+        ...registryParameters(topic, azure),
+      }),
     });
   });
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
@@ -105,6 +109,9 @@ function missingSettings(topic: TopicConfig, azure: AzureSettings): Array<[field
       'eventhub',
     );
   }
+  if (topic.registry?.kind !== 'azure' && azure.schemaRegistryResourceGroup !== undefined) {
+    problems.push(['schemaRegistryResourceGroup', 'only for registry.kind: azure']);
+  }
   return problems;
 }
 
@@ -153,6 +160,18 @@ function sourceParameters(
     kafkaPasswordKeyVaultName: azure.kafkaPasswordSecret?.keyVault,
     kafkaPasswordSecretName: azure.kafkaPasswordSecret?.secret,
     kafkaPasswordKeyVaultResourceGroupName: azure.kafkaPasswordSecret?.resourceGroup,
+  };
+}
+
+/** An Azure Schema Registry's namespace, which the app's identity is made a Schema Registry Reader of. */
+function registryParameters(
+  topic: TopicConfig,
+  azure: AzureSettings,
+): Record<string, ParameterValue | undefined> {
+  if (topic.registry?.kind !== 'azure') return {};
+  return {
+    schemaRegistryNamespaceName: topic.registry.fullyQualifiedNamespace.split('.')[0],
+    schemaRegistryResourceGroupName: azure.schemaRegistryResourceGroup,
   };
 }
 

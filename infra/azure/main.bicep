@@ -44,6 +44,12 @@ param eventHubName string = ''
 @description('App setting prefix of the Event Hubs connection (topic eventHub.connection): <name>__fullyQualifiedNamespace.')
 param eventHubConnectionName string = 'EventHubConnection'
 
+@description('Event Hubs namespace holding the topic\'s Azure Schema Registry (registry.fullyQualifiedNamespace without .servicebus.windows.net); empty without one.')
+param schemaRegistryNamespaceName string = ''
+
+@description('Resource group of that namespace (azure.schemaRegistryResourceGroup).')
+param schemaRegistryResourceGroupName string = resourceGroup().name
+
 @description('App setting holding the broker list of a kafka topic (topic kafka.brokerList).')
 param kafkaBrokerListSetting string = 'KafkaBrokerList'
 
@@ -403,6 +409,16 @@ module kafkaPasswordAccess 'modules/keyVaultSecretAccess.bicep' = if (!isEventHu
   params: {
     keyVaultName: kafkaPasswordKeyVaultName
     secretName: kafkaPasswordSecretName
+    principalId: app.identity.principalId
+    appId: app.id
+  }
+}
+
+module schemaRegistryAccess 'modules/schemaRegistryAccess.bicep' = if (!empty(schemaRegistryNamespaceName)) {
+  name: 'capture-schemas-${suffix}'
+  scope: resourceGroup(schemaRegistryResourceGroupName)
+  params: {
+    namespaceName: schemaRegistryNamespaceName
     principalId: app.identity.principalId
     appId: app.id
   }

@@ -6,10 +6,11 @@ import { ensurePythonVenv, type PythonVenv, venvInstalled, venvPython } from './
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
 
-const MOTO: PythonVenv = {
+/** moto's venv: the S3 server and the Glue Schema Registry (`glueRegistry.ts`) both run from it. */
+export const MOTO: PythonVenv = {
   folder: 'moto',
   requirements: fileURLToPath(new URL('./s3Server.requirements.txt', import.meta.url)),
-  what: 'moto, the S3 emulator',
+  what: 'moto, the S3 and Glue Schema Registry emulator',
   installScript: 's3:install',
 };
 const VENV_PYTHON = venvPython(MOTO);

@@ -10,7 +10,9 @@ import { decodeBase64 } from '../../shared/adapters/triggerValues.js';
  * as a JSON string, or `{ "base64": "..." }` for a body that is not UTF-8 text, and `triggerMetadata`
  * is exactly what the library hands the handler (lower-camel keys, enqueued times without a zone).
  *
- * Kafka: `{ "events": [...] }`, exactly the handler's first argument.
+ * Kafka: `{ "messages": [...], "triggerMetadata": {...} }` as for Event Hubs (`dataType: 'binary'`,
+ * the function's registration), or `{ "events": [...] }`, exactly the handler's first argument of a
+ * trigger registered with `dataType: 'string'`.
  *
  * Lambda Kafka (MSK or self-managed): the event itself, exactly as the mapping delivers it; the
  * handler validates it, so a malformed file fails the way a malformed event would.
@@ -23,7 +25,7 @@ const eventHubsFileSchema = z.strictObject({
   triggerMetadata: z.record(z.string(), z.unknown()),
 });
 
-const kafkaFileSchema = z.strictObject({ events: z.array(z.unknown()) });
+const kafkaFileSchema = z.union([z.strictObject({ events: z.array(z.unknown()) }), eventHubsFileSchema]);
 
 /** One Event Hubs invocation as a handler registered with `dataType: 'binary'` receives it. */
 export interface EventHubsEventFile {
@@ -31,9 +33,10 @@ export interface EventHubsEventFile {
   readonly triggerMetadata: unknown;
 }
 
-/** One Kafka trigger invocation: the handler's `events` argument, untouched. */
+/** One Kafka trigger invocation: the handler's arguments (binary mode: values as `Buffer`s). */
 export interface KafkaEventFile {
   readonly events: unknown[];
+  readonly triggerMetadata: Record<string, unknown>;
 }
 
 /**
@@ -48,12 +51,15 @@ export function readEventHubsEventFile(path: string): EventHubsEventFile {
     eventHubsFileSchema,
     'an Event Hubs event file ({ messages, triggerMetadata })',
   );
-  const messages = file.messages.map((body, index) =>
+  return { messages: bodiesOf(path, file.messages), triggerMetadata: file.triggerMetadata };
+}
+
+function bodiesOf(path: string, bodies: readonly z.infer<typeof bodySchema>[]): Buffer[] {
+  return bodies.map((body, index) =>
     typeof body === 'string'
       ? Buffer.from(body, 'utf8')
       : decodeBase64(body.base64, `${path}: messages[${index}].base64`),
   );
-  return { messages, triggerMetadata: file.triggerMetadata };
 }
 
 /**
@@ -62,7 +68,13 @@ export function readEventHubsEventFile(path: string): EventHubsEventFile {
  * @throws Error naming the file when it is not JSON or not `{ "events": [...] }`
  */
 export function readKafkaEventFile(path: string): KafkaEventFile {
-  return parseFile(path, kafkaFileSchema, 'a Kafka event file ({ events })');
+  const file = parseFile(
+    path,
+    kafkaFileSchema,
+    'a Kafka event file ({ messages, triggerMetadata } or { events })',
+  );
+  if ('events' in file) return { events: file.events, triggerMetadata: {} };
+  return { events: bodiesOf(path, file.messages), triggerMetadata: file.triggerMetadata };
 }
 
 /**
@@ -98,7 +110,10 @@ function parseFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
  * `topic`), or undefined when they name none.
  */
 export function topicNamedBy(file: KafkaEventFile | unknown): string | undefined {
-  const events = (file as Partial<KafkaEventFile>).events;
+  const { events, triggerMetadata } = file as Partial<KafkaEventFile>;
+  // A binary-mode invocation names its records' topics in the metadata, one per value.
+  const topics = (triggerMetadata as { topicArray?: unknown } | undefined)?.topicArray;
+  if (Array.isArray(topics)) return typeof topics[0] === 'string' ? topics[0] : undefined;
   if (Array.isArray(events)) {
     const [first] = events;
     const parsed = typeof first === 'string' ? (JSON.parse(first) as unknown) : first;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TriggerShapeError } from '../errors.js';
 import type { CaptureRecord, RecordHeader } from '../record.js';
+import { binaryKafkaBatchToRecords, isBinaryKafkaBatch } from './azureKafkaBinary.js';
 import {
   brokerTimeOf,
   decodeBase64,
@@ -11,16 +12,17 @@ import {
 } from './triggerValues.js';
 
 /**
- * Azure Functions Kafka trigger (registered through `app.generic` with `type: 'kafkaTrigger'`,
- * `cardinality: 'many'`, `dataType: 'string'`). The extension serializes each record as KafkaEventData
- * JSON (`Offset`, `Partition`, `Topic`, `Timestamp`, `Key`, `Value`, `Headers[{ Key, Value }]` with
- * header values base64) and the Node.js v4 library JSON-parses every string of the batch, so the
- * handler normally receives objects; the raw strings (programming model v3, or a replayed file) are
- * accepted too.
+ * Azure Functions Kafka trigger (registered through `app.generic` with `type: 'kafkaTrigger'` and
+ * `cardinality: 'many'`). The function registers it with `dataType: 'binary'`, which keeps values
+ * byte for byte (see `azureKafkaBinary.ts`). A trigger registered with `dataType: 'string'` (before
+ * this product read bytes, or a replayed event file) gets each record as KafkaEventData JSON
+ * (`Offset`, `Partition`, `Topic`, `Timestamp`, `Key`, `Value`, `Headers[{ Key, Value }]` with
+ * header values base64), which the Node.js v4 library JSON-parses, so the handler receives objects;
+ * the raw strings (programming model v3) are accepted too.
  */
 
 const REGISTRATION_HINT =
-  "register the kafkaTrigger with cardinality: 'many' and dataType: 'string', without avroSchema";
+  "register the kafkaTrigger with cardinality: 'many' and dataType: 'binary' (or 'string'), without avroSchema";
 
 const kafkaEventSchema = z.object({
   Offset: z.unknown(),
@@ -39,6 +41,8 @@ type KafkaEvent = z.infer<typeof kafkaEventSchema>;
 
 /**
  * Turns one Kafka trigger invocation (records of any partitions of one topic) into capture records.
+ * Bare values (`dataType: 'binary'`) are read with `triggerMetadata`; KafkaEventData (`'string'`)
+ * carries its coordinates itself.
  *
  * `position` is the Kafka offset and `offset` its decimal text; `partition` the partition number as
  * text; `brokerTime` the record timestamp (ISO 8601 or epoch milliseconds); `key` the UTF-8 bytes of
@@ -46,21 +50,27 @@ type KafkaEvent = z.infer<typeof kafkaEventSchema>;
  * to bytes; `body` the UTF-8 bytes of the value, empty for a tombstone. `deliveredTopic` is the
  * event's `Topic`, which the pipeline checks against the configured `topic`.
  *
- * Values and keys reach us as text: the extension has already replaced bytes that are not UTF-8 with
- * U+FFFD, so only text payloads (JSON, CSV, logs) survive byte for byte in this mode.
+ * In string mode values and keys reach us as text: the extension has already replaced bytes that are
+ * not UTF-8 with U+FFFD, so only text payloads (JSON, CSV, logs) survive byte for byte.
  *
  * @param topic the configured capture topic
  * @param events the handler's first argument
+ * @param triggerMetadata `context.triggerMetadata`, which holds the coordinates in binary mode
  * @throws TriggerShapeError when the batch is not an array of KafkaEventData (objects or JSON text)
  *   or a coordinate is unusable (partition id, negative or unsafe offset, timestamp, header base64)
  */
-export function azureKafkaBatchToRecords(topic: string, events: unknown): CaptureRecord[] {
+export function azureKafkaBatchToRecords(
+  topic: string,
+  events: unknown,
+  triggerMetadata?: unknown,
+): CaptureRecord[] {
   const where = `Kafka batch for topic '${topic}'`;
   if (!Array.isArray(events)) {
     throw new TriggerShapeError(
       `${where}: events is ${describe(events)}, not an array; ${REGISTRATION_HINT}`,
     );
   }
+  if (isBinaryKafkaBatch(events)) return binaryKafkaBatchToRecords(topic, events, triggerMetadata, where);
   return events.map((raw, index) => {
     const eventWhere = `${where}: events[${index}]`;
     const event = parseEvent(raw, eventWhere);

@@ -52,6 +52,8 @@ export const azureSettingsSchema = z
     eventHubNamespace: eventHubNamespaceName.optional(),
     /** The namespace's resource group when it is not the one the app is deployed to. */
     eventHubResourceGroup: resourceGroupName.optional(),
+    /** The resource group of the namespace holding an Azure Schema Registry (`registry.kind: azure`), when it is not the app's. */
+    schemaRegistryResourceGroup: resourceGroupName.optional(),
     /** The brokers of a kafka topic (the value of the app setting named by `kafka.brokerList`). */
     kafkaBrokers: brokerList.optional(),
     /** The SASL user name (the value of the app setting named by `kafka.username`); not a secret. */

@@ -3,6 +3,7 @@ import { awsSettingsSchema, LAMBDA_CONSUMER_GROUP } from './awsSchema.js';
 import { azureSettingsSchema } from './azureSchema.js';
 import { parseByteSize } from './byteSize.js';
 import { captureListingProblem, captureNamesOf, layoutProblems, usesCaptureNames } from './layoutRules.js';
+import { registryProblems, registrySchema } from './registrySchema.js';
 
 const byteSize = (fallback: number) =>
   z
@@ -159,6 +160,8 @@ export const topicSchema = z
     maxSegmentBytes: byteSize(8 * 1024 * 1024),
     /** The hourly compaction into Parquet: how many partitions one invocation compacts. */
     compaction,
+    /** The schema registry the producers frame records for; the records are decoded into JSON lines. */
+    registry: registrySchema.optional(),
     storage: z
       .object({
         container: z
@@ -237,6 +240,7 @@ export const topicSchema = z
         ? captureListingProblem(topic.layout, captureNamesOf(topic))
         : undefined;
     if (listing !== undefined) ctx.addIssue({ code: 'custom', path: ['layout'], message: listing });
+    for (const { path, message } of registryProblems(topic)) ctx.addIssue({ code: 'custom', path, message });
   });
 
 export const configSchema = z

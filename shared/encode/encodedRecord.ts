@@ -1,5 +1,6 @@
 import type { ObjectKind } from '../coordinates.js';
 import type { CaptureRecord } from '../record.js';
+import { RegistryFailure } from '../registry/schemaRef.js';
 
 /** Why a record went to a dead-letter object instead of the topic's output. */
 export const DeadLetterReason = {
@@ -9,6 +10,8 @@ export const DeadLetterReason = {
   invalidJson: 'invalid-json',
   /** A raw body with a line feed cannot be one line of a newline-delimited object. */
   containsNewline: 'contains-newline',
+  /** A registry topic's record: unknown schema id, not framed, undecodable, or a schema we cannot use. */
+  ...RegistryFailure,
 } as const;
 export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];
 

@@ -5,9 +5,11 @@ import { MAX_FUTURE_SKEW_MS, minuteOf } from '../time.js';
 import { captureDatumWriter, rawBodyWriter } from './bodyFormats.js';
 import { deadLetterLine } from './deadLetter.js';
 import { type BodyWriter, DeadLetterReason, type EncodedRecord } from './encodedRecord.js';
+import { envelopeMetadata } from './envelope.js';
 import { checkJson, compactJson } from './jsonCheck.js';
-import { bytesAsJson, headerValueAsJson } from './jsonValue.js';
+import { bytesAsJson } from './jsonValue.js';
 import { bodyTime } from './recordTime.js';
+import { registryLineWriter } from './registryLines.js';
 
 type ParsedBody =
   | { ok: true; value: unknown; lineBreaks: boolean }
@@ -71,6 +73,8 @@ export function createRecordEncoder(
 }
 
 function bodyWriterOf(topic: TopicConfig): BodyWriter {
+  // The config allows a registry with JSON lines only: decoded values are written as JSON.
+  if (topic.registry) return registryLineWriter(topic.jsonl.envelope, topic.registry.keepRawBytes);
   switch (topic.format) {
     case 'jsonl':
       return jsonLineWriter(topic.jsonl);
@@ -136,17 +140,7 @@ function singleLineJson(body: Buffer, parsed: { lineBreaks: boolean }): Buffer {
  * without being parsed and serialized again.
  */
 function envelopeChunks(record: CaptureRecord, bodyJson: Buffer | undefined): Buffer[] {
-  const metadata = {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    position: record.position,
-    timestamp: new Date(record.brokerTime).toISOString(),
-    key: record.key === null ? null : bytesAsJson(record.key),
-    headers: record.headers.map((header) => ({ name: header.name, value: headerValueAsJson(header.value) })),
-    ...(Object.keys(record.systemProperties).length > 0 ? { systemProperties: record.systemProperties } : {}),
-  };
-  const head = JSON.stringify(metadata).slice(0, -1);
+  const head = JSON.stringify(envelopeMetadata(record)).slice(0, -1);
   if (bodyJson !== undefined) return [Buffer.from(`${head},"body":`), bodyJson, CLOSE_BRACE];
   const kept = bytesAsJson(record.body);
   return [

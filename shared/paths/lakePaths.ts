@@ -75,3 +75,19 @@ export function assertStagingPath(path: string): void {
     );
   }
 }
+
+/** Writer schemas met by ingestion, for compaction and readers; hidden from Spark and Auto Loader by its `_`. */
+export const SCHEMAS_PREFIX = '_schemas';
+
+/**
+ * Where a topic's writer schema of one registry id is kept: `_schemas/<topic>/<kind>-<id>.json`. A
+ * registry id names one schema forever, so the file is written once and never changes.
+ */
+export function schemaFilePath(topic: string, registry: string, id: string): string {
+  return `${SCHEMAS_PREFIX}/${pathSegment(topic)}/${pathSegment(`${registry}-${id}`)}.json`;
+}
+
+/** Where a schema file waits to be published; the digest keeps two instances' candidates apart. */
+export function schemaFileStagingPath(topic: string, registry: string, id: string, digest: string): string {
+  return `${STAGING_PREFIX}/schemas/${pathSegment(topic)}/${pathSegment(`${registry}-${id}`)}-${digest}.json`;
+}

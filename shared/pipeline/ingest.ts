@@ -5,7 +5,7 @@ import type { EncodedRecord } from '../encode/encodedRecord.js';
 import { deadLetterEncodingOf, encodingOf } from '../encode/encodings.js';
 import { createRecordEncoder } from '../encode/recordEncoder.js';
 import { segmentBody } from '../encode/segmentBody.js';
-import { TopicMismatchError } from '../errors.js';
+import { ConfigError, TopicMismatchError } from '../errors.js';
 import { closeMinutes, ingestionSealFrontier, type LedgerSegment, recordStaged } from '../ledger.js';
 import { objectPathOf, stagingPath } from '../paths/lakePaths.js';
 import {
@@ -47,7 +47,7 @@ export async function ingestBatch(
   const encode = createRecordEncoder(context.topic, arrivalTime);
   const byPartition = new Map<string, Delivery[]>();
   let arrivalTimeFallbacks = 0;
-  for (const delivered of records) {
+  for (const delivered of await decodedIfFramed(context, records)) {
     // A record without a usable broker time (none, or from a clock far ahead) is placed by when it
     // arrived, as a wall-clock partitioner would.
     const usable = delivered.brokerTime <= arrivalTime + MAX_FUTURE_SKEW_MS;
@@ -75,6 +75,24 @@ export async function ingestBatch(
   const total = parts.reduce(addSummary, emptySummary());
   total.arrivalTimeFallbacks = arrivalTimeFallbacks;
   return total;
+}
+
+/**
+ * A registry topic's records decoded with their writer schemas, before anything is staged: a
+ * registry that cannot be asked fails the batch here, so its partitions wait and nothing is
+ * dead-lettered for an outage.
+ */
+async function decodedIfFramed(
+  context: CaptureContext,
+  records: readonly CaptureRecord[],
+): Promise<readonly CaptureRecord[]> {
+  if (context.topic.registry === undefined) return records;
+  if (context.decoder === undefined) {
+    throw new ConfigError(
+      `topic "${context.topic.name}" has a registry but the function was started without its decoder`,
+    );
+  }
+  return context.decoder.decodeBatch(records, context.store.objects);
 }
 
 /** What an ingestion tells its caller while it runs, beside the summary it returns. */

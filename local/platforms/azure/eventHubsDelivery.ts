@@ -6,6 +6,8 @@ export interface PartitionEvent {
   readonly partitionKey: string | null;
   readonly body: Buffer;
   readonly properties: Record<string, unknown>;
+  /** The event's content type (Azure Schema Registry's `avro/binary+<id>`), an AMQP property. */
+  readonly contentType?: string;
 }
 
 export interface EventHubsDelivery {
@@ -39,6 +41,8 @@ export function eventHubsDelivery(
         'x-opt-offset': event.offset,
         'x-opt-enqueued-time': `${enqueued[index]}+00:00`,
         ...(event.partitionKey === null ? {} : { 'x-opt-partition-key': event.partitionKey }),
+        // The AMQP properties section's fields come under their AMQP names.
+        ...(event.contentType === undefined ? {} : { 'content-type': event.contentType }),
         sequenceNumber: event.sequenceNumber,
         offset: event.offset,
         partitionKey: event.partitionKey,

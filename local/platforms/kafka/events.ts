@@ -11,24 +11,37 @@ function dotNetUtcTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.?0+Z$/, 'Z');
 }
 
+/** One invocation of the Azure Functions Kafka trigger: the handler's two arguments. */
+export interface AzureKafkaInvocation {
+  /** The values, each a `Buffer` of its bytes (null for a tombstone). */
+  readonly values: (Buffer | null)[];
+  readonly triggerMetadata: Record<string, unknown>;
+}
+
 /**
- * One invocation of the Azure Functions Kafka trigger (`cardinality: 'many'`, `dataType: 'string'`)
- * as the Node.js library hands it over (see samples/events/kafka-batch.json): one KafkaEventData object
- * per record, key and value decoded as UTF-8 text, header values base64.
+ * One invocation of the Azure Functions Kafka trigger (`cardinality: 'many'`, `dataType: 'binary'`)
+ * as the Node.js library hands it over (see samples/events/kafka-batch-binary.json): each value's
+ * bytes, and the extension's metadata arrays with their first letters lower-cased (the library does
+ * so recursively, header objects included): partitions, offsets, .NET UTC times, topics, keys as the
+ * extension's UTF-8 text of their bytes, and each record's headers with base64 values.
  */
-export function azureKafkaEvents(topic: string, records: readonly FetchedRecord[]): unknown[] {
-  return records.map((record) => ({
-    Key: record.key === null ? null : record.key.toString('utf8'),
-    Offset: record.offset,
-    Partition: record.partition,
-    Topic: topic,
-    Headers: record.headers.map((header) => ({
-      Key: header.name,
-      Value: header.value === null ? null : header.value.toString('base64'),
-    })),
-    Timestamp: dotNetUtcTime(record.timestamp),
-    Value: record.value === null ? null : record.value.toString('utf8'),
-  }));
+export function azureKafkaEvents(topic: string, records: readonly FetchedRecord[]): AzureKafkaInvocation {
+  return {
+    values: records.map((record) => record.value),
+    triggerMetadata: {
+      partitionArray: records.map((record) => record.partition),
+      offsetArray: records.map((record) => record.offset),
+      timestampArray: records.map((record) => dotNetUtcTime(record.timestamp)),
+      topicArray: records.map(() => topic),
+      keyArray: records.map((record) => (record.key === null ? null : record.key.toString('utf8'))),
+      headersArray: records.map((record) =>
+        record.headers.map((header) => ({
+          key: header.name,
+          value: header.value === null ? null : header.value.toString('base64'),
+        })),
+      ),
+    },
+  };
 }
 
 /**

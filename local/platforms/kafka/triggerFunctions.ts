@@ -78,8 +78,10 @@ export function kafkaPlatformFunctions(
         payloadBytesOf: () => 0,
       },
       backoff: backoffOf(HOLD_PARTITION_RETRY),
-      ingest: (records) =>
-        ingest(azureKafkaEvents(topic.name, records), localInvocation(KAFKA_INGEST, {}, options.logFile)),
+      ingest: (records) => {
+        const { values, triggerMetadata } = azureKafkaEvents(topic.name, records);
+        return ingest(values, localInvocation(KAFKA_INGEST, triggerMetadata, options.logFile));
+      },
       seal: () => seal(null, localInvocation(SEAL_TIMER, {}, options.logFile)),
     };
   }

@@ -3,6 +3,8 @@ import { loadConfigFile, selectTopic } from '../../../shared/config/load.js';
 import { type TopicConfig, topicSchema } from '../../../shared/config/schema.js';
 import type { CaptureContext } from '../../../shared/pipeline/context.js';
 import { addSummary, type CaptureSummary, emptySummary } from '../../../shared/pipeline/summary.js';
+import type { RecordDecoder } from '../../../shared/registry/recordDecoder.js';
+import { registryDecoderFor } from '../../../shared/registry/registryDecoderFor.js';
 import type { CaptureStore } from '../../../shared/store.js';
 import { ledgersDrained } from '../../audit/ledgersDrained.js';
 import { createBatchBuilder } from '../../platforms/kafka/batches.js';
@@ -54,6 +56,11 @@ export interface KafkaSourceOptions {
    * retry policy, 5 s doubling to 5 min). A run that meets many failures on purpose waits less.
    */
   readonly retryBackoff?: RetryBackoff;
+  /**
+   * The decoder of a topic with a registry (one per run, as one per instance); by default one that
+   * reaches a Confluent registry at its configured URL without credentials.
+   */
+  readonly decoder?: RecordDecoder;
 }
 
 /**
@@ -72,6 +79,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
     topic,
     store: options.store,
     clock: () => Date.now() + clockAheadMs,
+    decoder: options.decoder ?? registryDecoderFor(topic, {}),
   };
   const functions = kafkaPlatformFunctions(options.platform, context, options);
   const totals = emptySummary();

@@ -303,6 +303,43 @@ describe('Log hygiene: the Azure Function App (functions/azure/index.ts)', () =>
     expect(leaksIn(output.lines(), [...sas.secrets, ...secretsOf(bodies)])).toEqual([]);
   });
 
+  it("keeps a schema registry's credentials out of every line when the registry refuses them", async () => {
+    // Prepare: a Confluent registry that answers every request with 401, the credentials in app settings
+    const password = canary('registry-password');
+    const refusing = createServer((_request, response) => {
+      response.writeHead(401, { 'content-type': 'application/json' }).end('{"error_code":40101}');
+    });
+    await new Promise<void>((done) => refusing.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    vi.stubEnv('SchemaRegistryUser', 'capture');
+    vi.stubEnv('SchemaRegistryPassword', password);
+    const id = uniqueId();
+    await loadApp(
+      `${topicYaml('kafka', id)}    registry: { kind: confluent, url: "${url}", credentials: { usernameSetting: SchemaRegistryUser, passwordSetting: SchemaRegistryPassword } }\n`,
+      azuriteSasConnection().connectionString,
+    );
+    const framed = Buffer.from([0, 0, 0, 0, 7, 2, 0x61]);
+    const output = captureOutput();
+
+    // Act
+    const { error } = await output.settle(
+      handlerOf('kafka-ingest')(
+        [framed],
+        output.invocation('kafka-ingest', { partitionArray: [0], offsetArray: [0], keyArray: [null] }),
+      ),
+    );
+    await new Promise((done) => refusing.close(done));
+
+    // Assess: the partition holds with an error that says what to check, and says nothing secret
+    expect(error).toMatchObject({
+      retriable: false,
+      message: expect.stringMatching(/HTTP 401: check the credentials/),
+    });
+    expect(recordsOf(output, 'capture.failure')).toHaveLength(1);
+    const basic = Buffer.from(`capture:${password}`).toString('base64');
+    expect(leaksIn(output.lines(), [password, basic])).toEqual([]);
+  });
+
   it('reports a batch of the wrong data type without quoting the body it holds', async () => {
     // Prepare: a trigger registered with cardinality one and dataType string hands over a bare body.
     await loadApp(topicYaml('eventhub', uniqueId()), azuriteSasConnection().connectionString);

@@ -18,6 +18,7 @@ import {
   findConnectionStringSettings,
   findForeignInvocations,
   findForeignPrincipals,
+  findGlueScopeProblems,
   findKeyMaterial,
   findManagedPolicyProblems,
   findOpenPrincipals,
@@ -48,8 +49,16 @@ const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-
 
 /** Every way a topic reaches its Kafka source, so every conditional grant is in some stack. */
 const TOPICS = {
-  /** MSK with IAM access control: kafka-cluster permissions, the MSK execution role. */
-  'capture-payments': { topic: mskTopic(), secrets: [], keys: [] },
+  /** MSK with IAM access control: kafka-cluster permissions, the MSK execution role; a Glue Schema Registry. */
+  'capture-payments': {
+    topic: mskTopic({
+      jsonl: { envelope: true },
+      registry: { kind: 'glue', registryName: 'payments-registry' },
+    }),
+    secrets: [],
+    keys: [],
+    registries: ['payments-registry'],
+  },
   /** MSK with SASL/SCRAM: a secret and the customer-managed key that encrypts it. */
   'capture-refunds': {
     topic: mskTopic({
@@ -61,6 +70,7 @@ const TOPICS = {
     }),
     secrets: [secret('AmazonMSK_refunds')],
     keys: [KMS_KEY],
+    registries: [],
   },
   /** Self-managed brokers in a VPC with mutual TLS and a private root CA: network interfaces, two secrets. */
   'capture-telemetry': {
@@ -74,9 +84,16 @@ const TOPICS = {
           vpc: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c3d'], securityGroupIds: ['sg-0a1b2c3d'] },
         },
       },
+      registry: {
+        kind: 'confluent',
+        url: 'https://psrc-123.eu-west-1.aws.confluent.cloud',
+        credentials: { secretArn: secret('telemetry-registry') },
+      },
     }),
-    secrets: [secret('telemetry-client'), secret('telemetry-root-ca')],
+    /** The Kafka client certificate, its root CA, and the schema registry's credentials. */
+    secrets: [secret('telemetry-client'), secret('telemetry-root-ca'), secret('telemetry-registry')],
     keys: [],
+    registries: [],
   },
 } as const;
 type StackName = keyof typeof TOPICS;
@@ -107,7 +124,7 @@ const MANAGED_POLICIES: Readonly<Record<string, ManagedPolicyRule>> = {
 };
 
 /** The lake's prefixes (shared/layouts, shared/compaction): every object the functions touch is under one. */
-const LAKE_PREFIXES = ['raw', 'deadletter', 'compacted', '_staging', '_ledger'];
+const LAKE_PREFIXES = ['raw', 'deadletter', 'compacted', '_staging', '_ledger', '_schemas'];
 /** Only staged segments are deleted, once their object is visible. */
 const DELETABLE_PREFIXES = ['_staging'];
 
@@ -134,13 +151,14 @@ describe('Security review: IAM of the CDK stacks', () => {
   /** Every rule over one template: the problems, each naming the rule's statement. */
   function review(name: StackName, template: CloudFormationTemplate): string[] {
     const statements = policyStatements(template);
-    const { secrets, keys } = TOPICS[name];
+    const { secrets, keys, registries } = TOPICS[name];
     return [
       ...findWildcardActions(statements),
       ...findUnscopedResources(statements, UNSCOPABLE_ACTIONS),
       ...findS3ScopeProblems(statements, lakeOf(template)),
       ...findOpenPrincipals(template, statements),
       ...findSecretScopeProblems(statements, { secrets, keys }),
+      ...findGlueScopeProblems(statements, { registries }),
       ...findForeignInvocations(template, statements),
       ...findManagedPolicyProblems(template, MANAGED_POLICIES),
     ];
@@ -174,6 +192,7 @@ describe('Security review: IAM of the CDK stacks', () => {
       'lambda:InvokeFunction',
       's3:DeleteObject',
       'kafka-cluster:ReadData',
+      'glue:GetSchemaVersion',
     ]) {
       expect(actions).toContain(action);
     }
@@ -252,6 +271,36 @@ describe('Security review: IAM of the CDK stacks', () => {
 
     // Act
     const problems = review('capture-refunds', template);
+
+    // Assess
+    expect(problems).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it.each([
+    [
+      'a Glue action beyond reading schema versions',
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:GetTable',
+        Resource: 'arn:aws:glue:eu-west-1:123456789012:registry/payments-registry',
+      }),
+      /allows glue:GetTable; a function only reads schema versions/,
+    ],
+    [
+      'schema versions of another registry',
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:GetSchemaVersion',
+        Resource: 'arn:aws:glue:eu-west-1:123456789012:schema/other/*',
+      }),
+      /glue:\* on .*schema\/other\/\*, not the registry the config names/,
+    ],
+  ] as const)("fails when the Glue topic's ingestion role is given %s", (_case, statementFor, problem) => {
+    // Prepare
+    const template = withIngestStatement('capture-payments', statementFor());
+
+    // Act
+    const problems = review('capture-payments', template);
 
     // Assess
     expect(problems).toEqual([expect.stringMatching(problem)]);
@@ -354,6 +403,11 @@ const DATA_PLANE_ROLES: Readonly<Record<string, DataPlaneRole>> = {
     why: 'the trigger reads its hub',
     scopes: ['eventHub'],
   },
+  '2c56ea50-c6b3-40a6-83c0-9d98858bc7d2': {
+    name: 'Schema Registry Reader',
+    why: "the writer schemas of an Azure Schema Registry topic's events",
+    scopes: ['namespace'],
+  },
   '4633458b-17de-408a-b874-0445c86b69e6': {
     name: 'Key Vault Secrets User',
     why: 'the Kafka password app setting resolves its secret',
@@ -450,6 +504,13 @@ describe('Security review: RBAC of the Bicep templates', () => {
       /(module eventHubAccess[\s\S]*?principalId: )app\.identity\.principalId/,
       '$1deployer().objectId',
       /module eventHubAccess passes principalId deployer\(\)\.objectId/,
+    ],
+    [
+      'the schema reader on the whole resource group',
+      'modules/schemaRegistryAccess.bicep',
+      /(resource schemaReader[\s\S]*?scope: )namespace/,
+      '$1resourceGroup()',
+      /schemaReader assigns Schema Registry Reader on resourceGroup\(\), meant for namespace only/,
     ],
     [
       'a key listed into an app setting',

@@ -205,6 +205,41 @@ export function findSecretScopeProblems(
   );
 }
 
+/** What a function may do with a Glue Schema Registry: read one schema version by its id. */
+const GLUE_ACTIONS = new Set(['glue:GetSchemaVersion']);
+
+/**
+ * Allow statements with a Glue action other than reading a schema version, or on anything but the
+ * registry the topic's config names and that registry's schemas (`registry/<name>`,
+ * `schema/<name>/*`): never another registry, every schema of the account, or a Data Catalog table.
+ */
+export function findGlueScopeProblems(
+  statements: readonly LocatedStatement[],
+  configured: { registries: readonly string[] },
+): string[] {
+  const allowedSuffixes = configured.registries.flatMap((name) => [`:registry/${name}`, `:schema/${name}/*`]);
+  return statements.filter(allows).flatMap(({ where, statement }) => {
+    const glueActions = actionsOf(statement).filter((action) => action.startsWith('glue:'));
+    if (glueActions.length === 0) return [];
+    return [
+      ...glueActions
+        .filter((action) => !GLUE_ACTIONS.has(action))
+        .map((action) => `${where}: allows ${action}; a function only reads schema versions`),
+      ...resourcesOf(statement)
+        // Rendered ARNs hold the partition, region and account as `AWS::Partition` and so on.
+        .filter(
+          (resource) =>
+            !resource.startsWith('arn:') ||
+            !resource.includes(':glue:') ||
+            !allowedSuffixes.some((suffix) => resource.endsWith(suffix)),
+        )
+        .map(
+          (resource) => `${where}: glue:* on ${resource}, not the registry the config names or its schemas`,
+        ),
+    ];
+  });
+}
+
 /** Allow statements that invoke a function other than one of the stack's own. */
 export function findForeignInvocations(
   template: CloudFormationTemplate,

@@ -110,7 +110,7 @@ describe('Module: functions/azure/index (what the host receives)', () => {
         username: '%KafkaUsername%',
         password: '%KafkaPassword%',
         cardinality: 'many',
-        dataType: 'string',
+        dataType: 'binary',
       }),
     ]);
     expect(ingest?.retryOptions).toMatchObject({ strategy: 'exponentialBackoff', maxRetryCount: -1 });

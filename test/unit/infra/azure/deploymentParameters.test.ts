@@ -224,3 +224,61 @@ describe('Generator: npm run infra:azure', () => {
     );
   });
 });
+
+describe('Function: azureParameterFiles (schema registry)', () => {
+  const registryTopic = (azure: Record<string, unknown>) =>
+    parseConfig(
+      {
+        topics: [
+          {
+            name: 'orders',
+            source: 'eventhub',
+            jsonl: { envelope: true },
+            registry: { kind: 'azure', fullyQualifiedNamespace: 'contoso-schemas.servicebus.windows.net' },
+            azure: { eventHubNamespace: 'contoso-orders', ...azure },
+          },
+        ],
+      },
+      'capture.config.yaml',
+    );
+
+  it("names an Azure Schema Registry's namespace and resource group, which the template accepts", async () => {
+    // Act
+    const files = azureParameterFiles(
+      registryTopic({ schemaRegistryResourceGroup: 'schemas' }),
+      'capture.config.yaml',
+    );
+
+    // Assess
+    const file = files.get('orders.parameters.json');
+    expect(file && valuesOf(file)).toMatchObject({
+      schemaRegistryNamespaceName: 'contoso-schemas',
+      schemaRegistryResourceGroupName: 'schemas',
+    });
+    expect(file && findParameterFileProblems(await mainTemplate(), file)).toEqual([]);
+  });
+
+  it("refuses a schema registry's resource group for a topic without an Azure Schema Registry", () => {
+    // Prepare
+    const config = parseConfig(
+      {
+        topics: [
+          {
+            name: 'orders',
+            source: 'eventhub',
+            azure: { eventHubNamespace: 'contoso-orders', schemaRegistryResourceGroup: 'x' },
+          },
+        ],
+      },
+      'capture.config.yaml',
+    );
+
+    // Act
+    const act = () => azureParameterFiles(config, 'capture.config.yaml');
+
+    // Assess
+    expect(act).toThrow(
+      'capture.config.yaml: topic "orders" (topics[0]), field azure.schemaRegistryResourceGroup: only for registry.kind: azure',
+    );
+  });
+});

@@ -66,6 +66,8 @@ const REQUIRED_ROLES = [
   ],
   ['Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb', 'Microsoft.Insights/components'],
   ['Key Vault Secrets User', '4633458b-17de-408a-b874-0445c86b69e6', 'Microsoft.KeyVault/vaults/secrets'],
+  // Only for a topic whose registry is an Azure Schema Registry; on the namespace holding it.
+  ['Schema Registry Reader', '2c56ea50-c6b3-40a6-83c0-9d98858bc7d2', 'Microsoft.EventHub/namespaces'],
 ] as const;
 
 /**

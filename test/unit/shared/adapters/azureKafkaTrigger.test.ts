@@ -196,7 +196,6 @@ describe('Function: azureKafkaBatchToRecords', () => {
   });
 
   it.each([
-    ['a Buffer (dataType binary)', Buffer.from('{"event":"click"}'), /dataType: 'string'/],
     ['text that is not JSON', 'not json', /not KafkaEventData JSON/],
     ['an object without Value', clickWith({ Value: undefined }), /Value/],
     ['an object whose Value is parsed JSON', clickWith({ Value: { event: 'click' } }), /Value/],

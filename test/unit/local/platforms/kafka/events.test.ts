@@ -66,19 +66,19 @@ const EXPECTED = [
 ];
 
 describe('Function: azureKafkaEvents', () => {
-  it('builds KafkaEventData the Azure adapter reads back with the real offsets, times, keys and header bytes', () => {
+  it('builds the binary invocation the Azure adapter reads back with the real offsets, times, keys and header bytes', () => {
     // Act
-    const events = azureKafkaEvents('clicks', RECORDS);
+    const { values, triggerMetadata } = azureKafkaEvents('clicks', RECORDS);
 
     // Assess
-    expect(events[0]).toMatchObject({
-      Offset: 5_120,
-      Partition: 2,
-      Topic: 'clicks',
-      Timestamp: '2026-11-21T12:00:00.42Z',
+    expect(values[1]).toBeNull();
+    expect(triggerMetadata).toMatchObject({
+      offsetArray: [5_120, 7],
+      partitionArray: [2, 0],
+      topicArray: ['clicks', 'clicks'],
+      timestampArray: ['2026-11-21T12:00:00.42Z', '2026-11-21T12:01:00Z'],
     });
-    expect(events[1]).toMatchObject({ Key: null, Value: null, Timestamp: '2026-11-21T12:01:00Z' });
-    expect(coordinates(azureKafkaBatchToRecords('clicks', events))).toEqual(EXPECTED);
+    expect(coordinates(azureKafkaBatchToRecords('clicks', values, triggerMetadata))).toEqual(EXPECTED);
   });
 });
 

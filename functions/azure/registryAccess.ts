@@ -1,0 +1,51 @@
+import type { TopicConfig } from '../../shared/config/schema.js';
+import { ConfigError, RegistryUnavailableError } from '../../shared/errors.js';
+import type { RecordDecoder } from '../../shared/registry/recordDecoder.js';
+import { basicAuthorization, registryDecoderFor } from '../../shared/registry/registryDecoderFor.js';
+
+/**
+ * The registry decoder of an Azure topic: a Confluent registry's basic credentials from the app
+ * settings the config names (a Key Vault reference there keeps the password out of the app's
+ * configuration), or the app's managed identity for Azure Schema Registry (the Bicep grants it
+ * Schema Registry Reader on the namespace). `@azure/identity` is loaded only for that kind.
+ */
+export async function azureRegistryDecoder(
+  topic: TopicConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<RecordDecoder | undefined> {
+  const { registry } = topic;
+  if (registry === undefined) return undefined;
+  if (registry.kind === 'confluent') {
+    const credentials = registry.credentials;
+    if (credentials === undefined || !('usernameSetting' in credentials))
+      return registryDecoderFor(topic, {});
+    const username = setting(env, credentials.usernameSetting);
+    const password = setting(env, credentials.passwordSetting);
+    return registryDecoderFor(topic, {
+      confluentHeaders: async () => basicAuthorization(username, password),
+    });
+  }
+  if (registry.kind !== 'azure') return registryDecoderFor(topic, {});
+  const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
+  const clientId = registry.identityClientIdSetting && setting(env, registry.identityClientIdSetting);
+  const credential = clientId ? new ManagedIdentityCredential({ clientId }) : new DefaultAzureCredential();
+  return registryDecoderFor(topic, {
+    azureToken: async (scope) => {
+      try {
+        return (await credential.getToken(scope)).token;
+      } catch (error) {
+        // The identity endpoint is part of the platform: while it fails, the batch waits.
+        throw new RegistryUnavailableError('no token for Azure Schema Registry from the managed identity', {
+          cause: error,
+        });
+      }
+    },
+  });
+}
+
+function setting(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value)
+    throw new ConfigError(`the app setting ${name}, named by the topic's registry credentials, is not set`);
+  return value;
+}
