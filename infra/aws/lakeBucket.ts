@@ -2,9 +2,13 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
-import { DEAD_LETTER_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
+import {
+  COMPACTED_PREFIX,
+  DEAD_LETTER_PREFIX,
+  RAW_PREFIX,
+  STAGING_PREFIX,
+} from '../../shared/paths/lakePaths.js';
 
 /** Where the S3 ledger keeps one object per partition (shared/stores/s3/s3LedgerStore.ts). */
 const LEDGER_PREFIX = '_ledger';

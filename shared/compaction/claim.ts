@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CaptureError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
-import { type CompactionUnit, claimPath, hourIso, unitStagingPath } from './manifest.js';
 import type { RawObject } from './rawObjects.js';
+import { type CompactionUnit, claimPath, hourIso, unitStagingPath } from './unitPaths.js';
 
 const CLAIM_FORMAT = 'stream-capture.compaction-claim/1';
 
@@ -20,9 +20,10 @@ interface CompactionClaim {
  * Fixes the raw objects a unit compacts before any of its files is published: the first run to
  * create the unit's claim (create-only) decides, and every other run of the unit, concurrent or a
  * rerun after a crash, compacts exactly the claimed objects. Their output names and bytes are then
- * the same, so no run ever publishes a data file that the unit's manifest does not list. Without a
+ * the same, so no run ever publishes a data file that the unit's commit does not add. Without a
  * claim, two runs that listed the hour on either side of a late object's arrival would both publish
- * data files and only one manifest could win. Objects a claim leaves out go to the next unit.
+ * data files and only one could be committed. Objects a claim leaves out go to the next unit; the
+ * claims of an hour are also what later runs consult to find the raw objects no unit covers yet.
  */
 export async function claimUnitInputs(
   objects: ObjectStore,
@@ -46,17 +47,23 @@ export async function claimUnitInputs(
   if (outcome === 'created') return [...candidates];
   // A run that listed the hour later (a late object had arrived) may have claimed objects this run's
   // listing has not seen yet: they are raw objects all the same, never deleted, so follow the claim.
-  const claimed = parseClaim(claimPath(unit), await objects.read(claimPath(unit)));
-  const covered = claimed.rawObjects.find((object) => alreadyCovered.has(object.path));
+  const claimed = await readClaim(objects, unit);
+  const covered = claimed.find((object) => alreadyCovered.has(object.path));
   if (covered) {
     throw new CaptureError(
-      `${claimPath(unit)} claims ${covered.path}, which a manifest of another unit already covers: ` +
+      `${claimPath(unit)} claims ${covered.path}, which another unit's claim already covers: ` +
         'did compaction.partitionsPerGroup change while a run of the old grouping was unfinished? ' +
         'Delete this claim (nothing lists it) so the next run claims what is left',
       { retriable: false },
     );
   }
-  return [...claimed.rawObjects];
+  return [...claimed];
+}
+
+/** The raw objects a unit's claim fixed. */
+export async function readClaim(objects: ObjectStore, unit: CompactionUnit): Promise<RawObject[]> {
+  const path = claimPath(unit);
+  return [...parseClaim(path, await objects.read(path)).rawObjects];
 }
 
 function parseClaim(path: string, bytes: Buffer): CompactionClaim {

@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import { CaptureError } from '../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../ledger.js';
 import type { CaptureContext } from '../pipeline/context.js';
-import { claimUnitInputs } from './claim.js';
-import { type CompactionLimits, compactHour, type HourResult } from './compactHour.js';
+import { loadSnapshot } from '../tables/delta/readSnapshot.js';
+import type { DeltaSnapshot } from '../tables/delta/tableState.js';
+import { claimUnitInputs, readClaim } from './claim.js';
+import { compactUnit, isCommitted, type UnitResult } from './compactUnit.js';
 import { type CompactedFormat, holdsRecordsOf, RAW_NOT_COMPACTED } from './formats.js';
 import { hourOf, partitionDoneWithHour } from './hours.js';
-import { type CompactionUnit, readManifestsOfHour, type SchemaFile } from './manifest.js';
 import { listRawObjectsOfHour, type RawObject } from './rawObjects.js';
+import { tableRootOf } from './tableLayout.js';
+import type { CompactionLimits } from './unitFiles.js';
+import { type CompactionUnit, hourPrefix, unitNamedBy } from './unitPaths.js';
+import { type CoveredRawObject, parseUnitReport } from './unitReport.js';
 
 export interface CompactionSummary {
   /** (topic, hour) units that got a new file this run. */
@@ -19,8 +24,10 @@ export interface CompactionSummary {
   rawBytesRead: number;
   /** Parquet bytes. */
   bytesWritten: number;
-  /** Fields added or widened vs. the hour's earlier schema / within the hour. */
+  /** Schema decisions: fields added to the table, paths widened or kept as JSON text, values rescued. */
   schemaChanges: number;
+  /** Rows with a value that fits no column, kept in `_rescued_data`. */
+  rescuedRows: number;
   /** Hours seen but not yet closed (some minute unsealed). */
   hoursWaiting: number;
   /** Why the run compacted nothing by design (a `raw` topic), so the log line says so; absent otherwise. */
@@ -66,6 +73,7 @@ export function emptyCompactionSummary(): CompactionSummary {
     rawBytesRead: 0,
     bytesWritten: 0,
     schemaChanges: 0,
+    rescuedRows: 0,
     hoursWaiting: 0,
   };
 }
@@ -79,6 +87,7 @@ export function addCompactionSummary(total: CompactionSummary, part: CompactionS
   total.rawBytesRead += part.rawBytesRead;
   total.bytesWritten += part.bytesWritten;
   total.schemaChanges += part.schemaChanges;
+  total.rescuedRows += part.rescuedRows;
   total.hoursWaiting = part.hoursWaiting;
   if (part.notCompacted !== undefined) total.notCompacted = part.notCompacted;
   return total;
@@ -117,6 +126,7 @@ export async function compactClosedHours(
     const { state } = await store.ledger.read(topic.name, partition);
     ledgers.set(partition, state ?? EMPTY_LEDGER);
   }
+  let snapshot = await loadSnapshot(store.objects, tableRootOf(topic.name));
   const sealDelayMs = topic.sealDelaySeconds * 1000;
   const currentHour = hourOf(now);
   const lookback = options.lookbackHours ?? LATE_LOOKBACK_HOURS;
@@ -136,11 +146,15 @@ export async function compactClosedHours(
       do {
         outcome = await compactNextUnit(
           context,
+          snapshot,
           { hour, group, closed, rawObjects, format: topic.format },
           limits,
         );
         if (outcome === 'waiting') summary.hoursWaiting++;
-        else if (outcome !== 'covered') addUnitResult(summary, outcome.result);
+        else if (outcome !== 'covered') {
+          snapshot = outcome.snapshot;
+          addUnitResult(summary, outcome.result);
+        }
       } while (typeof outcome === 'object' && outcome.more);
     } catch (error) {
       firstFailure ??= { error };
@@ -150,69 +164,103 @@ export async function compactClosedHours(
   return summary;
 }
 
-type UnitOutcome = 'covered' | 'waiting' | { result: HourResult; more: boolean };
+type UnitOutcome = 'covered' | 'waiting' | { snapshot: DeltaSnapshot; result: UnitResult; more: boolean };
+
+interface HourOfGroup {
+  readonly hour: number;
+  readonly group: string;
+  readonly closed: boolean;
+  readonly rawObjects: readonly RawObject[];
+  readonly format: CompactedFormat;
+}
 
 /**
- * Compacts the hour's raw objects of the group that no manifest covers yet into the group's next
- * unit, or reports that there are none or that the hour is not closed.
+ * Compacts the group's next unit of the hour: the first one its claims fix that the table does not
+ * hold yet (a crashed or concurrent run's), or else a new one over the raw objects no claim covers
+ * (late ones, or the whole hour the first time). Reports that there are none, or that the hour is
+ * not closed.
  */
 async function compactNextUnit(
-  { topic, store }: CaptureContext,
-  hourOfGroup: {
-    hour: number;
-    group: string;
-    closed: boolean;
-    rawObjects: readonly RawObject[];
-    format: CompactedFormat;
-  },
+  { topic, store, clock }: CaptureContext,
+  snapshot: DeltaSnapshot,
+  hourOfGroup: HourOfGroup,
   limits: CompactionLimits,
 ): Promise<UnitOutcome> {
   const { hour, group, closed, rawObjects, format } = hourOfGroup;
-  const manifests = await readManifestsOfHour(store.objects, topic.name, hour);
-  const alreadyCovered = manifests.flatMap((manifest) => manifest.rawObjects);
-  const coveredPaths = new Set(alreadyCovered.map((object) => object.path));
-  const uncovered = rawObjects.filter((object) => !coveredPaths.has(object.path));
-  if (uncovered.length === 0) return 'covered';
-  if (!closed) return 'waiting';
-  const unsupported = uncovered.find((object) => !holdsRecordsOf(format, object.path));
-  if (unsupported) {
-    throw new CaptureError(
-      `compaction of ${topic.name}: ${unsupported.path} does not hold ${format} records (written before a format change?); compacting it is not supported yet`,
-      { retriable: false },
-    );
-  }
-  const unit: CompactionUnit = {
+  const objects = store.objects;
+  const listed = await objects.list(hourPrefix(topic.name, hour));
+  const unitOf = (sequence: number, ofGroup = group): CompactionUnit => ({
     topic: topic.name,
     hour,
-    group,
-    sequence: manifests
-      .filter((manifest) => manifest.group === group)
-      .reduce((next, manifest) => Math.max(next, manifest.sequence + 1), 0),
-  };
-  const claimed = await claimUnitInputs(store.objects, unit, uncovered, coveredPaths);
-  const earlierSchemas: SchemaFile['columns'][] = [];
-  for (const manifest of manifests) {
-    const schema = JSON.parse((await store.objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
-    earlierSchemas.push(schema.columns);
+    group: ofGroup,
+    sequence,
+  });
+  const claims = listed.flatMap((path) => {
+    const named = unitNamedBy(path, 'claim');
+    return named ? [unitOf(named.sequence, named.group)] : [];
+  });
+  const ours = claims.filter((unit) => unit.group === group).sort((a, b) => a.sequence - b.sequence);
+  const others = claims.filter((unit) => unit.group !== group);
+  let unit = ours.find((claimed) => !isCommitted(snapshot, claimed));
+  let claimed: RawObject[];
+  let consulted = ours;
+  if (unit) {
+    claimed = await readClaim(objects, unit);
+  } else {
+    const claimedPaths = new Set<string>();
+    const addClaims = async (units: readonly CompactionUnit[]) => {
+      for (const other of units)
+        for (const object of await readClaim(objects, other)) claimedPaths.add(object.path);
+    };
+    await addClaims(ours);
+    let uncovered = rawObjects.filter((object) => !claimedPaths.has(object.path));
+    // Objects our claims miss may be another grouping's (compaction.partitionsPerGroup changed).
+    if (uncovered.length > 0 && others.length > 0) {
+      await addClaims(others);
+      consulted = claims;
+      uncovered = uncovered.filter((object) => !claimedPaths.has(object.path));
+    }
+    if (uncovered.length === 0) return 'covered';
+    if (!closed) return 'waiting';
+    const unsupported = uncovered.find((object) => !holdsRecordsOf(format, object.path));
+    if (unsupported) {
+      throw new CaptureError(
+        `compaction of ${topic.name}: ${unsupported.path} does not hold ${format} records (written before a format change?); compacting it is not supported yet`,
+        { retriable: false },
+      );
+    }
+    unit = unitOf((ours.at(-1)?.sequence ?? -1) + 1);
+    claimed = await claimUnitInputs(objects, unit, uncovered, claimedPaths);
   }
-  const result = await compactHour(
-    store.objects,
-    { unit, rawObjects: claimed, format, envelope: topic.jsonl.envelope, alreadyCovered, earlierSchemas },
+  const current = unit;
+  const alreadyCovered: CoveredRawObject[] = [];
+  for (const path of listed) {
+    const named = unitNamedBy(path, 'report');
+    if (!named || (named.group === current.group && named.sequence === current.sequence)) continue;
+    if (!consulted.some((other) => other.group === named.group)) continue;
+    alreadyCovered.push(...parseUnitReport(path, await objects.read(path)).rawObjects);
+  }
+  const compacted = await compactUnit(
+    objects,
+    snapshot,
+    { unit: current, rawObjects: claimed, format, envelope: topic.jsonl.envelope, alreadyCovered },
+    clock(),
     limits,
   );
   const claimedPaths = new Set(claimed.map((object) => object.path));
-  return { result, more: uncovered.some((object) => !claimedPaths.has(object.path)) };
+  return { ...compacted, more: rawObjects.some((object) => !claimedPaths.has(object.path)) };
 }
 
-function addUnitResult(summary: CompactionSummary, result: HourResult): void {
+function addUnitResult(summary: CompactionSummary, result: UnitResult): void {
   summary.rawObjectsRead += result.rawObjectsRead;
   summary.rawBytesRead += result.rawBytesRead;
-  if (!result.published) return;
+  if (!result.committed) return;
   summary.hoursCompacted++;
   summary.filesWritten += result.files.length;
   summary.rowsWritten += result.rows;
   summary.bytesWritten += result.files.reduce((sum, file) => sum + file.bytes, 0);
   summary.schemaChanges += result.schemaChanges;
+  summary.rescuedRows += result.rescuedRows;
 }
 
 function sortPartitions(partitions: readonly string[]): string[] {

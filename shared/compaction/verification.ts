@@ -1,5 +1,5 @@
 import { CaptureError } from '../errors.js';
-import type { CoveredRawObject } from './manifest.js';
+import type { CoveredRawObject } from './unitReport.js';
 
 /** A modulus for a cheap order-independent checksum of positions that stays exact in a double. */
 const CHECKSUM_MODULUS = 2_147_483_647;

@@ -26,7 +26,8 @@ describe('Command: npm run reliability (crash matrix)', () => {
       for (const kind of [
         /^raw\/.*\.late\.jsonl\.gz$/,
         /^deadletter\//,
-        /\/_manifest-all-0\.json$/,
+        /\/_unit-all-0\.json$/,
+        /\/_delta_log\/00000000000000000001\.json$/,
         /\.parquet$/,
       ])
         expect(
