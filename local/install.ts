@@ -2,6 +2,7 @@ import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { ensureAvroTools } from './emulators/avroTools.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
 import { ensureS3Server } from './emulators/s3Server.js';
+import { ensureTableReaders } from './emulators/tableReaders.js';
 
 /**
  * What the tests and local runs need beside the npm packages, each installed once into `.tools/`
@@ -11,6 +12,10 @@ const TOOLS = {
   s3: { what: 'the S3 emulator (moto, from PyPI)', install: ensureS3Server },
   avro: { what: 'the independent Avro readers (fastavro, Apache avro, from PyPI)', install: ensureAvroTools },
   kafka: { what: 'Apache Kafka (jars from Maven Central)', install: ensureKafkaInstalled },
+  spark: {
+    what: 'the independent table readers: Apache Spark with Delta and spark-avro, delta-rs (PyPI, Maven Central)',
+    install: ensureTableReaders,
+  },
 } as const;
 type Tool = keyof typeof TOOLS;
 
