@@ -11,6 +11,8 @@ process is ready); anything Spark or py4j print goes to stderr. Requests:
       -> {"schemas": {view: Spark's JSON schema}, "rows": [...]}
   {"op": "stream_start", "name", "format", "path", "schema", "options", "checkpoint", "output"}
       -> {}: a Structured Streaming file-source query into Parquet, triggered every 200 ms
+  {"op": "stream_drain", "name"}
+      -> {}: returns once the query has processed every file there is now
   {"op": "stream_finish", "name", "sql"}
       -> {"batches", "rows"}: processes what is available, stops, and runs sql over the output as view name
 
@@ -129,6 +131,11 @@ def stream_start(request):
     return {}
 
 
+def stream_drain(request):
+    _streams[request["name"]][0].processAllAvailable()
+    return {}
+
+
 def stream_finish(request):
     query, output = _streams.pop(request["name"])
     query.processAllAvailable()
@@ -142,6 +149,7 @@ OPERATIONS = {
     "delta_rs": delta_rs,
     "spark_sql": spark_sql,
     "stream_start": stream_start,
+    "stream_drain": stream_drain,
     "stream_finish": stream_finish,
 }
 

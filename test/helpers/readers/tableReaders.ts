@@ -42,6 +42,8 @@ export interface TableReaders {
   spark(sql: string, views?: readonly SparkView[]): Promise<SparkAnswer>;
   /** Starts a Structured Streaming file-source query over `path` into Parquet, triggered every 200 ms. */
   startStream(stream: SparkView & { readonly schema: string }): Promise<void>;
+  /** Returns once the stream has processed every file there is now; it goes on running. */
+  drainStream(name: string): Promise<void>;
   /** Processes what the stream has not yet, stops it, and runs `sql` over its output (as view `name`). */
   finishStream(name: string, sql: string): Promise<{ batches: number; rows: Record<string, unknown>[] }>;
   close(): Promise<void>;
@@ -103,6 +105,9 @@ export async function startTableReaders(): Promise<TableReaders> {
         checkpoint: join(scratch, `${stream.name}-checkpoint`),
         output: join(scratch, `${stream.name}-output`),
       });
+    },
+    drainStream: async (name) => {
+      await ask({ op: 'stream_drain', name });
     },
     finishStream: (name, sql) => ask({ op: 'stream_finish', name, sql }),
     close: async () => {
