@@ -48,7 +48,7 @@ export async function auditCompaction(
     const hour = hourOfFolder(path);
     const unit = { topic, hour, group: named.group, sequence: named.sequence };
     if (!isCommitted(snapshot, unit)) continue;
-    for (const covered of await readClaim(objects, unit))
+    for (const covered of (await readClaim(objects, unit)).rawObjects)
       coverings.set(covered.path, (coverings.get(covered.path) ?? 0) + 1);
   }
   const rawPaths = await objects.list(`${RAW_PREFIX}/`);

@@ -14,6 +14,17 @@ interface CompactionClaim {
   readonly group: string;
   readonly sequence: number;
   readonly rawObjects: readonly RawObject[];
+  /**
+   * The table's schema (Delta's `schemaString`) when the unit was claimed, null before the table
+   * existed: what the unit's report measures the fields it brings against, the same on every rerun.
+   */
+  readonly tableSchema?: string | null;
+}
+
+/** What a claim fixed for its unit. */
+export interface UnitClaim {
+  readonly rawObjects: readonly RawObject[];
+  readonly tableSchema: string | null;
 }
 
 /**
@@ -30,7 +41,8 @@ export async function claimUnitInputs(
   unit: CompactionUnit,
   candidates: readonly RawObject[],
   alreadyCovered: ReadonlySet<string>,
-): Promise<RawObject[]> {
+  tableSchema: string | null,
+): Promise<UnitClaim> {
   const ours: CompactionClaim = {
     format: CLAIM_FORMAT,
     topic: unit.topic,
@@ -38,17 +50,18 @@ export async function claimUnitInputs(
     group: unit.group,
     sequence: unit.sequence,
     rawObjects: candidates.map(({ path, partition }) => ({ path, partition })),
+    tableSchema,
   };
   // Staged under a name of its own: concurrent runs stage different candidates for the same unit.
   const staging = unitStagingPath(unit, 'claim', `claim-${randomUUID()}`);
   await objects.stage(staging, Buffer.from(`${JSON.stringify(ours, null, 2)}\n`));
   const outcome = await objects.publish(claimPath(unit), [staging]);
   await objects.deleteStaged([staging]);
-  if (outcome === 'created') return [...candidates];
+  if (outcome === 'created') return { rawObjects: [...candidates], tableSchema };
   // A run that listed the hour later (a late object had arrived) may have claimed objects this run's
   // listing has not seen yet: they are raw objects all the same, never deleted, so follow the claim.
   const claimed = await readClaim(objects, unit);
-  const covered = claimed.find((object) => alreadyCovered.has(object.path));
+  const covered = claimed.rawObjects.find((object) => alreadyCovered.has(object.path));
   if (covered) {
     throw new CaptureError(
       `${claimPath(unit)} claims ${covered.path}, which another unit's claim already covers: ` +
@@ -57,13 +70,14 @@ export async function claimUnitInputs(
       { retriable: false },
     );
   }
-  return [...claimed];
+  return claimed;
 }
 
-/** The raw objects a unit's claim fixed. */
-export async function readClaim(objects: ObjectStore, unit: CompactionUnit): Promise<RawObject[]> {
+/** What a unit's claim fixed. */
+export async function readClaim(objects: ObjectStore, unit: CompactionUnit): Promise<UnitClaim> {
   const path = claimPath(unit);
-  return [...parseClaim(path, await objects.read(path)).rawObjects];
+  const claim = parseClaim(path, await objects.read(path));
+  return { rawObjects: [...claim.rawObjects], tableSchema: claim.tableSchema ?? null };
 }
 
 function parseClaim(path: string, bytes: Buffer): CompactionClaim {

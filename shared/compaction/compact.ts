@@ -4,7 +4,7 @@ import { EMPTY_LEDGER, type PartitionLedger } from '../ledger.js';
 import type { CaptureContext } from '../pipeline/context.js';
 import { loadSnapshot } from '../tables/delta/readSnapshot.js';
 import type { DeltaSnapshot } from '../tables/delta/tableState.js';
-import { claimUnitInputs, readClaim } from './claim.js';
+import { claimUnitInputs, readClaim, type UnitClaim } from './claim.js';
 import { compactUnit, isCommitted, type UnitResult } from './compactUnit.js';
 import { type CompactedFormat, holdsRecordsOf, RAW_NOT_COMPACTED } from './formats.js';
 import { hourOf, partitionDoneWithHour } from './hours.js';
@@ -147,7 +147,7 @@ export async function compactClosedHours(
         outcome = await compactNextUnit(
           context,
           snapshot,
-          { hour, group, closed, rawObjects, format: topic.format },
+          { hour, group, partitions, closed, rawObjects, format: topic.format },
           limits,
         );
         if (outcome === 'waiting') summary.hoursWaiting++;
@@ -169,6 +169,7 @@ type UnitOutcome = 'covered' | 'waiting' | { snapshot: DeltaSnapshot; result: Un
 interface HourOfGroup {
   readonly hour: number;
   readonly group: string;
+  readonly partitions: readonly string[];
   readonly closed: boolean;
   readonly rawObjects: readonly RawObject[];
   readonly format: CompactedFormat;
@@ -186,7 +187,7 @@ async function compactNextUnit(
   hourOfGroup: HourOfGroup,
   limits: CompactionLimits,
 ): Promise<UnitOutcome> {
-  const { hour, group, closed, rawObjects, format } = hourOfGroup;
+  const { hour, group, partitions, closed, rawObjects, format } = hourOfGroup;
   const objects = store.objects;
   const listed = await objects.list(hourPrefix(topic.name, hour));
   const unitOf = (sequence: number, ofGroup = group): CompactionUnit => ({
@@ -200,17 +201,19 @@ async function compactNextUnit(
     return named ? [unitOf(named.sequence, named.group)] : [];
   });
   const ours = claims.filter((unit) => unit.group === group).sort((a, b) => a.sequence - b.sequence);
-  const others = claims.filter((unit) => unit.group !== group);
+  // Another group's units matter only if they may hold our partitions' objects: a grouping that
+  // changed, or a run over every partition.
+  const others = claims.filter((unit) => unit.group !== group && mayOverlap(unit.group, partitions));
   let unit = ours.find((claimed) => !isCommitted(snapshot, claimed));
-  let claimed: RawObject[];
+  let claim: UnitClaim;
   let consulted = ours;
   if (unit) {
-    claimed = await readClaim(objects, unit);
+    claim = await readClaim(objects, unit);
   } else {
     const claimedPaths = new Set<string>();
     const addClaims = async (units: readonly CompactionUnit[]) => {
       for (const other of units)
-        for (const object of await readClaim(objects, other)) claimedPaths.add(object.path);
+        for (const object of (await readClaim(objects, other)).rawObjects) claimedPaths.add(object.path);
     };
     await addClaims(ours);
     let uncovered = rawObjects.filter((object) => !claimedPaths.has(object.path));
@@ -230,7 +233,13 @@ async function compactNextUnit(
       );
     }
     unit = unitOf((ours.at(-1)?.sequence ?? -1) + 1);
-    claimed = await claimUnitInputs(objects, unit, uncovered, claimedPaths);
+    claim = await claimUnitInputs(
+      objects,
+      unit,
+      uncovered,
+      claimedPaths,
+      snapshot.metadata?.schemaString ?? null,
+    );
   }
   const current = unit;
   const alreadyCovered: CoveredRawObject[] = [];
@@ -243,11 +252,18 @@ async function compactNextUnit(
   const compacted = await compactUnit(
     objects,
     snapshot,
-    { unit: current, rawObjects: claimed, format, envelope: topic.jsonl.envelope, alreadyCovered },
+    {
+      unit: current,
+      rawObjects: claim.rawObjects,
+      format,
+      envelope: topic.jsonl.envelope,
+      alreadyCovered,
+      tableSchemaAtClaim: claim.tableSchema,
+    },
     clock(),
     limits,
   );
-  const claimedPaths = new Set(claimed.map((object) => object.path));
+  const claimedPaths = new Set(claim.rawObjects.map((object) => object.path));
   return { ...compacted, more: rawObjects.some((object) => !claimedPaths.has(object.path)) };
 }
 
@@ -276,4 +292,17 @@ function groupName(partitions: readonly string[] | null): string {
   if (partitions === null) return 'all';
   if (partitions.length <= NAMED_GROUP_PARTITIONS) return `p${partitions.join('.')}`;
   return `g${createHash('sha256').update(partitions.join(',')).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * False only when a group's name spells out partitions (`p0.1.2.3`) none of which is in `partitions`:
+ * its units cannot cover our objects. `all` and digest-named groups may.
+ */
+function mayOverlap(group: string, partitions: readonly string[]): boolean {
+  if (!group.startsWith('p')) return true;
+  const ours = new Set(partitions);
+  return group
+    .slice(1)
+    .split('.')
+    .some((partition) => ours.has(partition));
 }

@@ -5,7 +5,7 @@ import { commitNext, WRITER_PROTOCOL } from '../tables/delta/commit.js';
 import type { DeltaSnapshot } from '../tables/delta/tableState.js';
 import { parseDeltaSchema } from '../tables/deltaSchema.js';
 import type { UnitSchema } from './schema.js';
-import { evolveTable, fileColumnsOf, type TableChange } from './tableEvolution.js';
+import { evolveTable, fileColumnsOf } from './tableEvolution.js';
 import { dataColumnsOf, partitionValuesOf, tableMetadataOf, tableRootOf } from './tableLayout.js';
 import {
   type CompactionLimits,
@@ -70,12 +70,26 @@ export async function compactUnit(
   const read = { rawObjectsRead: inputs.rawObjects.length, rawBytesRead: inferred.rawBytesRead };
   const { columns: unitColumns, rescues: unitRescues } = inferred.schema;
   const widened = await widenTable(objects, snapshot, unit.topic, inferred.schema, now);
-  const evolution = evolveTable(tableColumnsOf(widened.snapshot), unitColumns, unitRescues);
-  const columns = fileColumnsOf(tableColumnsOf(widened.snapshot), unitColumns, evolution.rescues);
+  const evolution = evolveTable(tableColumnsOf(widened), unitColumns, unitRescues);
+  const columns = fileColumnsOf(tableColumnsOf(widened), unitColumns, evolution.rescues);
   const written = await writeUnitFiles(objects, inputs, inferred, columns, limits);
 
   for (const file of written.files) await objects.publish(file.path, file.chunks);
-  const changes = [...unitChanges(inferred), ...widened.added, ...evolution.changes];
+  // Measured against the table the claim saw, not against what this run had to commit, so a rerun
+  // after a crash past the widening reports the same.
+  const added =
+    inputs.tableSchemaAtClaim === null
+      ? []
+      : evolveTable(
+          columnsOfSchema(inputs.tableSchemaAtClaim, unit.topic),
+          unitColumns,
+          unitRescues,
+        ).changes.filter((change) => change.change === 'added');
+  const changes = [
+    ...unitChanges(inferred),
+    ...added,
+    ...evolution.changes.filter((change) => change.change === 'rescued'),
+  ];
   const report = reportOf(inputs, inferred, columns, changes, written.files, written.rescuedRows);
   const reportStaging = unitStagingPath(unit, 'report', `report-${unit.sequence}`);
   await objects.stage(reportStaging, Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
@@ -95,7 +109,7 @@ export async function compactUnit(
     { txn: { appId: unitTransactionId(unit), version: unit.sequence, lastUpdated: now } },
     ...written.files.map((file) => ({ add: addActionOf(unit, file, now) })),
   ];
-  const committed = await commitNext(objects, widened.snapshot, (latest) =>
+  const committed = await commitNext(objects, widened, (latest) =>
     isCommitted(latest, unit) ? null : actions,
   );
   await objects.deleteStaged([...written.files.flatMap((file) => file.chunks), reportStaging]);
@@ -118,6 +132,10 @@ export function tableColumnsOf(snapshot: DeltaSnapshot): StructField[] {
   return dataColumnsOf(parseDeltaSchema(snapshot.metadata.schemaString, `${snapshot.root}_delta_log`));
 }
 
+function columnsOfSchema(schemaString: string, topic: string): StructField[] {
+  return dataColumnsOf(parseDeltaSchema(schemaString, `the claim of a unit of ${topic}`));
+}
+
 /**
  * Commits the columns and nested fields the unit has and the table lacks, as a version of its own
  * (the table's first version creates it). Nothing is committed when the table has them all.
@@ -128,13 +146,11 @@ async function widenTable(
   topic: string,
   unit: UnitSchema,
   now: number,
-): Promise<{ snapshot: DeltaSnapshot; added: TableChange[] }> {
-  let added: TableChange[] = [];
+): Promise<DeltaSnapshot> {
   const committed = await commitNext(objects, snapshot, (latest) => {
     const evolution = evolveTable(tableColumnsOf(latest), unit.columns, unit.rescues);
     const created = latest.metadata === null;
-    // Creating the table is no change of it: only what later units add is reported.
-    added = created ? [] : evolution.changes.filter((change) => change.change === 'added');
+    const added = evolution.changes.filter((change) => change.change === 'added');
     if (!created && added.length === 0) return null;
     return [
       {
@@ -156,7 +172,7 @@ async function widenTable(
       },
     ];
   });
-  return { snapshot: committed.snapshot, added: committed.version === null ? [] : added };
+  return committed.snapshot;
 }
 
 function unitChanges(inferred: InferredUnit): ReportedChange[] {

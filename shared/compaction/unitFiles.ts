@@ -35,6 +35,8 @@ export interface UnitInputs {
   readonly envelope: boolean;
   /** Raw objects other units of the hour cover: this unit's positions must not overlap them. */
   readonly alreadyCovered: readonly CoveredRawObject[];
+  /** The table's schema when the unit was claimed (see `UnitClaim`), null before the table existed. */
+  readonly tableSchemaAtClaim: string | null;
 }
 
 /** The first pass over a unit: what its rows look like and what must come out. */

@@ -175,6 +175,7 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
       { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
       claimed,
       new Set(),
+      null,
     );
     await lake.deliver(['1'], 12, 5, 1);
     await lake.sealAt(at(13, 30));
@@ -207,6 +208,7 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
       { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
       everything,
       new Set(),
+      null,
     );
     const listedEarlier: CaptureStore = {
       ...store,
@@ -272,6 +274,35 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     const groupsByHour = units.map((unit) => `${unit.hour.slice(11, 13)} ${unit.group}`).sort();
     expect(groupsByHour).toEqual(['12 p0.1', '12 p2', '13 p0.1', '13 p2', '14 p0.1', '14 p2']);
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('commits two partition groups compacting at once into one table, both, each unit once', async () => {
+    // Prepare: the groups race for the table's first versions
+    const store = await freshStore();
+    const lake = harness(store);
+    for (const hour of [12, 13]) await lake.deliver(['0', '1', '2', '3'], hour, 10, 2);
+    await lake.sealAt(at(14, 5));
+
+    // Act
+    const [first, second] = await Promise.all([
+      compactClosedHours(lake.context, { partitions: ['0', '1'], lookbackHours: 3 }),
+      compactClosedHours(lake.context, { partitions: ['2', '3'], lookbackHours: 3 }),
+    ]);
+
+    // Assess
+    expect(first).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
+    expect(second).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
+    const log = (await store.objects.list('compacted/orders/_delta_log/')).filter((path) =>
+      path.endsWith('.json'),
+    );
+    expect(log).toHaveLength(5);
+    expect(
+      (await committedUnits(store.objects, TOPIC.name)).map(
+        (unit) => `${unit.hour.slice(11, 13)} ${unit.group}`,
+      ),
+    ).toEqual(['12 p0.1', '12 p2.3', '13 p0.1', '13 p2.3']);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+    expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
   });
 
   it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
