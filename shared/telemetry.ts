@@ -1,4 +1,4 @@
-import type { CompactionSummary } from './compaction/compact.js';
+import type { CompactionSummary } from './compaction/compactionSummary.js';
 import type { CompactionDispatchSummary } from './compaction/groupMessage.js';
 import { CaptureError } from './errors.js';
 import type { CaptureSummary, PartitionFigures } from './pipeline/summary.js';

@@ -1,4 +1,4 @@
-import type { CompactionSummary } from '../../shared/compaction/compact.js';
+import type { CompactionSummary } from '../../shared/compaction/compactionSummary.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { encodingOf, fileExtensionOf } from '../../shared/encode/encodings.js';
 import { COMPACTED_PREFIX, DEAD_LETTER_PREFIX, RAW_PREFIX } from '../../shared/paths/lakePaths.js';

@@ -10,7 +10,7 @@ import { compactionQueueOutput, createCompactTimerHandler } from '../../../funct
 import { localLambdaContext } from '../../../local/platforms/aws/lambdaContext.js';
 import { localInvocation } from '../../../local/platforms/azure/invocationContext.js';
 import { azureCompactionFanOut } from '../../../local/platforms/compactionFanOut.js';
-import type { CompactionSummary } from '../../../shared/compaction/compact.js';
+import type { CompactionSummary } from '../../../shared/compaction/compactionSummary.js';
 import type { CompactionGroupMessage } from '../../../shared/compaction/groupMessage.js';
 import type { CaptureContext } from '../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../shared/pipeline/ingest.js';

@@ -288,6 +288,25 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
     expect(growingLag).toContain('on timestamp step 1m by partition');
   });
 
+  it('alerts when a partition group’s compaction falls hours behind, from the compaction lines', async () => {
+    // Prepare
+    const monitoring = await bicepFile('modules/monitoring.bicep');
+    const variable = (name: string) =>
+      monitoring.statements.find((s) => s.keyword === 'var' && s.name === name)?.text ?? '';
+
+    // Act
+    const rules = variable('alertRules');
+    const backlog = rules.slice(rules.indexOf("name: 'compaction-backlog'"));
+
+    // Assess
+    expect(variable('compactions')).toContain('tostring(r.event) == "capture.compaction"');
+    expect(variable('compactionBacklogAlertHours')).toContain('3');
+    expect(backlog).toContain(`\${compactions}`);
+    expect(backlog).toContain(`where toint(r.hoursBehind) >= \${compactionBacklogAlertHours}`);
+    expect(backlog).toContain('rawObjectsPending');
+    expect(variable('charts')).toContain('hoursBehind = max(toint(r.hoursBehind)) by partitions');
+  });
+
   it.each(['instanceMemoryMB', 'noSealedObjectMinutes', 'lagAlertMinutes'] as const)(
     'accepts for %s exactly the values the config schema accepts',
     async (field) => {
