@@ -13,6 +13,7 @@ import {
   inferUnit,
   type StagedFile,
   type UnitInputs,
+  type WrittenUnit,
   writeUnitFiles,
 } from './unitFiles.js';
 import { type CompactionUnit, hourIso, reportPath, unitStagingPath } from './unitPaths.js';
@@ -44,12 +45,12 @@ export function isCommitted(snapshot: DeltaSnapshot, unit: CompactionUnit): bool
  * Compacts one unit into the topic's Delta table, in an order that makes every crash and every race
  * harmless:
  *
- * 1. pass 1 infers the unit's columns;
+ * 1. pass 1 infers the unit's columns (usually while writing the files already, see `writeFiles`);
  * 2. columns the table lacks are committed first, as a metadata-only version (a table's types never
  *    change once committed, see `evolveTable`), so the unit's files are written with types no other
  *    writer can change under them, and a rerun writes the same bytes under the same names;
- * 3. pass 2 writes the files, which are published once they hold exactly what was read, then the
- *    unit's report;
+ * 3. pass 2 writes the files (when pass 1 could not), which are published once they hold exactly
+ *    what was read, then the unit's report;
  * 4. one commit adds the files with a `txn` action (the unit's group and hour, its sequence as the
  *    version): whoever finds that transaction in the table already, a concurrent run or a rerun,
  *    commits nothing, so no file is ever added twice.
@@ -66,13 +67,11 @@ export async function compactUnit(
   if (isCommitted(snapshot, unit)) {
     return { snapshot, result: { committed: false, rawObjectsRead: 0, rawBytesRead: 0, ...nothing } };
   }
-  const inferred = await inferUnit(objects, inputs);
+  const { written, columns, snapshot: widened } = await writeFiles(objects, snapshot, inputs, now, limits);
+  const { inferred } = written;
   const read = { rawObjectsRead: inputs.rawObjects.length, rawBytesRead: inferred.rawBytesRead };
   const { columns: unitColumns, rescues: unitRescues } = inferred.schema;
-  const widened = await widenTable(objects, snapshot, unit.topic, inferred.schema, now);
   const evolution = evolveTable(tableColumnsOf(widened), unitColumns, unitRescues);
-  const columns = fileColumnsOf(tableColumnsOf(widened), unitColumns, evolution.rescues);
-  const written = await writeUnitFiles(objects, inputs, inferred, columns, limits);
 
   for (const file of written.files) await objects.publish(file.path, file.chunks);
   // Measured against the table the claim saw, not against what this run had to commit, so a rerun
@@ -123,6 +122,45 @@ export async function compactUnit(
       schemaChanges: changes.length,
       rescuedRows: written.rescuedRows,
     },
+  };
+}
+
+/**
+ * The unit's files, in one pass over its raw objects when its columns can be known before reading:
+ * in the usual hour, whose rows bring nothing the table (as the unit's claim saw it) lacks, the files
+ * take the table's columns as they were at the claim, which a rerun reads from the claim again. When
+ * the rows do bring something, or there was no table yet, that pass's files are dropped unpublished,
+ * the new columns are committed (see `widenTable`), and a second pass writes the files with the
+ * table's types for the unit's paths.
+ */
+async function writeFiles(
+  objects: ObjectStore,
+  snapshot: DeltaSnapshot,
+  inputs: UnitInputs,
+  now: number,
+  limits: CompactionLimits,
+): Promise<{ written: WrittenUnit; columns: readonly StructField[]; snapshot: DeltaSnapshot }> {
+  let inferred: InferredUnit | null = null;
+  if (inputs.tableSchemaAtClaim !== null) {
+    const claimed = columnsOfSchema(inputs.tableSchemaAtClaim, inputs.unit.topic);
+    const attempt = await writeUnitFiles(objects, inputs, null, claimed, limits);
+    const { schema } = attempt.inferred;
+    const grows = evolveTable(claimed, schema.columns, schema.rescues).changes.some(
+      (change) => change.change === 'added',
+    );
+    if (!grows && attempt.misfits === 0) return { written: attempt, columns: claimed, snapshot };
+    await objects.deleteStaged(attempt.files.flatMap((file) => file.chunks));
+    inferred = attempt.inferred;
+  }
+  inferred ??= await inferUnit(objects, inputs);
+  const widened = await widenTable(objects, snapshot, inputs.unit.topic, inferred.schema, now);
+  const { columns: unitColumns, rescues } = inferred.schema;
+  const evolution = evolveTable(tableColumnsOf(widened), unitColumns, rescues);
+  const columns = fileColumnsOf(tableColumnsOf(widened), unitColumns, evolution.rescues);
+  return {
+    written: await writeUnitFiles(objects, inputs, inferred, columns, limits),
+    columns,
+    snapshot: widened,
   };
 }
 

@@ -1,10 +1,13 @@
 import * as zlib from 'node:zlib';
 import type { ColumnSource } from 'hyparquet-writer';
-import type { DataType, StructField } from '../tables/dataType.js';
+import type { StructField } from '../tables/dataType.js';
 import { parquetSchemaOf } from '../tables/parquetSchema.js';
 
-/** Compaction output is read many times and written once: a stronger level than ingestion's pays off. */
-const ZSTD_LEVEL = 6;
+/**
+ * zstd's default level: level 6 made files 3% smaller for about a tenth more CPU per compaction
+ * (npm run bench), which the compaction's speed target could not spare.
+ */
+const ZSTD_LEVEL = 3;
 
 /** Written into every file, without a version or time, so the same rows give the same bytes. */
 const CREATED_BY = 'stream-capture compaction';
@@ -29,12 +32,13 @@ export interface ParquetFileWriter {
   finish(): Promise<ParquetFileStats>;
 }
 
-/** True when a JSON-text value sits anywhere in the type: its bounds would copy whole documents into the footer. */
-function holdsJson(type: DataType): boolean {
-  if (type.kind === 'json') return true;
-  if (type.kind === 'struct') return type.fields.some((field) => holdsJson(field.type));
-  return type.kind === 'array' && holdsJson(type.element);
-}
+/**
+ * Columns whose min/max statistics go into the footer: the coordinates readers filter on (a time
+ * range, a position). Statistics of every body column cost about a twentieth of the CPU of a
+ * compaction, JSON text's bounds would copy whole documents into the footer, and Delta's own per-file
+ * statistics (see `addActionOf`) are what Delta readers skip files by.
+ */
+const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(['_partition', '_position', '_timestamp']);
 
 /** Heavy code loads on first use, so the ingestion functions sharing this bundle start fast. */
 export async function createParquetFileWriter(
@@ -75,7 +79,7 @@ export async function createParquetFileWriter(
       const columnData: ColumnSource[] = columns.map((column, index) => ({
         name: column.name,
         data: data[index] as unknown[],
-        statistics: !holdsJson(column.type),
+        statistics: STATISTICS_COLUMNS.has(column.name),
       }));
       await parquet.write({ columnData, rowGroupSize: groupRows });
       rows += groupRows;

@@ -25,64 +25,81 @@ type Converter = (value: unknown, path: Path, rescue: Rescue) => unknown;
  * Turns rows (column name to parsed JSON) into the column arrays the Parquet writer takes, each value
  * in the form its type is written in (bigint for `long`, microseconds for `timestamp`, nested objects
  * and arrays for structs and lists). A value that does not fit its type, and a key no column has, is
- * not dropped: it goes with its path to {@link RESCUE_COLUMN} when the columns have it.
+ * not dropped: it goes with its path to {@link RESCUE_COLUMN} when the columns have it. Rows are
+ * shaped as they come, so a row group is held once, as column values, never also as rows.
  */
 export interface RowShaper {
-  /** One array per column, in the columns' order, for a row group. */
-  columnsOf(rows: readonly JsonRow[]): unknown[][];
+  /** Shapes one row into the row group being built. */
+  add(row: JsonRow): void;
+  /** The row group built since the last call, an array per column in the columns' order, and its rows. */
+  take(): { columns: unknown[][]; rows: number };
   /** Rows so far that had a value rescued. */
   rescuedRows(): number;
+  /** Values so far that fit no column when there is no rescue column (see `strict`). */
+  misfits(): number;
 }
 
-export function createRowShaper(columns: readonly StructField[]): RowShaper {
-  const rescuing = columns.some((column) => column.name === RESCUE_COLUMN);
-  const data = columns.filter((column) => column.name !== RESCUE_COLUMN);
-  const converters = data.map((column) => converterOf(column.type, rescuing));
+/**
+ * `strict`: the columns were inferred from these very rows, so a value that fits none is a bug and
+ * fails the unit; otherwise (columns taken from the table before reading) it is counted, and the
+ * files are not used.
+ */
+export function createRowShaper(columns: readonly StructField[], { strict }: { strict: boolean }): RowShaper {
+  const rescueIndex = columns.findIndex((column) => column.name === RESCUE_COLUMN);
+  const rescuing = rescueIndex !== -1;
+  const data = columns.flatMap((column, index) =>
+    column.name === RESCUE_COLUMN
+      ? []
+      : [{ name: column.name, index, convert: converterOf(column.type, rescuing) }],
+  );
   const known = new Set(data.map((column) => column.name));
+  const path: Path = [];
+  let arrays: unknown[][] = columns.map(() => []);
+  let rows = 0;
   let rescued = 0;
+  let misfits = 0;
   return {
-    columnsOf(rows) {
-      const arrays = columns.map(() => new Array<unknown>(rows.length));
-      const rescueIndex = columns.findIndex((column) => column.name === RESCUE_COLUMN);
-      const path: Path = [];
-      for (let row = 0; row < rows.length; row++) {
-        const values = rows[row] as JsonRow;
-        const rescue = new Rescue();
-        for (let index = 0; index < data.length; index++) {
-          const column = data[index] as StructField;
-          const value = values[column.name];
-          let converted: unknown = null;
-          if (value !== null && value !== undefined) {
-            path.push(column.name);
-            converted = (converters[index] as Converter)(value, path, rescue);
-            if (converted === MISFIT) {
-              rescue.add(path, value);
-              converted = null;
-            }
-            path.pop();
+    add(values) {
+      const rescue = new Rescue();
+      for (const column of data) {
+        const value = values[column.name];
+        let converted: unknown = null;
+        if (value !== null && value !== undefined) {
+          path.push(column.name);
+          converted = column.convert(value, path, rescue);
+          if (converted === MISFIT) {
+            rescue.add(path, value);
+            converted = null;
           }
-          (arrays[index] as unknown[])[row] = converted;
+          path.pop();
         }
-        if (rescuing) {
-          for (const name in values) {
-            if (!known.has(name) && !valueless(values[name])) rescue.add([name], values[name]);
-          }
-        }
-        if (rescue.values !== null) {
-          // The columns came from these rows, so only a path inference saw as fitting could misfit here.
-          if (!rescuing) {
-            throw new CaptureError(
-              `a value at ${Object.keys(rescue.values)[0]} fits no column and the file has no ${RESCUE_COLUMN} column: nothing is published`,
-              { retriable: false },
-            );
-          }
-          rescued++;
-          (arrays[rescueIndex] as unknown[])[row] = rescue.values;
-        } else if (rescuing) (arrays[rescueIndex] as unknown[])[row] = null;
+        (arrays[column.index] as unknown[]).push(converted);
       }
-      return arrays;
+      if (rescuing) {
+        for (const name in values) {
+          if (!known.has(name) && !valueless(values[name])) rescue.add([name], values[name]);
+        }
+        (arrays[rescueIndex] as unknown[]).push(rescue.values);
+      }
+      if (rescue.values !== null) {
+        if (!rescuing && !strict) misfits++;
+        else if (!rescuing) {
+          throw new CaptureError(
+            `a value at ${Object.keys(rescue.values)[0]} fits no column and the file has no ${RESCUE_COLUMN} column: nothing is published`,
+            { retriable: false },
+          );
+        } else rescued++;
+      }
+      rows++;
+    },
+    take() {
+      const group = { columns: arrays, rows };
+      arrays = columns.map(() => []);
+      rows = 0;
+      return group;
     },
     rescuedRows: () => rescued,
+    misfits: () => misfits,
   };
 }
 

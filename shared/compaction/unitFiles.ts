@@ -16,7 +16,7 @@ import { assertDisjointPositions, assertRisingPosition, PositionTally } from './
  * The version of what compaction writes for given inputs (columns, encodings, writer): raise it with
  * any change that alters the Parquet bytes, so files of the old version are never reused as the new.
  */
-const PARQUET_OUTPUT_VERSION = 'hyparquet-writer-0.17/2';
+const PARQUET_OUTPUT_VERSION = 'hyparquet-writer-0.17/3';
 
 /** Sizes that bound a compaction's memory and shape its output. */
 export interface CompactionLimits {
@@ -48,36 +48,67 @@ export interface InferredUnit {
 }
 
 /**
+ * What reading a unit's raw objects finds, row by row: its columns, the positions read and the raw
+ * objects covered, checking that positions rise within each object and that no position comes
+ * twice, within the unit or against other units of the hour.
+ */
+class UnitReading {
+  private readonly observer = new SchemaObserver();
+  private readonly read = new PositionTally();
+  private readonly covered: CoveredRawObject[] = [];
+  private object: {
+    path: string;
+    partition: string;
+    first: number | null;
+    last: number | null;
+    rows: number;
+  } | null = null;
+  rawBytesRead = 0;
+
+  startObject(object: RawObject): void {
+    this.object = { path: object.path, partition: object.partition, first: null, last: null, rows: 0 };
+  }
+
+  row(raw: RawRow): void {
+    const object = this.object as NonNullable<UnitReading['object']>;
+    this.observer.observe(raw.row, raw.sources);
+    assertRisingPosition(object.last, raw.position, object.path);
+    object.first ??= raw.position;
+    object.last = raw.position;
+    object.rows++;
+    this.read.add(object.partition, raw.position);
+  }
+
+  endObject(): void {
+    const object = this.object as NonNullable<UnitReading['object']>;
+    const { path, partition, rows, first, last } = object;
+    this.covered.push({ path, partition, rows, firstPosition: first, lastPosition: last });
+  }
+
+  finish(inputs: UnitInputs): InferredUnit {
+    assertDisjointPositions(this.covered, inputs.alreadyCovered, describeUnit(inputs.unit));
+    return {
+      schema: this.observer.resolve(),
+      covered: this.covered,
+      read: this.read,
+      rawBytesRead: this.rawBytesRead,
+    };
+  }
+}
+
+/**
  * Pass 1: infers the unit's columns (a Parquet file's schema precedes its rows) and tallies what was
- * read, checking that no position comes twice, within the unit or against other units of the hour.
+ * read (see `UnitReading`).
  */
 export async function inferUnit(objects: ObjectStore, inputs: UnitInputs): Promise<InferredUnit> {
-  const observer = new SchemaObserver();
-  const read = new PositionTally();
-  const covered: CoveredRawObject[] = [];
-  let rawBytesRead = 0;
+  const reading = new UnitReading();
   for (const object of inputs.rawObjects) {
-    let first: number | null = null;
-    let last: number | null = null;
-    let rows = 0;
-    for (const raw of await rowsOf(objects, object, inputs, (bytes) => (rawBytesRead += bytes))) {
-      observer.observe(raw.row, raw.sources);
-      assertRisingPosition(last, raw.position, object.path);
-      first ??= raw.position;
-      last = raw.position;
-      rows++;
-      read.add(object.partition, raw.position);
-    }
-    covered.push({
-      path: object.path,
-      partition: object.partition,
-      rows,
-      firstPosition: first,
-      lastPosition: last,
-    });
+    reading.startObject(object);
+    for (const raw of await rowsOf(objects, object, inputs, (bytes) => (reading.rawBytesRead += bytes)))
+      reading.row(raw);
+    reading.endObject();
   }
-  assertDisjointPositions(covered, inputs.alreadyCovered, describeUnit(inputs.unit));
-  return { schema: observer.resolve(), covered, read, rawBytesRead };
+  return reading.finish(inputs);
 }
 
 /** A staged data file: its chunks, in order, and what it holds. */
@@ -96,18 +127,24 @@ export interface WrittenUnit {
   readonly files: readonly StagedFile[];
   readonly rows: number;
   readonly rescuedRows: number;
+  /** Values that fit no column of files without a rescue column: such files cannot be committed. */
+  readonly misfits: number;
+  /** What pass 1 found, or what this pass found when there was none. */
+  readonly inferred: InferredUnit;
 }
 
 /**
- * Pass 2: writes the unit's rows, row group by row group, into Parquet files with the given columns
- * (the table's types for the unit's paths), staging each row group as it is encoded, so memory holds
- * one row group, never the hour. Nothing is published here: the caller publishes once the files are
- * shown to hold exactly what was read.
+ * Writes the unit's rows, row group by row group, into Parquet files with the given columns, staging
+ * each row group as it is encoded, so memory holds one row group, never the hour. After pass 1
+ * (`inferred`) this is pass 2, with the table's types for the unit's paths; without it, the only pass,
+ * which also does pass 1's reading (see `compactUnit` for when the columns can be known before).
+ * Nothing is published here: the caller publishes once the files are shown to hold exactly what was
+ * read.
  */
 export async function writeUnitFiles(
   objects: ObjectStore,
   inputs: UnitInputs,
-  inferred: InferredUnit,
+  inferred: InferredUnit | null,
   columns: readonly StructField[],
   limits: CompactionLimits,
 ): Promise<WrittenUnit> {
@@ -120,11 +157,13 @@ export async function writeUnitFiles(
     .update(JSON.stringify(columns.map((column) => [column.name, typeName(column.type)])))
     .digest('hex')
     .slice(0, 16);
-  const shaper = createRowShaper(columns);
+  const shaper = createRowShaper(columns, { strict: inferred !== null });
+  const reading = inferred === null ? new UnitReading() : null;
+  // The row group's bounds, tallied as its rows are shaped, then added to its file's.
+  let bounds = new BoundsTally();
   const written = new PositionTally();
   const files: StagedFile[] = [];
   let current: { path: string; chunks: string[]; writer: ParquetFileWriter; bounds: BoundsTally } | undefined;
-  let group: JsonRow[] = [];
   let groupBytes = 0;
   const finishFile = async () => {
     if (!current) return;
@@ -133,7 +172,8 @@ export async function writeUnitFiles(
     current = undefined;
   };
   const writeGroup = async () => {
-    if (group.length === 0) return;
+    const group = shaper.take();
+    if (group.rows === 0) return;
     if (!current) {
       const fileIndex = files.length;
       const chunks: string[] = [];
@@ -148,35 +188,43 @@ export async function writeUnitFiles(
       });
       current = { path: dataFilePath(unit, fileIndex, digest), chunks, writer, bounds: new BoundsTally() };
     }
-    for (const row of group) current.bounds.add(row);
-    await current.writer.writeRowGroup(shaper.columnsOf(group), group.length);
-    group = [];
+    current.bounds.add(bounds);
+    bounds = new BoundsTally();
+    await current.writer.writeRowGroup(group.columns, group.rows);
     groupBytes = 0;
     if (current.writer.bytesWritten() >= limits.targetFileBytes) await finishFile();
   };
   for (const object of inputs.rawObjects) {
-    for (const raw of await rowsOf(objects, object, inputs, () => {})) {
-      group.push(raw.row);
+    reading?.startObject(object);
+    const countBytes = (bytes: number) => {
+      if (reading) reading.rawBytesRead += bytes;
+    };
+    for (const raw of await rowsOf(objects, object, inputs, countBytes)) {
+      reading?.row(raw);
+      shaper.add(raw.row);
+      bounds.addRow(raw.row);
       groupBytes += raw.lineBytes;
       written.add(object.partition, raw.position);
       if (groupBytes >= limits.rowGroupInputBytes) await writeGroup();
     }
+    reading?.endObject();
   }
   await writeGroup();
   await finishFile();
 
   const what = describeUnit(unit);
-  inferred.read.assertSameAs(written, what);
+  const read = inferred ?? (reading as UnitReading).finish(inputs);
+  read.read.assertSameAs(written, what);
   const rows = files.reduce((sum, file) => sum + file.rows, 0);
-  if (rows !== inferred.read.rows()) {
+  if (rows !== read.read.rows()) {
     throw new CaptureError(
-      `${what}: read ${inferred.read.rows()} rows but the files hold ${rows}; nothing is published`,
+      `${what}: read ${read.read.rows()} rows but the files hold ${rows}; nothing is published`,
       {
         retriable: false,
       },
     );
   }
-  return { files, rows, rescuedRows: shaper.rescuedRows() };
+  return { files, rows, rescuedRows: shaper.rescuedRows(), misfits: shaper.misfits(), inferred: read };
 }
 
 export function describeUnit(unit: CompactionUnit): string {
@@ -188,9 +236,20 @@ class BoundsTally {
   private readonly position = { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, nulls: 0 };
   private readonly timestamp = { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, nulls: 0 };
 
-  add(row: JsonRow): void {
+  addRow(row: JsonRow): void {
     tally(this.position, row._position);
     tally(this.timestamp, row._timestamp);
+  }
+
+  /** Adds another tally's rows (a row group's) into this one's. */
+  add(other: BoundsTally): void {
+    for (const key of ['position', 'timestamp'] as const) {
+      const mine = this[key];
+      const theirs = other[key];
+      mine.nulls += theirs.nulls;
+      mine.min = Math.min(mine.min, theirs.min);
+      mine.max = Math.max(mine.max, theirs.max);
+    }
   }
 
   bounds(): FileBounds {
