@@ -103,10 +103,14 @@ export function createRowShaper(columns: readonly StructField[], { strict }: { s
   };
 }
 
-/** Null, or objects holding only nulls: the shapes inference gives no column (see `resolveShape`). */
+/**
+ * Null, and objects or lists holding only such values: the shapes inference gives no column (see
+ * `resolveShape`), so a key holding one is no value to rescue.
+ */
 function valueless(value: unknown): boolean {
   if (value === null || value === undefined) return true;
-  if (typeof value !== 'object' || Array.isArray(value)) return false;
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.every(valueless);
   for (const key in value) if (!valueless((value as Record<string, unknown>)[key])) return false;
   return true;
 }

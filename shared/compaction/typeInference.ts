@@ -96,7 +96,13 @@ export function observeShape(node: ShapeNode, value: unknown, depth = 1): void {
 export interface ShapeNote {
   /** `user.country`, `order.items[].unitPrice`. */
   readonly path: string;
-  readonly change: 'widened' | 'kept-as-json' | 'only-nulls' | 'only-empty-objects' | 'name-clash';
+  readonly change:
+    | 'widened'
+    | 'kept-as-json'
+    | 'only-nulls'
+    | 'only-empty-objects'
+    | 'only-empty-lists'
+    | 'name-clash';
   readonly detail: string;
 }
 
@@ -164,11 +170,19 @@ export function resolveShape(node: ShapeNode, path: string, notes: ShapeNote[]):
 }
 
 function resolveArray(node: ShapeNode, path: string, notes: ShapeNote[]): ResolvedShape {
-  const element = node.element ?? newShape();
-  // Spark types a list whose elements were never seen (only empty lists, or only nulls) as strings.
-  if (element.kinds === 0) return { type: { kind: 'array', element: STRING }, rescues: false };
-  const resolved = resolveShape(element, `${path}[]`, notes);
-  if (resolved.type === null) return { type: { kind: 'array', element: STRING }, rescues: resolved.rescues };
+  const elementNotes: ShapeNote[] = [];
+  const resolved = resolveShape(node.element ?? newShape(), `${path}[]`, elementNotes);
+  // Spark would type such a list as strings; a table cannot change that type when the elements
+  // come (Kafka headers absent for an hour, say), so the list waits, like a field of only nulls.
+  if (resolved.type === null) {
+    notes.push({
+      path,
+      change: 'only-empty-lists',
+      detail: 'only empty lists (or lists of nulls) so far: not a column until an element comes',
+    });
+    return { type: null, rescues: resolved.rescues };
+  }
+  notes.push(...elementNotes);
   return { type: { kind: 'array', element: resolved.type }, rescues: resolved.rescues };
 }
 

@@ -305,6 +305,36 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
   });
 
+  it('keeps a fraction that comes for a long column in _rescued_data, since no reader accepts a long column turning double', async () => {
+    // Prepare: 12:00 has integer amounts, so the table's amount is long; 13:00 brings 7.5
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 2);
+    await lake.sealAt(at(13, 10, 30));
+    await ingestBatch(lake.context, [
+      makeRecord({
+        partition: '0',
+        position: 2,
+        brokerTime: at(13, 10),
+        body: Buffer.from(JSON.stringify({ order: 'late-fraction', amount: 7.5 })),
+      }),
+    ]);
+    await lake.sealAt(at(14, 5));
+
+    // Act
+    await compactClosedHours(lake.context, { lookbackHours: 3 });
+
+    // Assess
+    const rows = await readCompactedRows(store.objects, TOPIC.name);
+    const rescued = rows.find((row) => row._position === 2n);
+    expect(rescued).toMatchObject({ order: 'late-fraction', amount: null });
+    expect(JSON.parse(String(rescued?._rescued_data))).toEqual({ '/amount': 7.5 });
+    expect(rows.filter((row) => row._position !== 2n).map((row) => row.amount)).toEqual([0n, 10n]);
+    const [, second] = await committedUnits(store.objects, TOPIC.name);
+    expect(second?.changes).toContainEqual(expect.objectContaining({ path: 'amount', change: 'rescued' }));
+    expect(second?.rescuedRows).toBe(1);
+  });
+
   it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
     // Prepare: ingestion accepts any depth
     const store = await freshStore();

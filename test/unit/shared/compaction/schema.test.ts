@@ -104,8 +104,19 @@ describe('Class: SchemaObserver', () => {
     expect(schema.notes).toContainEqual(expect.objectContaining({ change }));
   });
 
-  it('types lists seen only empty as lists of strings, as Spark does', () => {
-    expect(columnsOf([{ tags: [] }, { tags: [null] }])).toMatchObject({ tags: 'array<string>' });
+  it('makes no column of a list seen only empty, where Spark would guess strings, so its elements can be typed when they come', () => {
+    // Act
+    const observer = new SchemaObserver();
+    observer.observe({ tags: [], pairs: [[]] }, {});
+    observer.observe({ tags: [null], pairs: [[], null] }, {});
+    const schema = observer.resolve();
+
+    // Assess
+    expect(schema.columns.map((column) => column.name)).not.toContain('tags');
+    expect(schema.columns.map((column) => column.name)).not.toContain('pairs');
+    expect(schema.notes).toContainEqual(
+      expect.objectContaining({ path: 'tags', change: 'only-empty-lists' }),
+    );
   });
 
   it('rescues a key equal to another but for case instead of making a column Delta cannot tell apart', () => {
