@@ -30,9 +30,9 @@ const ARRAY_SEEN = 32;
  * levels per struct level, and Jackson, which Spark and Delta parse it with, refuses documents nested
  * deeper than 1000.
  */
-export const MAX_TYPED_DEPTH = 64;
+const MAX_TYPED_DEPTH = 64;
 /** An object with more distinct keys than this is map-like (ids as keys): a struct of it would not help. */
-export const MAX_STRUCT_FIELDS = 1000;
+const MAX_STRUCT_FIELDS = 1000;
 
 /** What the values at one path were seen to be. */
 export interface ShapeNode {

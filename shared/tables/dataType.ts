@@ -60,14 +60,3 @@ export function typeName(type: DataType): string {
       return type.kind;
   }
 }
-
-/** True when both are the same type, nested fields in the same order included. */
-export function sameType(a: DataType, b: DataType): boolean {
-  return typeName(a) === typeName(b);
-}
-
-/** The field of a struct whose name equals `name` ignoring case: Delta names are unique regardless of case. */
-export function fieldNamed(struct: StructType, name: string): StructField | undefined {
-  const folded = name.toLowerCase();
-  return struct.fields.find((field) => field.name.toLowerCase() === folded);
-}

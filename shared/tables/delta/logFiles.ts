@@ -10,7 +10,7 @@ const VERSION_DIGITS = 20;
 /** A table's root, like `compacted/orders/`: everything of the table is under it. */
 export type TableRoot = string;
 
-export function logFolder(root: TableRoot): string {
+function logFolder(root: TableRoot): string {
   return `${root}_delta_log/`;
 }
 
