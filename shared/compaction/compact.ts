@@ -161,7 +161,7 @@ function sortPartitions(partitions: readonly string[]): string[] {
 /**
  * A partition group's name, part of its files' names: `all` for a run over every partition, else the
  * partitions (`p0.1.2.3`) or, for a big group, a digest of them. Group runs over the same hour write
- * disjoint files and manifests.
+ * disjoint files and commit their own units.
  */
 function groupName(partitions: readonly string[] | null): string {
   if (partitions === null) return 'all';

@@ -40,8 +40,8 @@ export class PositionTally {
 
 /**
  * Checks that no position is covered twice: positions rise within each raw object, and the objects
- * of a partition's minute (this run's and those earlier manifests cover: the minute's object and its
- * late ones) have disjoint position ranges. Together with equal tallies this is "every input
+ * of a partition's minute (this run's and those earlier units of the hour cover: the minute's object
+ * and its late ones) have disjoint position ranges. Together with equal tallies this is "every input
  * position exactly once in the output".
  *
  * Objects of different minutes may interleave: records are placed by their own time, so a record
