@@ -275,7 +275,7 @@ function compactionSection({ compaction }: BenchResults): Section {
         'rows shaped into column values as they are read instead of held as row objects (less memory and garbage); min/max statistics only for the coordinate columns; ' +
         'zstd level 3 instead of 6 (3% larger files). Not taken: DuckDB’s Node bindings as the engine: a 68 MB native library per platform ' +
         '(linux-x64 and linux-arm64 builds exist), about 270 ms to import against about 55 ms for hyparquet-writer, and no way to keep a value that fits no column ' +
-        '(_rescued_data) or to write the same bytes on a rerun, which the crash matrix requires.',
+        '(`_rescued_data`) or to write the same bytes on a rerun, which the crash matrix requires.',
     ],
   };
 }
