@@ -3,6 +3,7 @@ import { ensureAvroTools } from './emulators/avroTools.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
 import { ensureS3Server } from './emulators/s3Server.js';
 import { ensureSchemaRegistryInstalled } from './emulators/schemaRegistry.js';
+import { ensureTableReaders } from './emulators/tableReaders.js';
 
 /**
  * What the tests and local runs need beside the npm packages, each installed once into `.tools/`
@@ -15,6 +16,10 @@ const TOOLS = {
   registry: {
     what: 'Apicurio Registry, a Confluent-compatible schema registry (built from Maven Central)',
     install: ensureSchemaRegistryInstalled,
+  },
+  spark: {
+    what: 'the independent table readers: Apache Spark with Delta and spark-avro, delta-rs (PyPI, Maven Central)',
+    install: ensureTableReaders,
   },
 } as const;
 type Tool = keyof typeof TOOLS;

@@ -3,7 +3,7 @@ import { observabilityFor } from '../functions/aws/observability.js';
 import { createEventhubIngestHandler } from '../functions/azure/eventhubIngest.js';
 import { createKafkaIngestHandler } from '../functions/azure/kafkaIngest.js';
 import { createSealTimerHandler } from '../functions/azure/sealTimer.js';
-import { COMPACTED_PREFIX } from '../shared/compaction/manifest.js';
+import { COMPACTED_PREFIX } from '../shared/paths/lakePaths.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { repairLedger, resolvePositions } from './cli/ledgerOperations.js';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
           : awsCompactionFanOut(getContext, observabilityFor(topic.name));
       await compact();
       console.error(
-        `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (read the _manifest-*.json files)`,
+        `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (a Delta table: read it with Spark, delta-rs or DuckDB)`,
       );
     } else if (name === 'repair-ledger') {
       const hours = Number(values.hours);

@@ -26,8 +26,8 @@ passing a proxy that injects faults, from two sources:
 Failed invocations are retried as the platform would until everything is sealed; then DuckDB reads
 the lake back and every (partition, position) must be there exactly once. Then the drained lake is
 compacted through the same proxies (a failed run is redone, as the hourly schedule would), and
-DuckDB reads the Parquet files the manifests list: every raw record must be one row, and each raw
-object covered by one manifest. Faults during compaction are counted apart. Then the crash matrix:
+DuckDB reads the Parquet files the table's Delta log lists: every raw record must be one row, and
+each raw object covered by one committed unit. Faults during compaction are counted apart. Then the crash matrix:
 a scenario through ingestion, sealing and compaction with the process killed before each of its
 store and ledger calls in turn and restarted, each run on an empty lake, must leave exactly what a
 run without crashes leaves. Exits 1 otherwise.
@@ -186,11 +186,11 @@ function describeReliability(report: ReliabilityReport): string {
     `  compaction           ${compaction.runs} runs (${compaction.runsFailed} failed and redone), ${compaction.requests} storage requests`,
     `    faults injected    ${compactionFaults.length === 0 ? 'none' : compactionFaults.join(', ')}`,
     `    rows in            ${compaction.rowsIn} (records of the raw objects)`,
-    `    rows out           ${compaction.rowsOut} (rows of the files the manifests list)`,
+    `    rows out           ${compaction.rowsOut} (rows of the files the Delta log lists)`,
     `    duplicates         ${verdict(compaction.duplicates)}`,
     `    losses             ${verdict(compaction.losses)}`,
     `    not in raw         ${verdict(compaction.unexpected)}`,
-    `    raw objects not covered by one manifest  ${verdict(compaction.rawObjectsUncovered + compaction.rawObjectsCoveredTwice)}`,
+    `    raw objects not covered by one unit  ${verdict(compaction.rawObjectsUncovered + compaction.rawObjectsCoveredTwice)}`,
   ].join('\n');
 }
 

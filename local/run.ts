@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { addCompactionSummary, emptyCompactionSummary } from '../shared/compaction/compact.js';
+import { addCompactionSummary, emptyCompactionSummary } from '../shared/compaction/compactionSummary.js';
 import type { TopicConfig } from '../shared/config/schema.js';
 import type { CaptureContext } from '../shared/pipeline/context.js';
 import { addSummary, emptySummary } from '../shared/pipeline/summary.js';

@@ -16,6 +16,12 @@ export interface ObjectStore {
   publish(path: string, stagedPaths: readonly string[]): Promise<PublishOutcome>;
   /** Removes staged segments once no ledger refers to them; missing paths are ignored. */
   deleteStaged(paths: readonly string[]): Promise<void>;
+  /**
+   * Writes a small control object whole, replacing any earlier one: only for objects meant to move on
+   * (a Delta table's `_last_checkpoint`, a compaction watermark), which live in `_`-prefixed places of
+   * the compacted lake (see `assertControlPath`), never for data.
+   */
+  replace(path: string, body: Buffer): Promise<void>;
   /** Every visible object path under the prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   read(path: string): Promise<Buffer>;

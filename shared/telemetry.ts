@@ -1,4 +1,4 @@
-import type { CompactionSummary } from './compaction/compact.js';
+import type { CompactionSummary } from './compaction/compactionSummary.js';
 import type { CompactionDispatchSummary } from './compaction/groupMessage.js';
 import { CaptureError, RegistryUnavailableError } from './errors.js';
 import type { PositionRestart } from './pipeline/positions.js';

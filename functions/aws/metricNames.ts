@@ -36,6 +36,12 @@ export const METRIC = {
   compactionGroups: 'CompactionGroups',
   /** Hours seen by compaction whose minutes are not all sealed yet. */
   hoursWaiting: 'HoursWaiting',
+  /** Hours from a group's compaction watermark to now: the backlog the compaction alarm watches. */
+  compactionHoursBehind: 'CompactionHoursBehind',
+  /** Raw objects a compaction run saw that no committed unit covers yet. */
+  compactionObjectsPending: 'CompactionObjectsPending',
+  /** Hours a run went back to for late objects that came after the lookback (their markers). */
+  compactionLateHoursFound: 'CompactionLateHoursFound',
   /** Invocations that threw: the mapping retries them (the partition waits). */
   failures: 'Failures',
   /** Partitions whose positions started over: captured into a new generation (README, Nothing skipped). */

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { CompactionSummary } from '../../shared/compaction/compact.js';
+import type { CompactionSummary } from '../../shared/compaction/compactionSummary.js';
 import type { CompactionDispatchSummary } from '../../shared/compaction/groupMessage.js';
 import { CaptureError } from '../../shared/errors.js';
 import type { IngestListener } from '../../shared/pipeline/ingest.js';
@@ -120,6 +120,9 @@ export const COMPACTION_REPORT: SummaryReport<CompactionSummary> = {
     metrics.addMetric(METRIC.rowsCompacted, MetricUnit.Count, summary.rowsWritten);
     metrics.addMetric(METRIC.compactedBytes, MetricUnit.Bytes, summary.bytesWritten);
     metrics.addMetric(METRIC.hoursWaiting, MetricUnit.Count, summary.hoursWaiting);
+    metrics.addMetric(METRIC.compactionHoursBehind, MetricUnit.Count, summary.hoursBehind);
+    metrics.addMetric(METRIC.compactionObjectsPending, MetricUnit.Count, summary.rawObjectsPending);
+    metrics.addMetric(METRIC.compactionLateHoursFound, MetricUnit.Count, summary.lateHoursFound);
   },
 };
 

@@ -2,9 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
 import {
+  COMPACTED_PREFIX,
   DEAD_LETTER_PREFIX,
   RAW_PREFIX,
   SCHEMAS_PREFIX,
@@ -87,9 +87,11 @@ export class LakeBucket extends Construct {
   }
 
   /**
-   * What the compaction worker does: read the ledgers (which hours are closed), the raw objects and
-   * earlier manifests; stage Parquet row groups and publish them, their schema and manifest under the
-   * compacted prefix; delete its staged chunks. It never writes or deletes a raw object.
+   * What the compaction worker does: read the ledgers (which hours are closed), the raw objects, the
+   * claims and reports of earlier units and the table's Delta log; stage Parquet row groups and publish
+   * them, its claim, report and Delta commits under the compacted prefix, replace the table's
+   * `_last_checkpoint` and its group's watermark there; delete its staged chunks and late markers. It
+   * never writes or deletes a raw object.
    */
   grantCompactionAccess(grantee: IGrantable): void {
     const objectsUnder = (...prefixes: string[]) =>

@@ -28,6 +28,13 @@ const PARTITION_ROWS = [
   'unnest line.byPartition into p',
 ] as const;
 
+/**
+ * Hours a partition group's compaction may be behind before its alarm fires: at minute 10 the hour
+ * before is normally committed (0), or waits for a late seal (1); three means runs fail or cannot
+ * keep up, and the hours still in raw are not in the table.
+ */
+export const COMPACTION_BACKLOG_ALARM_HOURS = 3;
+
 /** Dashboards show minutes, the unit objects land in; alarms judge five-minute windows. */
 const DASHBOARD_PERIOD = Duration.minutes(1);
 const ALARM_PERIOD = Duration.minutes(5);
@@ -106,6 +113,16 @@ export class Monitoring extends Construct {
         // No datapoints: no records are flowing, so nothing is behind.
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
+      custom(METRIC.compactionHoursBehind, 'Maximum')
+        .with({ period: Duration.hours(1) })
+        .createAlarm(this, 'CompactionBacklogAlarm', {
+          alarmDescription: `${props.topicName}: a partition group's compaction is ${COMPACTION_BACKLOG_ALARM_HOURS} or more hours behind; see the capture.compaction lines (hoursBehind, rawObjectsPending, hoursWaiting) and the workers' errors`,
+          threshold: COMPACTION_BACKLOG_ALARM_HOURS,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          // Workers that do not run at all are the dispatcher's and workers' error alarms.
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
       deadLetters.with({ period: ALARM_PERIOD }).createAlarm(this, 'DeadLettersAlarm', {
         alarmDescription: `${props.topicName}: records were dead-lettered (not decodable or too large); see deadletter/`,
         threshold: 1,
@@ -231,6 +248,13 @@ export class Monitoring extends Construct {
           new GraphWidget({
             title: 'Compaction: hours compacted and hours waiting',
             left: [custom(METRIC.hoursCompacted, 'Sum'), custom(METRIC.hoursWaiting, 'Maximum')],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Compaction: backlog (hours behind, raw objects pending)',
+            left: [custom(METRIC.compactionHoursBehind, 'Maximum')],
+            leftAnnotations: [{ value: COMPACTION_BACKLOG_ALARM_HOURS, label: 'alarm' }],
+            right: [custom(METRIC.compactionObjectsPending, 'Maximum')],
             width: 8,
           }),
           new GraphWidget({

@@ -1,15 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { COMPACTED_PREFIX, parseManifest } from '../../shared/compaction/manifest.js';
+import { readClaim } from '../../shared/compaction/claim.js';
+import { isCommitted } from '../../shared/compaction/compactUnit.js';
+import { hourOf } from '../../shared/compaction/hours.js';
+import { tableRootOf } from '../../shared/compaction/tableLayout.js';
+import { unitNamedBy } from '../../shared/compaction/unitPaths.js';
 import { RAW_PREFIX } from '../../shared/paths/lakePaths.js';
-import { pathSegment } from '../../shared/paths/pathSegment.js';
 import type { ObjectStore } from '../../shared/store.js';
+import { tableObjectPath } from '../../shared/tables/delta/logFiles.js';
+import { listTableFiles, loadSnapshot } from '../../shared/tables/delta/readSnapshot.js';
 import { queryDuckDb } from './duckDb.js';
 
 export interface CompactionAudit {
   /** Records in the raw objects: what compaction had to turn into rows. */
   readonly rowsIn: number;
-  /** Rows of the Parquet files the manifests list, as DuckDB reads them. */
+  /** Rows of the Parquet files the table's Delta log lists, as DuckDB reads them. */
   readonly rowsOut: number;
   /** Extra rows of a raw record's (partition, position): every copy after the first. */
   readonly duplicates: number;
@@ -17,31 +22,35 @@ export interface CompactionAudit {
   readonly losses: number;
   /** Rows whose (partition, position) is in no raw object. */
   readonly unexpected: number;
-  /** Raw objects no manifest covers, and raw objects more than one manifest covers. */
+  /** Raw objects no committed unit covers, and raw objects more than one committed unit covers. */
   readonly rawObjectsUncovered: number;
   readonly rawObjectsCoveredTwice: number;
 }
 
 /**
- * Reads a compacted lake back the way a reader must, through its manifests: every Parquet file a
- * manifest lists, read by DuckDB (which shares no code with the pipeline), against every record of
- * the raw objects, also read by DuckDB. Each raw record must be one row, and each raw object covered
- * by one manifest. Files are copied into `folder` first, since DuckDB reads local paths.
+ * Reads a compacted lake back the way a reader must, through the table's Delta log: every Parquet
+ * file the log lists, read by DuckDB (which shares no code with the pipeline), against every record
+ * of the raw objects, also read by DuckDB. Each raw record must be one row, and each raw object
+ * covered by the claim of exactly one committed unit (a unit whose transaction the log holds). Files
+ * are copied into `folder` first, since DuckDB reads local paths.
  */
 export async function auditCompaction(
   objects: ObjectStore,
   topic: string,
   folder: string,
 ): Promise<CompactionAudit> {
-  const manifestPaths = (await objects.list(`${COMPACTED_PREFIX}/${pathSegment(topic)}/`)).filter((path) =>
-    path.includes('/_manifest-'),
-  );
-  const manifests = await Promise.all(
-    manifestPaths.map(async (path) => parseManifest(path, await objects.read(path))),
-  );
+  const root = tableRootOf(topic);
+  const snapshot = await loadSnapshot(objects, root);
   const coverings = new Map<string, number>();
-  for (const covered of manifests.flatMap((manifest) => manifest.rawObjects))
-    coverings.set(covered.path, (coverings.get(covered.path) ?? 0) + 1);
+  for (const path of await objects.list(root)) {
+    const named = unitNamedBy(path, 'claim');
+    if (!named) continue;
+    const hour = hourOfFolder(path);
+    const unit = { topic, hour, group: named.group, sequence: named.sequence };
+    if (!isCommitted(snapshot, unit)) continue;
+    for (const covered of (await readClaim(objects, unit)).rawObjects)
+      coverings.set(covered.path, (coverings.get(covered.path) ?? 0) + 1);
+  }
   const rawPaths = await objects.list(`${RAW_PREFIX}/`);
 
   const rawKeys = new Set<string>();
@@ -50,7 +59,7 @@ export async function auditCompaction(
     rawKeys.add(key);
     rowsIn += copies;
   }
-  const files = manifests.flatMap((manifest) => manifest.files.map((file) => file.path));
+  const files = (await listTableFiles(objects, root)).map((add) => tableObjectPath(root, add.path));
   let rowsOut = 0;
   let duplicates = 0;
   let unexpected = 0;
@@ -72,6 +81,13 @@ export async function auditCompaction(
     rawObjectsUncovered: rawPaths.filter((path) => !coverings.has(path)).length,
     rawObjectsCoveredTwice: [...coverings.values()].filter((count) => count > 1).length,
   };
+}
+
+/** The hour (hours since the epoch) of a path under a table's `date=…/hour=…/` folder. */
+function hourOfFolder(path: string): number {
+  const match = /\/date=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//.exec(path);
+  if (!match) throw new Error(`${path} is not in an hour folder of a compacted table`);
+  return hourOf(Date.parse(`${match[1]}T${match[2]}:00:00Z`));
 }
 
 type PositionCount = { key: string; copies: number };
@@ -101,7 +117,6 @@ async function positionsOfParquet(
 ): Promise<PositionCount[]> {
   if (paths.length === 0) return [];
   await mkdir(folder, { recursive: true });
-  // Numbered copies: a file listed by two manifests is read twice, as a reader of both would.
   const local = await Promise.all(
     paths.map(async (path, index) => {
       const file = join(folder, `${index}.parquet`);

@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
 import type { PartitionLedger } from '../../shared/ledger.js';
-import { STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
+import { COMPACTED_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { CaptureStore } from '../../shared/store.js';
 
 /**

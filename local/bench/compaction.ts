@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,11 @@ import type { CaptureRecord } from '../../shared/record.js';
 import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
 import { createEventGenerator } from '../sources/generator.js';
 
-/** The two engines the issue compares on the same hour. */
-export const COMPACTION_ENGINES = ['hyparquet-writer', 'duckdb'] as const;
+/**
+ * What compacts the same hour: the product into a table that exists (the usual hour: one pass, see
+ * `compactUnit`), the product into a new table (its first hour: two passes), and DuckDB.
+ */
+export const COMPACTION_ENGINES = ['product', 'product-new-table', 'duckdb'] as const;
 export type CompactionEngine = (typeof COMPACTION_ENGINES)[number];
 
 export interface CompactionMeasurement {
@@ -31,6 +34,7 @@ export interface CompactionMeasurement {
 }
 
 const HOUR_START = Date.UTC(2026, 10, 21, 12);
+const HOUR_MS = 3_600_000;
 const PARTITIONS = 4;
 const SCRIPT = fileURLToPath(import.meta.url);
 
@@ -38,50 +42,73 @@ function benchTopic(): TopicConfig {
   return topicSchema.parse({ name: 'bench', source: 'kafka', jsonl: { envelope: true } });
 }
 
+/** Events of the hour before the measured one, compacted beforehand where the table must exist. */
+const PREVIOUS_HOUR_RECORDS = 2_000;
+
 /**
  * Compacts the same generated hour (`records` events over four partitions, JSON-lines envelopes,
- * gzip) with both engines, each in a fresh process so its peak memory is its own.
+ * gzip) with each engine, each on a copy of the lake and in a fresh process, so its peak memory is its
+ * own. The hour before holds a few events: for `product` it is compacted first, so the measured hour
+ * goes into a table that exists.
  */
 export async function measureCompaction(records = 200_000): Promise<CompactionMeasurement[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-compaction-'));
+  const root = await mkdtemp(join(tmpdir(), 'bench-compaction-'));
   try {
-    await generateHour(dir, records);
+    const lake = join(root, 'lake');
+    await generateHours(lake, records);
     const results: CompactionMeasurement[] = [];
-    for (const engine of COMPACTION_ENGINES) results.push(await inChild(engine, dir));
+    for (const engine of COMPACTION_ENGINES) {
+      const dir = join(root, engine);
+      await cp(lake, dir, { recursive: true });
+      if (engine === 'product') {
+        const topic = benchTopic();
+        const store = createFsStore(dir);
+        await compactClosedHours(
+          { topic, store, clock: () => HOUR_START + 5 * 60_000 },
+          { lookbackHours: 1 },
+        );
+      }
+      results.push(await inChild(engine, dir));
+    }
     return results;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   }
 }
 
-async function generateHour(dir: string, records: number): Promise<void> {
+async function generateHours(dir: string, records: number): Promise<void> {
   const topic = benchTopic();
   const store = createFsStore(dir);
-  let now = HOUR_START;
+  let now = HOUR_START - HOUR_MS;
   const context = { topic, store, clock: () => now };
   const generate = createEventGenerator(7);
-  const perMinute = Math.ceil(records / 60);
   let position = 0;
-  for (let minute = 0; minute < 60; minute++) {
-    const time = HOUR_START + minute * 60_000;
-    now = time + 30_000;
-    const batch: CaptureRecord[] = [];
-    for (let index = 0; index < perMinute && position < records; index++, position++) {
-      const event = generate(time + index);
-      batch.push({
-        topic: topic.name,
-        partition: String(position % PARTITIONS),
-        position,
-        offset: String(position),
-        brokerTime: time + Math.floor((index * 60_000) / perMinute),
-        key: Buffer.from(event.key),
-        headers: [],
-        systemProperties: {},
-        body: event.body,
-      });
+  const hourOf = async (start: number, count: number) => {
+    const perMinute = Math.ceil(count / 60);
+    const end = position + count;
+    for (let minute = 0; minute < 60; minute++) {
+      const time = start + minute * 60_000;
+      now = time + 30_000;
+      const batch: CaptureRecord[] = [];
+      for (let index = 0; index < perMinute && position < end; index++, position++) {
+        const event = generate(time + index);
+        batch.push({
+          topic: topic.name,
+          partition: String(position % PARTITIONS),
+          position,
+          offset: String(position),
+          brokerTime: time + Math.floor((index * 60_000) / perMinute),
+          key: Buffer.from(event.key),
+          headers: [],
+          systemProperties: {},
+          body: event.body,
+        });
+      }
+      await ingestBatch(context, batch);
     }
-    await ingestBatch(context, batch);
-  }
+  };
+  await hourOf(HOUR_START - HOUR_MS, PREVIOUS_HOUR_RECORDS);
+  await hourOf(HOUR_START, records);
   now = HOUR_START + 65 * 60_000;
   await sealIdlePartitions(context);
 }
@@ -116,7 +143,7 @@ async function runEngine(engine: CompactionEngine, dir: string): Promise<Compact
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let parquetBytes: number;
-  if (engine === 'hyparquet-writer') {
+  if (engine !== 'duckdb') {
     const summary = await compactClosedHours(
       { topic, store, clock: () => HOUR_START + 65 * 60_000 },
       { lookbackHours: 1 },

@@ -1,3 +1,4 @@
+import type { CompactionMeasurement } from './compaction.js';
 import { billingRulesSection, costSection, pricesSection } from './costReport.js';
 import type {
   BenchResults,
@@ -232,14 +233,28 @@ function coldStartSection({ coldStart }: BenchResults): Section {
   };
 }
 
+const COMPACTION_ENGINE_NAMES: Readonly<Record<CompactionMeasurement['engine'], string>> = {
+  product: 'the product, into its table (one pass)',
+  'product-new-table': 'the product, a new table’s first hour (two passes)',
+  duckdb: 'DuckDB read_json → COPY (comparison)',
+};
+
 function compactionSection({ compaction }: BenchResults): Section {
+  const product = compaction.find((run) => run.engine === 'product');
+  const duckDb = compaction.find((run) => run.engine === 'duckdb');
+  const verdict =
+    product && duckDb
+      ? `Target (at least DuckDB’s MB/s per core, at most its peak memory, nested types on): ${
+          product.mbPerCoreSecond >= duckDb.mbPerCoreSecond && product.peakRssMiB <= duckDb.peakRssMiB
+            ? 'met'
+            : `missed: ${rate(product.mbPerCoreSecond)} against ${rate(duckDb.mbPerCoreSecond)} MB/s per core (${(product.mbPerCoreSecond / duckDb.mbPerCoreSecond).toFixed(2)} ×), ${whole(product.peakRssMiB)} against ${whole(duckDb.peakRssMiB)} MiB`
+        }.`
+      : 'Target not judged: an engine is missing from this run.';
   return {
-    title: 'Compaction: one hour of raw JSON lines into Parquet (zstd)',
+    title: 'Compaction: one hour of raw JSON lines into the Delta table (Parquet, zstd)',
     headers: ['engine', 'raw MB', 'MB/s per core', 'wall s', 'peak RSS MiB', 'Parquet MB'],
     rows: compaction.map((run) => [
-      run.engine === 'hyparquet-writer'
-        ? 'hyparquet-writer (the product)'
-        : 'DuckDB read_json → COPY (comparison)',
+      COMPACTION_ENGINE_NAMES[run.engine],
       mb(run.rawBytes),
       rate(run.mbPerCoreSecond),
       (run.wallMs / 1000).toFixed(1),
@@ -247,11 +262,20 @@ function compactionSection({ compaction }: BenchResults): Section {
       mb(run.parquetBytes),
     ]),
     notes: [
-      'The same generated hour (four partitions, JSON-lines envelopes) compacted by each engine in a fresh process; ' +
-        'MB/s per core is raw JSON bytes per CPU-second of the process (every thread), peak RSS its high-water mark.',
-      'The product uses hyparquet-writer: pure JavaScript, so it bundles into the Lambda (ARM64) and the Function App ' +
-        'with no native binary, and our own schema inference reports added, widened and JSON-kept fields; DuckDB is ' +
-        'the faster engine per core, and the gap is the price of that portability.',
+      'The same generated hour (four partitions, JSON-lines envelopes, gzip) compacted by each engine on its own copy of the lake, in a fresh process; ' +
+        'MB/s per core is raw JSON bytes per CPU-second of the process (every thread), peak RSS its high-water mark. ' +
+        'The product infers nested types (structs, lists), writes the Parquet files and commits them to the Delta table; ' +
+        '"into its table" is the usual hour, whose columns the table has (one pass over the raw objects), "a new table’s first hour" infers first and writes second.',
+      verdict,
+      'What bounds the product: on one core every line is decompressed, parsed by JSON.parse into objects, shaped into column values ' +
+        '(bigint for long) and encoded level by level (Dremel) in JavaScript, and the objects are garbage-collected; in a profile of the one-pass ' +
+        'hour, parsing is about a seventh of the CPU, garbage collection a sixth, decompression and zstd a tenth, the Parquet encoding most of the rest. ' +
+        'DuckDB does the same work in native code, with its inference on a sample of rows.',
+      'Tried: one pass instead of two when the table already has the hour’s columns (the files take the table’s columns as the unit’s claim saw them, so a rerun writes the same bytes); ' +
+        'rows shaped into column values as they are read instead of held as row objects (less memory and garbage); min/max statistics only for the coordinate columns; ' +
+        'zstd level 3 instead of 6 (3% larger files). Not taken: DuckDB’s Node bindings as the engine: a 68 MB native library per platform ' +
+        '(linux-x64 and linux-arm64 builds exist), about 270 ms to import against about 55 ms for hyparquet-writer, and no way to keep a value that fits no column ' +
+        '(`_rescued_data`) or to write the same bytes on a rerun, which the crash matrix requires.',
     ],
   };
 }

@@ -1,8 +1,7 @@
-import type { CompactionSummary } from '../../shared/compaction/compact.js';
-import { COMPACTED_PREFIX } from '../../shared/compaction/manifest.js';
+import type { CompactionSummary } from '../../shared/compaction/compactionSummary.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { encodingOf, fileExtensionOf } from '../../shared/encode/encodings.js';
-import { DEAD_LETTER_PREFIX, RAW_PREFIX } from '../../shared/paths/lakePaths.js';
+import { COMPACTED_PREFIX, DEAD_LETTER_PREFIX, RAW_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { CaptureSummary } from '../../shared/pipeline/summary.js';
 import type { Lake } from '../emulators/openLake.js';
 
@@ -73,6 +72,6 @@ export function describeCompaction(summary: CompactionSummary): string {
   }
   return (
     `  compaction: ${summary.hoursCompacted} hours into ${summary.filesWritten} Parquet files ` +
-    `(${summary.rowsWritten} rows) under ${COMPACTED_PREFIX}/, read only the files a _manifest lists`
+    `(${summary.rowsWritten} rows) under ${COMPACTED_PREFIX}/, a Delta table per topic`
   );
 }

@@ -19,8 +19,8 @@ export type ScenarioStep =
     }
   /** The seal timer fires. */
   | { readonly kind: 'timer'; readonly at: number }
-  /** The scheduled compaction runs. */
-  | { readonly kind: 'compaction'; readonly at: number };
+  /** The compaction worker of a partition group runs. */
+  | { readonly kind: 'compaction'; readonly at: number; readonly partitions: readonly string[] };
 
 /** Gzipped JSON-lines envelopes: coordinates on every line, and the format compaction reads. */
 export const SCENARIO_TOPIC: TopicConfig = parseConfig(
@@ -45,7 +45,12 @@ const COMPACTION: CompactionOptions = { lookbackHours: 1 };
 const at = (minute: number, second = 0) => Date.UTC(2026, 10, 21, 12, minute, second);
 
 /** Records of one partition from `first` on, one per broker time given, each body naming its coordinates. */
-function records(partition: string, first: number, times: readonly number[]): CaptureRecord[] {
+function records(
+  partition: string,
+  first: number,
+  times: readonly number[],
+  extra: Record<string, unknown> = {},
+): CaptureRecord[] {
   return times.map((brokerTime, index) => {
     const position = first + index;
     return {
@@ -57,7 +62,7 @@ function records(partition: string, first: number, times: readonly number[]): Ca
       key: Buffer.from(`key-${partition}-${position}`),
       headers: [{ name: 'source', value: Buffer.from('crash-matrix') }],
       systemProperties: {},
-      body: Buffer.from(JSON.stringify({ partition, position, amount: position * 10 })),
+      body: Buffer.from(JSON.stringify({ partition, position, amount: position * 10, ...extra })),
     };
   });
 }
@@ -94,7 +99,16 @@ export const CRASH_SCENARIO: readonly ScenarioStep[] = [
     batch: 'p0 late and on',
     records: records('0', 5, [at(1, 55), at(3, 50), at(60, 30)]),
   },
-  { kind: 'compaction', at: at(70) },
+  { kind: 'compaction', at: at(70), partitions: ['0'] },
+  { kind: 'compaction', at: at(70), partitions: ['1'] },
+  // Position 8 is for 12:02, sealed long ago: a late object of the compacted hour.
+  {
+    kind: 'deliver',
+    at: at(75),
+    batch: 'p0 late after compaction',
+    records: records('0', 8, [at(2, 5)], { detail: { note: 'late' } }),
+  },
+  { kind: 'compaction', at: at(80), partitions: ['0'] },
 ];
 
 /** The step in a report's words. */
@@ -103,7 +117,7 @@ export function describeStep(step: ScenarioStep): string {
     ? `batch "${step.batch}"`
     : step.kind === 'timer'
       ? 'seal timer'
-      : 'compaction';
+      : `compaction of partitions ${step.partitions.join(',')}`;
 }
 
 /** The phase whose store calls a step makes. */
@@ -120,5 +134,5 @@ export async function runStep(process: SimulatedProcess, step: ScenarioStep): Pr
   };
   if (step.kind === 'deliver') await ingestBatch(context, step.records);
   else if (step.kind === 'timer') await sealIdlePartitions(context);
-  else await compactClosedHours(context, COMPACTION);
+  else await compactClosedHours(context, { ...COMPACTION, partitions: step.partitions });
 }

@@ -14,7 +14,7 @@ import {
   addCompactionSummary,
   type CompactionSummary,
   emptyCompactionSummary,
-} from '../../shared/compaction/compact.js';
+} from '../../shared/compaction/compactionSummary.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { compactionDispatchLogRecord, compactionLogRecord } from '../../shared/telemetry.js';
 import type { lambdaInvocationLogger } from './aws/invocationLog.js';

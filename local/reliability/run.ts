@@ -47,7 +47,7 @@ export interface ReliabilityReport extends LakeAudit {
   readonly invocations: number;
   /** Failed invocations, each followed by the platform's retry: a redelivery or the timer's next run. */
   readonly invocationsRetried: number;
-  /** The drained lake compacted through the same proxies, and read back through its manifests. */
+  /** The drained lake compacted through the same proxies, and read back through its Delta log. */
   readonly compaction: CompactionReport;
   readonly durationMs: number;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CaptureError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
-import { type CompactionUnit, claimPath, hourIso, unitStagingPath } from './manifest.js';
 import type { RawObject } from './rawObjects.js';
+import { type CompactionUnit, claimPath, hourIso, unitStagingPath } from './unitPaths.js';
 
 const CLAIM_FORMAT = 'stream-capture.compaction-claim/1';
 
@@ -14,22 +14,35 @@ interface CompactionClaim {
   readonly group: string;
   readonly sequence: number;
   readonly rawObjects: readonly RawObject[];
+  /**
+   * The table's schema (Delta's `schemaString`) when the unit was claimed, null before the table
+   * existed: what the unit's report measures the fields it brings against, the same on every rerun.
+   */
+  readonly tableSchema?: string | null;
+}
+
+/** What a claim fixed for its unit. */
+export interface UnitClaim {
+  readonly rawObjects: readonly RawObject[];
+  readonly tableSchema: string | null;
 }
 
 /**
  * Fixes the raw objects a unit compacts before any of its files is published: the first run to
  * create the unit's claim (create-only) decides, and every other run of the unit, concurrent or a
  * rerun after a crash, compacts exactly the claimed objects. Their output names and bytes are then
- * the same, so no run ever publishes a data file that the unit's manifest does not list. Without a
+ * the same, so no run ever publishes a data file that the unit's commit does not add. Without a
  * claim, two runs that listed the hour on either side of a late object's arrival would both publish
- * data files and only one manifest could win. Objects a claim leaves out go to the next unit.
+ * data files and only one could be committed. Objects a claim leaves out go to the next unit; the
+ * claims of an hour are also what later runs consult to find the raw objects no unit covers yet.
  */
 export async function claimUnitInputs(
   objects: ObjectStore,
   unit: CompactionUnit,
   candidates: readonly RawObject[],
   alreadyCovered: ReadonlySet<string>,
-): Promise<RawObject[]> {
+  tableSchema: string | null,
+): Promise<UnitClaim> {
   const ours: CompactionClaim = {
     format: CLAIM_FORMAT,
     topic: unit.topic,
@@ -37,26 +50,34 @@ export async function claimUnitInputs(
     group: unit.group,
     sequence: unit.sequence,
     rawObjects: candidates.map(({ path, partition }) => ({ path, partition })),
+    tableSchema,
   };
   // Staged under a name of its own: concurrent runs stage different candidates for the same unit.
   const staging = unitStagingPath(unit, 'claim', `claim-${randomUUID()}`);
   await objects.stage(staging, Buffer.from(`${JSON.stringify(ours, null, 2)}\n`));
   const outcome = await objects.publish(claimPath(unit), [staging]);
   await objects.deleteStaged([staging]);
-  if (outcome === 'created') return [...candidates];
+  if (outcome === 'created') return { rawObjects: [...candidates], tableSchema };
   // A run that listed the hour later (a late object had arrived) may have claimed objects this run's
   // listing has not seen yet: they are raw objects all the same, never deleted, so follow the claim.
-  const claimed = parseClaim(claimPath(unit), await objects.read(claimPath(unit)));
+  const claimed = await readClaim(objects, unit);
   const covered = claimed.rawObjects.find((object) => alreadyCovered.has(object.path));
   if (covered) {
     throw new CaptureError(
-      `${claimPath(unit)} claims ${covered.path}, which a manifest of another unit already covers: ` +
+      `${claimPath(unit)} claims ${covered.path}, which another unit's claim already covers: ` +
         'did compaction.partitionsPerGroup change while a run of the old grouping was unfinished? ' +
         'Delete this claim (nothing lists it) so the next run claims what is left',
       { retriable: false },
     );
   }
-  return [...claimed.rawObjects];
+  return claimed;
+}
+
+/** What a unit's claim fixed. */
+export async function readClaim(objects: ObjectStore, unit: CompactionUnit): Promise<UnitClaim> {
+  const path = claimPath(unit);
+  const claim = parseClaim(path, await objects.read(path));
+  return { rawObjects: [...claim.rawObjects], tableSchema: claim.tableSchema ?? null };
 }
 
 function parseClaim(path: string, bytes: Buffer): CompactionClaim {

@@ -1,36 +1,21 @@
 import { createHash } from 'node:crypto';
-import { CaptureError } from '../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../ledger.js';
 import type { CaptureContext } from '../pipeline/context.js';
-import { claimUnitInputs } from './claim.js';
-import { type CompactionLimits, compactHour, type HourResult } from './compactHour.js';
-import { type CompactedFormat, holdsRecordsOf, RAW_NOT_COMPACTED } from './formats.js';
+import { loadSnapshot } from '../tables/delta/readSnapshot.js';
+import { addUnitResult, type CompactionSummary, emptyCompactionSummary } from './compactionSummary.js';
+import { RAW_NOT_COMPACTED } from './formats.js';
 import { hourOf, partitionDoneWithHour } from './hours.js';
-import { type CompactionUnit, readManifestsOfHour, type SchemaFile } from './manifest.js';
-import { listRawObjectsOfHour, type RawObject } from './rawObjects.js';
-
-export interface CompactionSummary {
-  /** (topic, hour) units that got a new file this run. */
-  hoursCompacted: number;
-  filesWritten: number;
-  rowsWritten: number;
-  rawObjectsRead: number;
-  /** Uncompressed bytes read: JSON lines' text, Capture Avro's datums. */
-  rawBytesRead: number;
-  /** Parquet bytes. */
-  bytesWritten: number;
-  /** Fields added or widened vs. the hour's earlier schema / within the hour. */
-  schemaChanges: number;
-  /** Hours seen but not yet closed (some minute unsealed). */
-  hoursWaiting: number;
-  /** Why the run compacted nothing by design (a `raw` topic), so the log line says so; absent otherwise. */
-  notCompacted?: string;
-}
+import { clearMarkers, LATE_LOOKBACK_HOURS, markedHours } from './lateMarkers.js';
+import { compactNextUnit, type UnitOutcome } from './nextUnit.js';
+import { listRawObjectsOfHour } from './rawObjects.js';
+import { tableRootOf } from './tableLayout.js';
+import type { CompactionLimits } from './unitFiles.js';
+import { readWatermark, writeWatermark } from './watermark.js';
 
 export interface CompactionOptions {
   /** The partition group this run compacts (one invocation per group fans a big topic out); default all. */
   readonly partitions?: readonly string[];
-  /** At most this many hours get new files in one run; the rest wait for the next. */
+  /** At most this many hours get new files in one run, oldest first; the rest wait for the next (default {@link DEFAULT_MAX_HOURS}). */
   readonly maxHours?: number;
   /** How many hours back a run looks for closed hours and late objects (default {@link LATE_LOOKBACK_HOURS}). */
   readonly lookbackHours?: number;
@@ -44,10 +29,15 @@ export const TARGET_FILE_BYTES = 256 * 1024 * 1024;
  */
 export const ROW_GROUP_INPUT_BYTES = 32 * 1024 * 1024;
 /**
- * Late objects that arrive later than this after their hour are not compacted (they stay in raw).
- * Every run lists one day of hours, one listing each.
+ * Hours a run commits at most: a day of backlog fits one run of a function's time limit, and a
+ * longer outage is caught up over the next hourly runs, oldest first.
  */
-export const LATE_LOOKBACK_HOURS = 24;
+export const DEFAULT_MAX_HOURS = 24;
+/**
+ * How far past its watermark a group looks on a run, besides the lookback: after an outage it works
+ * through the oldest three days first, and an hour that stays open there holds back no later one.
+ */
+export const CATCH_UP_HOURS = 72;
 
 const DEFAULT_LIMITS: CompactionLimits = {
   targetFileBytes: TARGET_FILE_BYTES,
@@ -57,39 +47,13 @@ const DEFAULT_LIMITS: CompactionLimits = {
 /** At most this many partitions are spelled out in a group's name; more are named by a digest. */
 const NAMED_GROUP_PARTITIONS = 8;
 
-export function emptyCompactionSummary(): CompactionSummary {
-  return {
-    hoursCompacted: 0,
-    filesWritten: 0,
-    rowsWritten: 0,
-    rawObjectsRead: 0,
-    rawBytesRead: 0,
-    bytesWritten: 0,
-    schemaChanges: 0,
-    hoursWaiting: 0,
-  };
-}
-
-/** Adds `part` into `total` (mutates `total`); waiting hours are a state, so the latest run's count stands. */
-export function addCompactionSummary(total: CompactionSummary, part: CompactionSummary): CompactionSummary {
-  total.hoursCompacted += part.hoursCompacted;
-  total.filesWritten += part.filesWritten;
-  total.rowsWritten += part.rowsWritten;
-  total.rawObjectsRead += part.rawObjectsRead;
-  total.rawBytesRead += part.rawBytesRead;
-  total.bytesWritten += part.bytesWritten;
-  total.schemaChanges += part.schemaChanges;
-  total.hoursWaiting = part.hoursWaiting;
-  if (part.notCompacted !== undefined) total.notCompacted = part.notCompacted;
-  return total;
-}
-
 /**
- * The scheduled compaction: every closed hour of the topic (within the lookback) whose raw objects
- * are not all covered by a manifest gets Parquet files, a schema file and a manifest under
- * `compacted/<topic>/date=YYYY-MM-DD/hour=HH/` (see `compactHour`). An hour compacted before gets an
- * additional file and manifest for the raw objects no manifest covers (late ones). Raw objects are
- * never deleted.
+ * The scheduled compaction of one partition group: every closed hour whose raw objects are not all
+ * in the topic's Delta table gets a unit (see `compactUnit`) committed to it, oldest first, at most
+ * `maxHours` a run. A run visits the last `lookbackHours` (late objects), the hours from the group's
+ * watermark on (an outage longer than the lookback is caught up from where the group stopped), and
+ * hours whose late objects came after the lookback (their sealers left markers); then it moves the
+ * watermark past the hours it found complete and reports the backlog. Raw objects are never deleted.
  *
  * JSON-lines and `avro-capture` topics: with `jsonl.envelope: true`, and always for Capture's Avro,
  * rows carry partition, offset, position, broker time, key and headers (see `rowsOfCaptureObject`);
@@ -117,104 +81,79 @@ export async function compactClosedHours(
     const { state } = await store.ledger.read(topic.name, partition);
     ledgers.set(partition, state ?? EMPTY_LEDGER);
   }
+  let snapshot = await loadSnapshot(store.objects, tableRootOf(topic.name));
   const sealDelayMs = topic.sealDelaySeconds * 1000;
   const currentHour = hourOf(now);
-  const lookback = options.lookbackHours ?? LATE_LOOKBACK_HOURS;
+  const lookbackStart = currentHour - (options.lookbackHours ?? LATE_LOOKBACK_HOURS);
+  const recorded = await readWatermark(store.objects, topic.name, group);
+  const watermark = recorded ?? lookbackStart;
+  const markers = await markedHours(store.objects, topic.name);
+  const maxHours = options.maxHours ?? DEFAULT_MAX_HOURS;
+  const complete = new Set<number>();
   // An hour that fails (a damaged raw object, a store fault) does not hold back the hours after it;
   // the run still fails, with the first error, so the failure shows and the next run retries it.
   let firstFailure: { error: unknown } | undefined;
-  for (let hour = currentHour - lookback; hour < currentHour; hour++) {
-    if (options.maxHours !== undefined && summary.hoursCompacted >= options.maxHours) break;
+  for (const hour of hoursToVisit(watermark, lookbackStart, currentHour, markers.keys())) {
+    if (summary.hoursCompacted >= maxHours) break;
     const closed = partitions.every((partition) =>
       partitionDoneWithHour(ledgers.get(partition) ?? EMPTY_LEDGER, hour, now, sealDelayMs),
     );
     try {
       const rawObjects = await listRawObjectsOfHour(store.objects, topic, hour, partitions);
-      if (rawObjects.length === 0) continue;
       // A unit whose claim (a concurrent run's) left some of our objects out is followed by the next unit.
-      let outcome: UnitOutcome;
-      do {
+      let outcome: UnitOutcome = { kind: 'covered' };
+      while (rawObjects.length > 0) {
         outcome = await compactNextUnit(
           context,
-          { hour, group, closed, rawObjects, format: topic.format },
+          snapshot,
+          { hour, group, partitions, closed, rawObjects, format: topic.format },
           limits,
         );
-        if (outcome === 'waiting') summary.hoursWaiting++;
-        else if (outcome !== 'covered') addUnitResult(summary, outcome.result);
-      } while (typeof outcome === 'object' && outcome.more);
+        if (outcome.kind !== 'compacted') break;
+        snapshot = outcome.snapshot;
+        addUnitResult(summary, outcome.result);
+        if (!outcome.more) break;
+      }
+      if (outcome.kind === 'waiting') {
+        summary.hoursWaiting++;
+        summary.rawObjectsPending += outcome.uncovered;
+      } else if (closed) complete.add(hour);
+      if (markers.has(hour) && hour < lookbackStart) summary.lateHoursFound++;
     } catch (error) {
       firstFailure ??= { error };
     }
   }
+  let completeBefore = watermark;
+  while (completeBefore < currentHour && complete.has(completeBefore)) completeBefore++;
+  if (recorded === null || completeBefore > watermark) {
+    await writeWatermark(store.objects, topic.name, group, completeBefore);
+  }
+  await clearMarkers(
+    store.objects,
+    [...markers].flatMap(([hour, paths]) => (complete.has(hour) ? paths : [])),
+  );
+  summary.hoursBehind = currentHour - completeBefore;
   if (firstFailure) throw firstFailure.error;
   return summary;
 }
 
-type UnitOutcome = 'covered' | 'waiting' | { result: HourResult; more: boolean };
-
 /**
- * Compacts the hour's raw objects of the group that no manifest covers yet into the group's next
- * unit, or reports that there are none or that the hour is not closed.
+ * The hours a run visits, oldest first: a catch-up window from the watermark (up to the lookback),
+ * the lookback itself, and the hours markers name.
  */
-async function compactNextUnit(
-  { topic, store }: CaptureContext,
-  hourOfGroup: {
-    hour: number;
-    group: string;
-    closed: boolean;
-    rawObjects: readonly RawObject[];
-    format: CompactedFormat;
-  },
-  limits: CompactionLimits,
-): Promise<UnitOutcome> {
-  const { hour, group, closed, rawObjects, format } = hourOfGroup;
-  const manifests = await readManifestsOfHour(store.objects, topic.name, hour);
-  const alreadyCovered = manifests.flatMap((manifest) => manifest.rawObjects);
-  const coveredPaths = new Set(alreadyCovered.map((object) => object.path));
-  const uncovered = rawObjects.filter((object) => !coveredPaths.has(object.path));
-  if (uncovered.length === 0) return 'covered';
-  if (!closed) return 'waiting';
-  const unsupported = uncovered.find((object) => !holdsRecordsOf(format, object.path));
-  if (unsupported) {
-    throw new CaptureError(
-      `compaction of ${topic.name}: ${unsupported.path} does not hold ${format} records (written before a format change?); compacting it is not supported yet`,
-      { retriable: false },
-    );
-  }
-  const unit: CompactionUnit = {
-    topic: topic.name,
-    hour,
-    group,
-    sequence: manifests
-      .filter((manifest) => manifest.group === group)
-      .reduce((next, manifest) => Math.max(next, manifest.sequence + 1), 0),
-  };
-  const claimed = await claimUnitInputs(store.objects, unit, uncovered, coveredPaths);
-  const earlierSchemas: SchemaFile['columns'][] = [];
-  for (const manifest of manifests) {
-    const schema = JSON.parse((await store.objects.read(manifest.schema)).toString('utf8')) as SchemaFile;
-    earlierSchemas.push(schema.columns);
-  }
-  const result = await compactHour(
-    store.objects,
-    { unit, rawObjects: claimed, format, envelope: topic.jsonl.envelope, alreadyCovered, earlierSchemas },
-    limits,
-  );
-  const claimedPaths = new Set(claimed.map((object) => object.path));
-  return { result, more: uncovered.some((object) => !claimedPaths.has(object.path)) };
+function hoursToVisit(
+  watermark: number,
+  lookbackStart: number,
+  currentHour: number,
+  marked: Iterable<number>,
+): number[] {
+  const hours = new Set<number>();
+  for (let hour = watermark; hour < Math.min(watermark + CATCH_UP_HOURS, lookbackStart); hour++)
+    hours.add(hour);
+  for (let hour = lookbackStart; hour < currentHour; hour++) hours.add(hour);
+  for (const hour of marked) if (hour < currentHour) hours.add(hour);
+  return [...hours].sort((a, b) => a - b);
 }
-
-function addUnitResult(summary: CompactionSummary, result: HourResult): void {
-  summary.rawObjectsRead += result.rawObjectsRead;
-  summary.rawBytesRead += result.rawBytesRead;
-  if (!result.published) return;
-  summary.hoursCompacted++;
-  summary.filesWritten += result.files.length;
-  summary.rowsWritten += result.rows;
-  summary.bytesWritten += result.files.reduce((sum, file) => sum + file.bytes, 0);
-  summary.schemaChanges += result.schemaChanges;
-}
-
 function sortPartitions(partitions: readonly string[]): string[] {
   return [...new Set(partitions)].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -222,7 +161,7 @@ function sortPartitions(partitions: readonly string[]): string[] {
 /**
  * A partition group's name, part of its files' names: `all` for a run over every partition, else the
  * partitions (`p0.1.2.3`) or, for a big group, a digest of them. Group runs over the same hour write
- * disjoint files and manifests.
+ * disjoint files and commit their own units.
  */
 function groupName(partitions: readonly string[] | null): string {
   if (partitions === null) return 'all';

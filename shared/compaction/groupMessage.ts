@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TopicConfig } from '../config/schema.js';
 import { CaptureError } from '../errors.js';
 import type { CaptureContext } from '../pipeline/context.js';
-import type { CompactionSummary } from './compact.js';
+import type { CompactionSummary } from './compactionSummary.js';
 import { isPartitionGroup, partitionGroupsOf } from './partitionGroups.js';
 
 /**

@@ -1,9 +1,13 @@
 import * as zlib from 'node:zlib';
-import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
-import type { ColumnSchema, ColumnType, JsonRow } from './schema.js';
+import type { ColumnSource } from 'hyparquet-writer';
+import type { StructField } from '../tables/dataType.js';
+import { parquetSchemaOf } from '../tables/parquetSchema.js';
 
-/** Compaction output is read many times and written once: a stronger level than ingestion's pays off. */
-const ZSTD_LEVEL = 6;
+/**
+ * zstd's default level: level 6 made files 3% smaller for about a tenth more CPU per compaction
+ * (npm run bench), which the compaction's speed target could not spare.
+ */
+const ZSTD_LEVEL = 3;
 
 /** Written into every file, without a version or time, so the same rows give the same bytes. */
 const CREATED_BY = 'stream-capture compaction';
@@ -21,43 +25,24 @@ export interface ParquetFileStats {
  * the staged chunks in order makes the file.
  */
 export interface ParquetFileWriter {
-  writeRowGroup(rows: readonly JsonRow[]): Promise<void>;
+  /** One row group: an array per column (see `RowShaper`), each `rows` long. */
+  writeRowGroup(columnData: readonly unknown[][], rows: number): Promise<void>;
   /** Bytes encoded so far: where the file stands against its target size. */
   bytesWritten(): number;
   finish(): Promise<ParquetFileStats>;
 }
 
-const ELEMENT_OF: Record<ColumnType, Omit<SchemaElement, 'name'>> = {
-  boolean: { type: 'BOOLEAN' },
-  int64: { type: 'INT64' },
-  double: { type: 'DOUBLE' },
-  string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
-  json: { type: 'BYTE_ARRAY', converted_type: 'JSON' },
-  timestamp: { type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
-};
-
-/** Values as the writer takes them for the column's type; anything else is a null. */
-function columnValue(type: ColumnType, value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  switch (type) {
-    case 'boolean':
-      return typeof value === 'boolean' ? value : null;
-    case 'int64':
-      return typeof value === 'number' ? BigInt(value) : null;
-    case 'double':
-    case 'timestamp':
-      return typeof value === 'number' ? value : null;
-    case 'string':
-      return typeof value === 'string' ? value : null;
-    case 'json':
-      // The writer serializes the value itself.
-      return value;
-  }
-}
+/**
+ * Columns whose min/max statistics go into the footer: the coordinates readers filter on (a time
+ * range, a position). Statistics of every body column cost about a twentieth of the CPU of a
+ * compaction, JSON text's bounds would copy whole documents into the footer, and Delta's own per-file
+ * statistics (see `addActionOf`) are what Delta readers skip files by.
+ */
+const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(['_partition', '_position', '_timestamp']);
 
 /** Heavy code loads on first use, so the ingestion functions sharing this bundle start fast. */
 export async function createParquetFileWriter(
-  columns: readonly ColumnSchema[],
+  columns: readonly StructField[],
   stageChunk: (bytes: Buffer) => Promise<void>,
 ): Promise<ParquetFileWriter> {
   const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
@@ -78,14 +63,7 @@ export async function createParquetFileWriter(
     }
   }
   const writer = new ChunkWriter();
-  const schema: SchemaElement[] = [
-    { name: 'root', num_children: columns.length },
-    ...columns.map((column) => ({
-      name: column.name,
-      repetition_type: 'OPTIONAL' as const,
-      ...ELEMENT_OF[column.type],
-    })),
-  ];
+  const schema = parquetSchemaOf(columns);
   const parquet = new ParquetWriter({
     writer,
     schema,
@@ -96,16 +74,15 @@ export async function createParquetFileWriter(
   let rows = 0;
   let rowGroups = 0;
   return {
-    async writeRowGroup(group) {
-      if (group.length === 0) return;
-      const columnData: ColumnSource[] = columns.map((column) => ({
+    async writeRowGroup(data, groupRows) {
+      if (groupRows === 0) return;
+      const columnData: ColumnSource[] = columns.map((column, index) => ({
         name: column.name,
-        data: group.map((row) => columnValue(column.type, row[column.name])),
-        // Bounds of JSON text are kept whole, which would copy large documents into the footer.
-        statistics: column.type !== 'json',
+        data: data[index] as unknown[],
+        statistics: STATISTICS_COLUMNS.has(column.name),
       }));
-      await parquet.write({ columnData, rowGroupSize: group.length });
-      rows += group.length;
+      await parquet.write({ columnData, rowGroupSize: groupRows });
+      rows += groupRows;
       rowGroups++;
     },
     bytesWritten: () => writer.offset,

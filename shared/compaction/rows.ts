@@ -1,6 +1,8 @@
 import { CaptureError } from '../errors.js';
 import { MAX_COLUMN_NESTING, nestsDeeperThan, stringifyDeep } from './deepJson.js';
 import type { JsonRow } from './schema.js';
+import { RESCUE_COLUMN } from './tableEvolution.js';
+import { PARTITION_COLUMNS } from './tableLayout.js';
 
 /** One raw record as a row, with the coordinates the compaction verifies. */
 export interface RawRow {
@@ -22,14 +24,22 @@ export const ENVELOPE_COLUMNS = {
 } as const;
 /** A body that is not a JSON object (an array, a string, a number) is one column. */
 const WHOLE_BODY_COLUMN = '_body';
-const RESERVED = new Set<string>([
-  '_partition',
-  '_offset',
-  '_position',
-  '_timestamp',
-  WHOLE_BODY_COLUMN,
-  ...Object.values(ENVELOPE_COLUMNS),
-]);
+/**
+ * Column names a body field may not take (compared ignoring case, as Delta compares names): our
+ * metadata and envelope columns, the rescue column, and the table's partition columns.
+ */
+const RESERVED = new Set<string>(
+  [
+    '_partition',
+    '_offset',
+    '_position',
+    '_timestamp',
+    WHOLE_BODY_COLUMN,
+    RESCUE_COLUMN,
+    ...PARTITION_COLUMNS,
+    ...Object.values(ENVELOPE_COLUMNS),
+  ].map((name) => name.toLowerCase()),
+);
 
 /**
  * The rows of one JSON-lines raw object. With an envelope, each line brings its partition, offset,
@@ -111,8 +121,8 @@ function envelopeRow(
 
 /**
  * A JSON object body spreads into columns named after its fields; a field named like one of our
- * columns is renamed with a `body_` prefix (recorded as its source in the schema file). A body nested
- * too deep for the Parquet writer is kept whole as its JSON text.
+ * columns (ignoring case) is renamed with a `body_` prefix (recorded as its source in the schema
+ * report). A body nested too deep for the Parquet writer is kept whole as its JSON text.
  */
 export function addBody(row: Record<string, unknown>, sources: Record<string, string>, body: unknown): void {
   if (nestsDeeperThan(body, MAX_COLUMN_NESTING)) {
@@ -128,7 +138,7 @@ export function addBody(row: Record<string, unknown>, sources: Record<string, st
   }
   for (const [field, value] of Object.entries(body)) {
     let column = field;
-    while (RESERVED.has(column) || (column !== field && column in body) || column === '') {
+    while (RESERVED.has(column.toLowerCase()) || (column !== field && column in body) || column === '') {
       column = `body_${column}`;
     }
     row[column] = value;

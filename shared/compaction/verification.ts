@@ -1,6 +1,6 @@
 import { CaptureError } from '../errors.js';
 import { generationInPath } from '../paths/layoutPath.js';
-import type { CoveredRawObject } from './manifest.js';
+import type { CoveredRawObject } from './unitReport.js';
 
 /** A modulus for a cheap order-independent checksum of positions that stays exact in a double. */
 const CHECKSUM_MODULUS = 2_147_483_647;
@@ -41,8 +41,8 @@ export class PositionTally {
 
 /**
  * Checks that no position is covered twice: positions rise within each raw object, and the objects
- * of a partition's minute (this run's and those earlier manifests cover: the minute's object and its
- * late ones) of one generation have disjoint position ranges. Together with equal tallies this is "every input
+ * of a partition's minute (this run's and those earlier units of the hour cover: the minute's object
+ * and its late ones) of one generation have disjoint position ranges. Together with equal tallies this is "every input
  * position exactly once in the output".
  *
  * Objects of different minutes may interleave: records are placed by their own time, so a record

@@ -10,6 +10,24 @@ export const DEAD_LETTER_PREFIX = 'deadletter';
 /** Leading underscore: Spark, Auto Loader and Hive treat such folders as hidden. */
 export const STAGING_PREFIX = '_staging';
 
+/** Compacted tables live apart from raw objects, so a reader uses one or the other for an hour. */
+export const COMPACTED_PREFIX = 'compacted';
+
+/**
+ * Refuses a path `ObjectStore.replace` must not write: only control objects of the compacted lake,
+ * below a `_`-prefixed folder or with a `_`-prefixed name (which engines treat as hidden), are ever
+ * replaced, so no data object can be.
+ */
+export function assertControlPath(path: string): void {
+  const segments = path.split('/');
+  if (segments[0] !== COMPACTED_PREFIX || !segments.slice(1).some((segment) => segment.startsWith('_'))) {
+    throw new CaptureError(
+      `${path} is not a control object of the compacted lake: only those are ever replaced`,
+      { retriable: false },
+    );
+  }
+}
+
 /**
  * Where a segment waits, invisible to readers of the lake, until its minute is sealed. The name holds
  * the segment's coordinates and a digest of its bytes, so whatever two instances stage for the same

@@ -1,3 +1,4 @@
+import { lateBeyondLookback, markLateObject } from '../compaction/lateMarkers.js';
 import { objectHeaderOf } from '../encode/captureContainer.js';
 import { forgetPublished, type PendingObject } from '../ledger.js';
 import { stagingPath } from '../paths/lakePaths.js';
@@ -10,7 +11,8 @@ import { updateLedger } from './ledgerUpdate.js';
  * again finds the object and leaves it alone; the staged segments outlive every ledger entry that
  * names them. An object whose format needs a header (Avro) has it staged first, under a name and
  * with bytes that depend only on the object, so a crash between staging it and publishing is
- * harmless: the next call stages the same file again.
+ * harmless: the next call stages the same file again. A late object of an hour older than
+ * compaction's lookback is marked for compaction first (see `markLateObject`).
  */
 export async function publishPending(
   context: CaptureContext,
@@ -26,10 +28,15 @@ export async function publishPending(
     const header = headers.get(object);
     return header ? [header.path, ...segments] : segments;
   };
+  const now = context.clock();
   const outcomes = await Promise.all(
     pending.map(async (object) => {
       const header = headers.get(object);
       if (header) await store.objects.stage(header.path, header.bytes);
+      // Compaction looks back a day; an older hour's late object sends it there with a marker.
+      if (object.kind === 'data' && object.late && lateBeyondLookback(object.minute, now)) {
+        await markLateObject(store.objects, topic.name, object.path, object.minute);
+      }
       return store.objects.publish(object.path, stagedOf(object));
     }),
   );

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_LEDGER, type LedgerSegment, type PartitionLedger } from '../../shared/ledger.js';
-import { RAW_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
+import { COMPACTED_PREFIX, RAW_PREFIX, STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { CaptureStore } from '../../shared/store.js';
 
 /** Unique per call, so tests sharing one server (or one container) never see each other's objects. */
@@ -162,6 +162,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
         expect(outcomes.filter((outcome) => outcome === 'exists')).toHaveLength(5);
         expect(await store.objects.read(target)).toEqual(Buffer.concat([bodies.a, bodies.b, bodies.c]));
+      });
+
+      it('lists by a prefix that ends inside a name, as Delta lists ten log versions at once', async () => {
+        // Prepare
+        const folder = `${COMPACTED_PREFIX}/${topic}/_delta_log/`;
+        const names = ['00000000000000000009.json', '00000000000000000010.json', '00000000000000000011.json'];
+        for (const name of names) {
+          const staged = await stageAll({ log: Buffer.from('{}\n') });
+          await store.objects.publish(`${folder}${name}`, [staged.log]);
+        }
+
+        // Act
+        const decade = await store.objects.list(`${folder}0000000000000000001`);
+        const exact = await store.objects.list(`${folder}00000000000000000009.json`);
+
+        // Assess
+        expect(decade).toEqual([`${folder}${names[1]}`, `${folder}${names[2]}`]);
+        expect(exact).toEqual([`${folder}${names[0]}`]);
+      });
+
+      it('replaces a control object of the compacted lake whole, and refuses to replace anything else', async () => {
+        // Prepare
+        const control = `${COMPACTED_PREFIX}/${topic}/_delta_log/_last_checkpoint`;
+        await store.objects.replace(control, Buffer.from('{"version":10}'));
+
+        // Act
+        await store.objects.replace(control, Buffer.from('{"version":20,"size":3}'));
+        const data = `${COMPACTED_PREFIX}/${topic}/date=2025-03-01/part-0.parquet`;
+
+        // Assess
+        expect((await store.objects.read(control)).toString()).toBe('{"version":20,"size":3}');
+        await expect(store.objects.replace(data, Buffer.from('x'))).rejects.toThrow('control object');
+        await expect(store.objects.replace(visiblePath(topic, 'replaced'), Buffer.from('x'))).rejects.toThrow(
+          'control object',
+        );
+        expect(await store.objects.list(`${COMPACTED_PREFIX}/${topic}/`)).toEqual([control]);
       });
 
       it('deletes staged segments and ignores paths that are already gone', async () => {

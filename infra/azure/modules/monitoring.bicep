@@ -80,6 +80,11 @@ var invocations = 'traces\n| where message contains "capture.invocation"\n| exte
 
 // The lines a partition that needs an operator logs (a hold, a restart, a lost ledger), parsed in `r`.
 var operatorEvents = 'traces\n| where message contains "capture."\n| extend r = parse_json(message)\n| where tostring(r.topic) == "${topicName}"'
+// The compaction workers' lines of this topic, with the parsed JSON in `r`.
+var compactions = 'traces\n| where message contains "capture.compaction"\n| extend r = parse_json(message)\n| where tostring(r.event) == "capture.compaction" and tostring(r.topic) == "${topicName}"'
+
+// At minute 10 a group has normally committed the hour before (0 behind) or waits for a late seal (1).
+var compactionBacklogAlertHours = 3
 
 // One row per partition an invocation touched, with that partition's figures in `p` (the line's
 // `byPartition` array; partitions that did nothing are not in it).
@@ -130,6 +135,14 @@ var alertRules = [
     // One series per partition: a stuck partition is not hidden by the minutes in which only the
     // partitions that keep up had an invocation, as it would be in the topic's series.
     query: '${partitionRows}\n| where isnotnull(p.lagMs)\n| make-series lagMs = max(todouble(p.lagMs)) default = real(null) on timestamp step 1m by partition\n| extend lagMs = series_fill_linear(lagMs)\n| extend fit = series_fit_line_dynamic(lagMs), stats = series_stats_dynamic(lagMs)\n| where todouble(stats.min) > ${lagAlertMinutes * 60000} and todouble(fit.slope) > 0\n| project partition, minLagMs = todouble(stats.min), slope = todouble(fit.slope)'
+  }
+  {
+    name: 'compaction-backlog'
+    displayName: 'Capture ${topicName}: compaction ${compactionBacklogAlertHours} or more hours behind'
+    description: 'A partition group has hours whose raw objects are not in the Delta table: compact-group runs fail or cannot keep up. Its capture.compaction lines give hoursBehind, rawObjectsPending and hoursWaiting; catching up goes oldest first, at most a day of hours a run.'
+    severity: 2
+    windowMinutes: 120
+    query: '${compactions}\n| where toint(r.hoursBehind) >= ${compactionBacklogAlertHours}\n| summarize hoursBehind = max(toint(r.hoursBehind)), rawObjectsPending = max(toint(r.rawObjectsPending)) by partitions = tostring(r.partitions)'
   }
 ]
 
@@ -256,6 +269,12 @@ var charts = [
     title: 'Lag by partition (minutes behind, oldest record of each batch)'
     visualization: 'timechart'
     query: '${partitionRows}\n| where isnotnull(p.lagMs)\n| summarize lagMinutes = max(todouble(p.lagMs)) / 60000 by partition, bin(timestamp, 5m)'
+  }
+  {
+    name: 'compaction-backlog'
+    title: 'Compaction backlog by partition group (hours behind)'
+    visualization: 'timechart'
+    query: '${compactions}\n| summarize hoursBehind = max(toint(r.hoursBehind)) by partitions = tostring(r.partitions), bin(timestamp, 1h)'
   }
   {
     name: 'failures'

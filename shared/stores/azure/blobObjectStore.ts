@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { CaptureError, TransientStoreError, withTransientErrors } from '../../errors.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
-import { assertStagingPath } from '../../paths/lakePaths.js';
+import { assertControlPath, assertStagingPath } from '../../paths/lakePaths.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
 
@@ -50,6 +50,11 @@ export function createBlobObjectStore(container: ContainerClient): ObjectStore {
           await Promise.all(round.map((path) => blob(path).deleteIfExists()));
         }
       });
+    },
+
+    async replace(path, body) {
+      assertControlPath(path);
+      await run(`replace ${path}`, () => blob(path).upload(body, body.length));
     },
 
     list(prefix) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { assertStagingPath, STAGING_PREFIX } from '../../paths/lakePaths.js';
+import { assertControlPath, assertStagingPath, STAGING_PREFIX } from '../../paths/lakePaths.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { isNotFound, linkDurably, replaceFile } from './atomicFile.js';
 
@@ -51,12 +51,23 @@ export function createFsObjectStore(root: string): ObjectStore {
       await Promise.all(paths.map((path) => unlink(resolve(path)).catch(ignoreNotFound)));
     },
 
+    async replace(path, body) {
+      assertControlPath(path);
+      await replaceFile(resolve(path), body);
+    },
+
     async list(prefix) {
-      const base = resolve(prefix);
-      const files = await walk(base).catch((error: unknown) =>
+      // A prefix is text, as in S3 and Blob listings: one that ends inside a name lists its folder
+      // and keeps the names that start with it.
+      const folder =
+        prefix === '' || prefix.endsWith('/') ? prefix : prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      const files = await walk(resolve(folder)).catch((error: unknown) =>
         isNotFound(error) ? [] : Promise.reject(error),
       );
-      return files.map((file) => relative(root, file).split(sep).join('/')).sort();
+      return files
+        .map((file) => relative(root, file).split(sep).join('/'))
+        .filter((path) => path.startsWith(prefix))
+        .sort();
     },
 
     read(path) {

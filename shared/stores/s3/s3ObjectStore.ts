@@ -1,6 +1,6 @@
 import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
-import { assertStagingPath } from '../../paths/lakePaths.js';
+import { assertControlPath, assertStagingPath } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
@@ -39,6 +39,13 @@ export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
           await deleteBatch(bucket, paths.slice(start, start + DELETE_BATCH_KEYS));
         }
       });
+    },
+
+    async replace(path, body) {
+      assertControlPath(path);
+      await bucket.run(`replace ${path}`, () =>
+        bucket.client.send(new PutObjectCommand({ Bucket: bucket.name, Key: path, Body: body })),
+      );
     },
 
     list(prefix) {

@@ -19,7 +19,7 @@ import { createFsStore } from '../../../shared/stores/fs/createFsStore.js';
 const injected = (faults: Record<FaultKind, number>) =>
   Object.values(faults).reduce((sum, count) => sum + count, 0);
 
-/** Every raw record one row of the compacted lake, every raw object covered by one manifest. */
+/** Every raw record one row of the compacted lake, every raw object covered by one committed unit. */
 const compactedExactlyOnce = (records: number) => ({
   rowsIn: records,
   rowsOut: records,
@@ -165,6 +165,7 @@ function firstPublishFails(store: CaptureStore): CaptureStore & { publishFailure
     objects: {
       stage: (path, body) => store.objects.stage(path, body),
       deleteStaged: (paths) => store.objects.deleteStaged(paths),
+      replace: (path, body) => store.objects.replace(path, body),
       list: (prefix) => store.objects.list(prefix),
       read: (path) => store.objects.read(path),
       publish: async (path, staged) => {

@@ -10,13 +10,13 @@ import { compactionQueueOutput, createCompactTimerHandler } from '../../../funct
 import { localLambdaContext } from '../../../local/platforms/aws/lambdaContext.js';
 import { localInvocation } from '../../../local/platforms/azure/invocationContext.js';
 import { azureCompactionFanOut } from '../../../local/platforms/compactionFanOut.js';
-import type { CompactionSummary } from '../../../shared/compaction/compact.js';
+import type { CompactionSummary } from '../../../shared/compaction/compactionSummary.js';
 import type { CompactionGroupMessage } from '../../../shared/compaction/groupMessage.js';
 import type { CaptureContext } from '../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../shared/pipeline/sealTimer.js';
 import type { CaptureStore } from '../../../shared/store.js';
-import { compactedManifests, readCompactedRows, unlistedParquetFiles } from '../../helpers/compactedLake.js';
+import { committedUnits, readCompactedRows, unlistedParquetFiles } from '../../helpers/compactedLake.js';
 import { makeRecord, topicConfig } from '../../helpers/factories.js';
 import { freshAzuriteStore, freshFsStore, freshS3Store } from '../../helpers/freshStores.js';
 import { readLines } from '../../helpers/lakeReader.js';
@@ -81,24 +81,19 @@ async function rawKeys(store: CaptureStore): Promise<string[]> {
 }
 
 /**
- * What a reader of the compacted lake sees: the rows of the files the manifests list, as DuckDB reads
+ * What a reader of the compacted lake sees: the rows of the files the Delta log lists, as DuckDB reads
  * them, and which groups wrote which partitions' raw objects.
  */
 async function compactedLake(store: CaptureStore) {
   const rows = await readCompactedRows(store.objects, TOPIC.name);
-  const manifests = await compactedManifests(store.objects, TOPIC.name);
+  const units = await committedUnits(store.objects, TOPIC.name);
   const partitionsByGroup = Object.fromEntries(
-    manifests.map((manifest) => [
-      manifest.group,
-      [...new Set(manifest.rawObjects.map((object) => object.partition))].sort(),
-    ]),
+    units.map((unit) => [unit.group, [...new Set(unit.rawObjects.map((object) => object.partition))].sort()]),
   );
   return {
     keys: rows.map((row) => `${row._partition}/${row._position}`).sort(),
     partitionsByGroup,
-    coveredRawObjects: manifests
-      .flatMap((manifest) => manifest.rawObjects.map((object) => object.path))
-      .sort(),
+    coveredRawObjects: units.flatMap((unit) => unit.rawObjects.map((object) => object.path)).sort(),
     unlisted: await unlistedParquetFiles(store.objects, TOPIC.name),
   };
 }
@@ -108,7 +103,7 @@ afterEach(() => {
 });
 
 describe('Compaction fan-out on Azure: the timer queues one message per group, the queue function compacts each', () => {
-  it('covers every record of a closed hour exactly once, in disjoint per-group files and manifests (Azurite)', async () => {
+  it('covers every record of a closed hour exactly once, in disjoint per-group files and commits (Azurite)', async () => {
     // Prepare
     const store = await freshAzuriteStore();
     const lake = await closedHourOfFivePartitions(store);
@@ -178,7 +173,7 @@ describe('Compaction fan-out on Azure: the timer queues one message per group, t
 });
 
 describe('Compaction fan-out on AWS: the dispatcher invokes the worker once per group, asynchronously', () => {
-  it('covers every record of a closed hour exactly once, in disjoint per-group files and manifests (S3 server)', async () => {
+  it('covers every record of a closed hour exactly once, in disjoint per-group files and commits (S3 server)', async () => {
     // Prepare
     const store = await freshS3Store();
     const lake = await closedHourOfFivePartitions(store);
@@ -257,8 +252,8 @@ describe('Function: azureCompactionFanOut (the local runner and npm run invoke -
     // Assess
     expect(first).toMatchObject({ hoursCompacted: 2, rowsWritten: 6 });
     expect(second).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
-    const manifests = await compactedManifests(store.objects, TOPIC.name);
-    expect(manifests.map((manifest) => `${manifest.hour.slice(11, 13)} ${manifest.group}`).sort()).toEqual([
+    const units = await committedUnits(store.objects, TOPIC.name);
+    expect(units.map((unit) => `${unit.hour.slice(11, 13)} ${unit.group}`).sort()).toEqual([
       '12 p0.1',
       '12 p2.3',
       '13 p0.1',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
-import type { SchemaFile } from '../../../../shared/compaction/manifest.js';
 import type { TopicConfigInput } from '../../../../shared/config/schema.js';
 import { openCaptureContainer } from '../../../../shared/encode/captureReader.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
@@ -8,11 +7,7 @@ import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../../../shared/record.js';
 import type { CaptureStore } from '../../../../shared/store.js';
-import {
-  compactedManifests,
-  readCompactedValues,
-  unlistedParquetFiles,
-} from '../../../helpers/compactedLake.js';
+import { committedUnits, readCompactedValues, unlistedParquetFiles } from '../../../helpers/compactedLake.js';
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
 import { FRESH_STORES, freshFsStore } from '../../../helpers/freshStores.js';
 
@@ -181,16 +176,16 @@ describe.each(FRESH_STORES)(
         expect(others).toMatchObject({ hoursCompacted: 1, rowsWritten: 14, rawObjectsRead: 4 });
         expect(late).toMatchObject({ hoursCompacted: 1, rowsWritten: 1, rawObjectsRead: 1 });
         expect(none).toMatchObject({ hoursCompacted: 0, rawObjectsRead: 0 });
-        const manifests = await compactedManifests(store.objects, 'telemetry');
-        const covered = manifests.flatMap((manifest) =>
-          manifest.rawObjects.map((object) => `${manifest.group} ${object.partition}`),
+        const units = await committedUnits(store.objects, 'telemetry');
+        const covered = units.flatMap((unit) =>
+          unit.rawObjects.map((object) => `${unit.group} ${object.partition}`),
         );
         expect(new Set(covered)).toEqual(new Set(['p1 1', 'p0.10 0', 'p0.10 10']));
-        const lateManifest = manifests.find((manifest) => manifest.group === 'p1' && manifest.sequence === 1);
-        expect(lateManifest?.rawObjects.map((object) => object.path)).toEqual([
+        const lateUnit = units.find((unit) => unit.group === 'p1' && unit.sequence === 1);
+        expect(lateUnit?.rawObjects.map((object) => object.path)).toEqual([
           expect.stringMatching(/-00000000000000000007\.late\.avro$/),
         ]);
-        for (const object of manifests.flatMap((manifest) => manifest.rawObjects)) {
+        for (const object of units.flatMap((unit) => unit.rawObjects)) {
           expect(openCaptureContainer(await store.objects.read(object.path), object.path).codec).toBe(codec);
         }
         const rows = await compactedRows(store);
@@ -211,22 +206,19 @@ describe.each(FRESH_STORES)(
       await compactClosedHours(lake.context, { lookbackHours: 2 });
 
       // Assess
-      const [manifest] = await compactedManifests(store.objects, 'telemetry');
-      const schema = JSON.parse(
-        (await store.objects.read(manifest?.schema ?? '')).toString('utf8'),
-      ) as SchemaFile;
+      const [unit] = await committedUnits(store.objects, 'telemetry');
       const columns = Object.fromEntries(
-        schema.columns.map(({ name, type, source }) => [name, { type, source }]),
+        (unit?.columns ?? []).map(({ name, type, source }) => [name, { type, source }]),
       );
       expect(columns).toMatchObject({
-        _position: { type: 'int64' },
+        _position: { type: 'long' },
         _timestamp: { type: 'timestamp' },
         _key: { type: 'json', source: 'SystemProperties.x-opt-partition-key' },
-        _headers: { type: 'json', source: 'Properties' },
-        _system_properties: { type: 'json', source: 'SystemProperties' },
+        _headers: { type: 'array<struct<name:string,value:json>>', source: 'Properties' },
+        _system_properties: { type: 'struct<x-opt-publisher:string>', source: 'SystemProperties' },
         order: { type: 'string', source: 'body.order' },
         amount: { type: 'double', source: 'body.amount' },
-        _body: { type: 'json', source: 'body' },
+        _body: { type: 'array<json>', source: 'body' },
         _body_text: { type: 'string', source: 'Body, not JSON: its UTF-8 text' },
         _body_base64: { type: 'string', source: 'Body, neither JSON nor UTF-8: its bytes in base64' },
       });
@@ -260,8 +252,8 @@ describe('Function: compactClosedHours of a JSON-lines topic with a Capture layo
 
     // Assess
     expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 4, rawObjectsRead: 3 });
-    const [manifest] = await compactedManifests(store.objects, 'telemetry');
-    expect(manifest?.rawObjects.map((object) => [object.partition, object.path])).toEqual([
+    const [unit] = await committedUnits(store.objects, 'telemetry');
+    expect(unit?.rawObjects.map((object) => [object.partition, object.path])).toEqual([
       ['1', 'raw/contoso-ingest/telemetry/1/2026/11/21/12/10/00-00000000000000000002.late.jsonl.gz'],
       ['1', 'raw/contoso-ingest/telemetry/1/2026/11/21/12/10/00.jsonl.gz'],
       ['10', 'raw/contoso-ingest/telemetry/10/2026/11/21/12/10/00.jsonl.gz'],

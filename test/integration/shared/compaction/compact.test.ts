@@ -3,16 +3,17 @@ import { crashingStore, SimulatedCrash } from '../../../../local/faults/crashing
 import { claimUnitInputs } from '../../../../shared/compaction/claim.js';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
 import { hourOf } from '../../../../shared/compaction/hours.js';
-import { COMPACTED_PREFIX } from '../../../../shared/compaction/manifest.js';
 import { listRawObjectsOfHour } from '../../../../shared/compaction/rawObjects.js';
+import { COMPACTED_PREFIX } from '../../../../shared/paths/lakePaths.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../../../shared/record.js';
 import type { CaptureStore } from '../../../../shared/store.js';
 import {
-  compactedManifests,
+  committedUnits,
   readCompactedRows,
+  tableFilePaths,
   unlistedParquetFiles,
 } from '../../../helpers/compactedLake.js';
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
@@ -109,13 +110,13 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
 
     // Act: 13:59 is not sealed yet at 14:00:30
     const first = await compactClosedHours(lake.context, { lookbackHours: 3 });
-    const afterFirst = await compactedManifests(store.objects, TOPIC.name);
+    const afterFirst = await committedUnits(store.objects, TOPIC.name);
     await lake.sealAt(at(14, 5));
     const second = await compactClosedHours(lake.context, { lookbackHours: 3 });
 
     // Assess
     expect(first).toMatchObject({ hoursCompacted: 1, hoursWaiting: 1, filesWritten: 1, rowsWritten: 36 });
-    expect(afterFirst.map((manifest) => manifest.hour)).toEqual(['2026-11-21T12:00:00.000Z']);
+    expect(afterFirst.map((unit) => unit.hour)).toEqual(['2026-11-21T12:00:00.000Z']);
     expect(second).toMatchObject({ hoursCompacted: 1, hoursWaiting: 0, rowsWritten: 24, rawObjectsRead: 6 });
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
     const rows = await readCompactedRows(store.objects, TOPIC.name);
@@ -124,13 +125,19 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(row?._timestamp).toEqual(new Date('2026-11-21T12:30:01.000Z'));
     expect(String(row?.filename)).toMatch(/\.parquet$/);
     const paths = await store.objects.list(`${COMPACTED_PREFIX}/`);
-    expect(paths).toContain('compacted/orders/date=2026-11-21/hour=13/_manifest-all-0.json');
-    expect(paths).toContain('compacted/orders/date=2026-11-21/hour=13/_schema-all-0.json');
+    expect(paths).toContain('compacted/orders/date=2026-11-21/hour=13/_unit-all-0.json');
+    expect(paths).toContain('compacted/orders/date=2026-11-21/hour=13/_claim-all-0.json');
+    // Version 0 creates the table, then one commit per unit (12:00, then 13:00)
+    expect(paths.filter((path) => path.includes('/_delta_log/'))).toEqual([
+      'compacted/orders/_delta_log/00000000000000000000.json',
+      'compacted/orders/_delta_log/00000000000000000001.json',
+      'compacted/orders/_delta_log/00000000000000000002.json',
+    ]);
     expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
     expect(await compactClosedHours(lake.context, { lookbackHours: 3 })).toMatchObject({ hoursCompacted: 0 });
   });
 
-  it('compacts a late object of a compacted hour into an additional file and manifest', async () => {
+  it('compacts a late object of a compacted hour into an additional file and commit', async () => {
     // Prepare
     const store = await freshStore();
     const lake = harness(store);
@@ -145,9 +152,9 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
 
     // Assess
     expect(summary).toMatchObject({ hoursCompacted: 1, filesWritten: 1, rowsWritten: 1, rawObjectsRead: 1 });
-    const manifests = await compactedManifests(store.objects, TOPIC.name);
-    expect(manifests.map((manifest) => manifest.sequence).sort()).toEqual([0, 1]);
-    const late = manifests.find((manifest) => manifest.sequence === 1);
+    const units = await committedUnits(store.objects, TOPIC.name);
+    expect(units.map((unit) => unit.sequence).sort()).toEqual([0, 1]);
+    const late = units.find((unit) => unit.sequence === 1);
     expect(late?.rawObjects.map((object) => object.path)).toEqual([
       expect.stringMatching(/\/1-00000000000000000003\.late\.jsonl\.gz$/),
     ]);
@@ -168,6 +175,7 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
       { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
       claimed,
       new Set(),
+      null,
     );
     await lake.deliver(['1'], 12, 5, 1);
     await lake.sealAt(at(13, 30));
@@ -177,9 +185,9 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
 
     // Assess
     expect(summary).toMatchObject({ hoursCompacted: 2, rowsWritten: 7 });
-    const manifests = await compactedManifests(store.objects, TOPIC.name);
+    const units = await committedUnits(store.objects, TOPIC.name);
     const covers = (sequence: number) =>
-      manifests.find((manifest) => manifest.sequence === sequence)?.rawObjects.map((object) => object.path);
+      units.find((unit) => unit.sequence === sequence)?.rawObjects.map((object) => object.path);
     expect(covers(0)).toEqual(claimed.map((object) => object.path));
     expect(covers(1)).toEqual([expect.stringMatching(/\.late\.jsonl\.gz$/)]);
     expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
@@ -200,6 +208,7 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
       { topic: TOPIC.name, hour, group: 'all', sequence: 0 },
       everything,
       new Set(),
+      null,
     );
     const listedEarlier: CaptureStore = {
       ...store,
@@ -214,8 +223,8 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
 
     // Assess
     expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 7 });
-    const manifests = await compactedManifests(store.objects, TOPIC.name);
-    expect(manifests.map((manifest) => manifest.rawObjects.map((object) => object.path))).toEqual([
+    const units = await committedUnits(store.objects, TOPIC.name);
+    expect(units.map((unit) => unit.rawObjects.map((object) => object.path))).toEqual([
       everything.map((object) => object.path),
     ]);
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
@@ -237,8 +246,8 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
 
     // Assess
     await expect(run).rejects.toThrow(`${damaged} is not a compaction claim`);
-    const manifests = await compactedManifests(store.objects, TOPIC.name);
-    expect(manifests.map((manifest) => manifest.hour)).toEqual(['2026-11-21T13:00:00.000Z']);
+    const units = await committedUnits(store.objects, TOPIC.name);
+    expect(units.map((unit) => unit.hour)).toEqual(['2026-11-21T13:00:00.000Z']);
   });
 
   it('compacts partition groups into disjoint files, at most maxHours hours a run', async () => {
@@ -261,12 +270,69 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(limited).toMatchObject({ hoursCompacted: 1, rowsWritten: 4 });
     expect(rest).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
     expect(other).toMatchObject({ hoursCompacted: 3, rowsWritten: 6 });
-    const manifests = await compactedManifests(store.objects, TOPIC.name);
-    const groupsByHour = manifests
-      .map((manifest) => `${manifest.hour.slice(11, 13)} ${manifest.group}`)
-      .sort();
+    const units = await committedUnits(store.objects, TOPIC.name);
+    const groupsByHour = units.map((unit) => `${unit.hour.slice(11, 13)} ${unit.group}`).sort();
     expect(groupsByHour).toEqual(['12 p0.1', '12 p2', '13 p0.1', '13 p2', '14 p0.1', '14 p2']);
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('commits two partition groups compacting at once into one table, both, each unit once', async () => {
+    // Prepare: the groups race for the table's first versions
+    const store = await freshStore();
+    const lake = harness(store);
+    for (const hour of [12, 13]) await lake.deliver(['0', '1', '2', '3'], hour, 10, 2);
+    await lake.sealAt(at(14, 5));
+
+    // Act
+    const [first, second] = await Promise.all([
+      compactClosedHours(lake.context, { partitions: ['0', '1'], lookbackHours: 3 }),
+      compactClosedHours(lake.context, { partitions: ['2', '3'], lookbackHours: 3 }),
+    ]);
+
+    // Assess
+    expect(first).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
+    expect(second).toMatchObject({ hoursCompacted: 2, rowsWritten: 8 });
+    const log = (await store.objects.list('compacted/orders/_delta_log/')).filter((path) =>
+      path.endsWith('.json'),
+    );
+    expect(log).toHaveLength(5);
+    expect(
+      (await committedUnits(store.objects, TOPIC.name)).map(
+        (unit) => `${unit.hour.slice(11, 13)} ${unit.group}`,
+      ),
+    ).toEqual(['12 p0.1', '12 p2.3', '13 p0.1', '13 p2.3']);
+    expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+    expect(await unlistedParquetFiles(store.objects, TOPIC.name)).toEqual([]);
+  });
+
+  it('keeps a fraction that comes for a long column in _rescued_data, since no reader accepts a long column turning double', async () => {
+    // Prepare: 12:00 has integer amounts, so the table's amount is long; 13:00 brings 7.5
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 2);
+    await lake.sealAt(at(13, 10, 30));
+    await ingestBatch(lake.context, [
+      makeRecord({
+        partition: '0',
+        position: 2,
+        brokerTime: at(13, 10),
+        body: Buffer.from(JSON.stringify({ order: 'late-fraction', amount: 7.5 })),
+      }),
+    ]);
+    await lake.sealAt(at(14, 5));
+
+    // Act
+    await compactClosedHours(lake.context, { lookbackHours: 3 });
+
+    // Assess
+    const rows = await readCompactedRows(store.objects, TOPIC.name);
+    const rescued = rows.find((row) => row._position === 2n);
+    expect(rescued).toMatchObject({ order: 'late-fraction', amount: null });
+    expect(JSON.parse(String(rescued?._rescued_data))).toEqual({ '/amount': 7.5 });
+    expect(rows.filter((row) => row._position !== 2n).map((row) => row.amount)).toEqual([0n, 10n]);
+    const [, second] = await committedUnits(store.objects, TOPIC.name);
+    expect(second?.changes).toContainEqual(expect.objectContaining({ path: 'amount', change: 'rescued' }));
+    expect(second?.rescuedRows).toBe(1);
   });
 
   it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
@@ -310,10 +376,10 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     );
 
     // Assess
-    const [grouped] = await compactedManifests(manyGroups.store.objects, TOPIC.name);
+    const [grouped] = await committedUnits(manyGroups.store.objects, TOPIC.name);
     expect(grouped?.files).toHaveLength(1);
     expect(grouped?.files[0]?.rowGroups).toBeGreaterThan(2);
-    const [rolled] = await compactedManifests(manyFiles.store.objects, TOPIC.name);
+    const [rolled] = await committedUnits(manyFiles.store.objects, TOPIC.name);
     expect(rolled?.files.length).toBe(grouped?.files[0]?.rowGroups);
     expect(rolled?.files.every((file) => file.rowGroups === 1)).toBe(true);
     for (const context of [manyGroups, manyFiles]) {
@@ -336,11 +402,14 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
 
       // Act
       await expect(compactClosedHours(crashing, { lookbackHours: 1 })).rejects.toBeInstanceOf(SimulatedCrash);
-      // Assess: a manifest is visible only with every file it lists
-      for (const manifest of await compactedManifests(context.store.objects, TOPIC.name)) {
-        for (const file of manifest.files) {
+      // Assess: the table holds only files that are there whole
+      for (const unit of await committedUnits(context.store.objects, TOPIC.name)) {
+        for (const file of unit.files) {
           await expect(context.store.objects.read(file.path)).resolves.toHaveLength(file.bytes);
         }
+      }
+      for (const path of await tableFilePaths(context.store.objects, TOPIC.name)) {
+        await expect(context.store.objects.read(path)).resolves.toBeDefined();
       }
       await compactClosedHours(context, { lookbackHours: 1 });
       expect(await visibleCompacted(context.store), `crash before call ${crashBefore}`).toEqual(expected);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../../../functions/aws/metricNames.js';
+import { COMPACTION_BACKLOG_ALARM_HOURS } from '../../../../infra/aws/monitoring.js';
 import { exampleStacks, resourceOf } from './stackFixtures.js';
 
 describe('Class: TopicStack (monitoring)', () => {
@@ -32,6 +33,8 @@ describe('Class: TopicStack (monitoring)', () => {
         'DeadLetters',
         'LagMs',
         'CompactionGroups',
+        'CompactionHoursBehind',
+        'CompactionObjectsPending',
       ]) {
         expect(body).toContain(
           `\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\",\\"capture-payments\\",\\"topic\\",\\"payments\\"`,
@@ -73,7 +76,7 @@ describe('Class: TopicStack (monitoring)', () => {
       }
     });
 
-    it('alarms on the offset lag of the config, persistent errors of every function, dead letters and what needs an operator', () => {
+    it('alarms on the offset lag of the config, persistent errors of every function, dead letters, what needs an operator and a compaction backlog', () => {
       // Prepare
       const template = templateOf(payments);
       const ingest = resourceOf(template, 'AWS::Lambda::Function', 'FunctionsIngest').id;
@@ -82,7 +85,7 @@ describe('Class: TopicStack (monitoring)', () => {
       const notifies = { AlarmActions: [{ Ref: alarmTopic }] };
 
       // Assess
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
       for (const prefix of ['FunctionsCompactionDispatcher', 'FunctionsCompactionWorker']) {
         const compaction = resourceOf(template, 'AWS::Lambda::Function', prefix).id;
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -125,6 +128,19 @@ describe('Class: TopicStack (monitoring)', () => {
           ...notifies,
         });
       }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'CompactionHoursBehind',
+        Dimensions: [
+          { Name: 'service', Value: 'capture-payments' },
+          { Name: 'topic', Value: 'payments' },
+        ],
+        Statistic: 'Maximum',
+        Period: 3600,
+        Threshold: COMPACTION_BACKLOG_ALARM_HOURS,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        ...notifies,
+      });
     });
 
     it.each([payments, telemetry])('outputs the names an operator needs for $name and no secret', (topic) => {

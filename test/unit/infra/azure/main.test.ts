@@ -299,7 +299,7 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
     const ruleNamed = (name: string) => rules.slice(rules.indexOf(`name: '${name}'`)).split('\n  }')[0] ?? '';
 
     // Assess
-    expect(variable('operatorEvents')).toContain('where tostring(r.topic) == "${topicName}"');
+    expect(variable('operatorEvents')).toContain(`where tostring(r.topic) == "\${topicName}"`);
     expect(ruleNamed('positions-restarted')).toContain('"capture.positions-restarted"');
     const hold = ruleNamed('operator-hold');
     for (const event of [
@@ -310,6 +310,25 @@ describe('Template: infra/azure/main.bicep and its modules', () => {
     ])
       expect(hold).toContain(`"${event}"`);
     expect(hold).toContain('severity: 1');
+  });
+
+  it('alerts when a partition group’s compaction falls hours behind, from the compaction lines', async () => {
+    // Prepare
+    const monitoring = await bicepFile('modules/monitoring.bicep');
+    const variable = (name: string) =>
+      monitoring.statements.find((s) => s.keyword === 'var' && s.name === name)?.text ?? '';
+
+    // Act
+    const rules = variable('alertRules');
+    const backlog = rules.slice(rules.indexOf("name: 'compaction-backlog'"));
+
+    // Assess
+    expect(variable('compactions')).toContain('tostring(r.event) == "capture.compaction"');
+    expect(variable('compactionBacklogAlertHours')).toContain('3');
+    expect(backlog).toContain(`\${compactions}`);
+    expect(backlog).toContain(`where toint(r.hoursBehind) >= \${compactionBacklogAlertHours}`);
+    expect(backlog).toContain('rawObjectsPending');
+    expect(variable('charts')).toContain('hoursBehind = max(toint(r.hoursBehind)) by partitions');
   });
 
   it.each(['instanceMemoryMB', 'noSealedObjectMinutes', 'lagAlertMinutes'] as const)(

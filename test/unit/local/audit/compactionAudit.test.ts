@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditCompaction } from '../../../../local/audit/compactionAudit.js';
 import { queryDuckDb } from '../../../../local/audit/duckDb.js';
-import { type CoveredRawObject, newManifest } from '../../../../shared/compaction/manifest.js';
+import { METADATA_COLUMNS } from '../../../../shared/compaction/schema.js';
+import { tableMetadataOf, tableRootOf } from '../../../../shared/compaction/tableLayout.js';
 import { createFsStore } from '../../../../shared/stores/fs/createFsStore.js';
+import { commitBytes } from '../../../../shared/tables/delta/actions.js';
+import { commitPath } from '../../../../shared/tables/delta/logFiles.js';
 
 const HOUR = 'compacted/t/date=2026-11-21/hour=12';
 const folders: string[] = [];
@@ -17,12 +20,13 @@ type Position = readonly [partition: string, position: number];
 
 /**
  * A compacted lake in a folder: raw objects (path → positions, as envelope lines), Parquet files
- * written by DuckDB (path → positions) and manifests (each listing files and covering raw objects).
+ * written by DuckDB (path → positions), and units of the hour, each with a claim covering raw
+ * objects and, when committed, a Delta commit adding files with the unit's transaction.
  */
 async function compactedLakeWith(lake: {
   raw: Record<string, Position[]>;
   parquet: Record<string, Position[]>;
-  manifests: { files: string[]; covers: string[] }[];
+  units: { files: string[]; covers: string[]; committed?: false }[];
 }) {
   const root = await mkdtemp(join(tmpdir(), 'audit-compacted-'));
   const scratch = await mkdtemp(join(tmpdir(), 'audit-scratch-'));
@@ -42,33 +46,51 @@ async function compactedLakeWith(lake: {
       `COPY (SELECT * FROM (VALUES ${rows}) AS rows(_partition, _position)) TO '${join(root, path)}' (FORMAT parquet)`,
     );
   }
-  for (const [sequence, manifest] of lake.manifests.entries()) {
-    const covered: CoveredRawObject[] = manifest.covers.map((path) => ({
-      path,
-      partition: '0',
-      rows: 0,
-      firstPosition: null,
-      lastPosition: null,
-    }));
-    const fields = newManifest({
+  const table = tableRootOf('t');
+  await write(
+    commitPath(table, 0),
+    commitBytes([
+      { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+      { metaData: tableMetadataOf('t', [...METADATA_COLUMNS], 0) },
+    ]),
+  );
+  let version = 0;
+  for (const [sequence, unit] of lake.units.entries()) {
+    const claim = {
+      format: 'stream-capture.compaction-claim/1',
       topic: 't',
       hour: '2026-11-21T12:00:00.000Z',
       group: 'all',
       sequence,
-      schema: `${HOUR}/_schema-all-${sequence}.json`,
-      files: manifest.files.map((path) => ({ path, rows: 0, bytes: 0, rowGroups: 1 })),
-      rawObjects: covered,
-      offsets: {},
-    });
-    await write(`${HOUR}/_manifest-all-${sequence}.json`, JSON.stringify(fields));
+      rawObjects: unit.covers.map((path) => ({ path, partition: '0' })),
+    };
+    await write(`${HOUR}/_claim-all-${sequence}.json`, JSON.stringify(claim));
+    if (unit.committed === false) continue;
+    version++;
+    await write(
+      commitPath(table, version),
+      commitBytes([
+        { txn: { appId: 'stream-capture/all/2026-11-21T12:00:00.000Z', version: sequence } },
+        ...unit.files.map((path) => ({
+          add: {
+            path: path.slice(table.length),
+            partitionValues: { date: '2026-11-21', hour: '12' },
+            size: 1,
+            modificationTime: 0,
+            dataChange: true,
+          },
+        })),
+      ]),
+    );
   }
   return { objects: createFsStore(root).objects, scratch };
 }
 
 describe('Function: auditCompaction', () => {
   it('reads only listed files and counts duplicates, losses, rows not in raw and raw objects covered other than once', async () => {
-    // Prepare: a.parquet is listed twice, covering raw a twice; raw b is covered by none and
-    // compacted nowhere; an unlisted file would add a third copy if it were read.
+    // Prepare: two committed units hold the same rows in two files and both claim raw a; raw b is
+    // claimed only by a unit never committed and compacted nowhere; an unlisted file would add a
+    // third copy if it were read.
     const { objects, scratch } = await compactedLakeWith({
       raw: {
         'raw/t/12/00/0-a.jsonl': [
@@ -83,11 +105,17 @@ describe('Function: auditCompaction', () => {
           ['0', 1],
           ['9', 9],
         ],
+        [`${HOUR}/part-a2.parquet`]: [
+          ['0', 0],
+          ['0', 1],
+          ['9', 9],
+        ],
         [`${HOUR}/part-unlisted.parquet`]: [['0', 0]],
       },
-      manifests: [
+      units: [
         { files: [`${HOUR}/part-a.parquet`], covers: ['raw/t/12/00/0-a.jsonl'] },
-        { files: [`${HOUR}/part-a.parquet`], covers: ['raw/t/12/00/0-a.jsonl'] },
+        { files: [`${HOUR}/part-a2.parquet`], covers: ['raw/t/12/00/0-a.jsonl'] },
+        { files: [], covers: ['raw/t/12/01/1-b.jsonl'], committed: false },
       ],
     });
 
@@ -106,7 +134,7 @@ describe('Function: auditCompaction', () => {
     });
   });
 
-  it('finds every raw record once in a lake compacted by two manifests', async () => {
+  it('finds every raw record once in a lake compacted by two units', async () => {
     // Prepare
     const { objects, scratch } = await compactedLakeWith({
       raw: {
@@ -117,7 +145,7 @@ describe('Function: auditCompaction', () => {
         [`${HOUR}/part-a.parquet`]: [['0', 0]],
         [`${HOUR}/part-b.parquet`]: [['0', 1]],
       },
-      manifests: [
+      units: [
         { files: [`${HOUR}/part-a.parquet`], covers: ['raw/t/12/00/0-a.jsonl'] },
         { files: [`${HOUR}/part-b.parquet`], covers: ['raw/t/12/00/0-b.jsonl'] },
       ],
@@ -143,7 +171,7 @@ describe('Function: auditCompaction', () => {
     const { objects, scratch } = await compactedLakeWith({
       raw: { 'raw/t/12/00/0-a.jsonl': [['0', 0]] },
       parquet: {},
-      manifests: [],
+      units: [],
     });
 
     // Act

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rowsOfCaptureObject } from '../../../../shared/compaction/captureRows.js';
-import { addCompactionSummary, compactClosedHours } from '../../../../shared/compaction/compact.js';
+import { compactClosedHours } from '../../../../shared/compaction/compact.js';
+import { addCompactionSummary } from '../../../../shared/compaction/compactionSummary.js';
 import { RAW_NOT_COMPACTED } from '../../../../shared/compaction/formats.js';
 import { parseConfig } from '../../../../shared/config/load.js';
 import {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
-import type { SchemaFile } from '../../../../shared/compaction/manifest.js';
+import { SchemaObserver } from '../../../../shared/compaction/schema.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
-import { compactedManifests, readCompactedRows } from '../../../helpers/compactedLake.js';
+import { typeName } from '../../../../shared/tables/dataType.js';
+import { committedUnits, readCompactedValues } from '../../../helpers/compactedLake.js';
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
 import { freshFsStore } from '../../../helpers/freshStores.js';
 
@@ -11,30 +12,128 @@ const at = (minute: number) => Date.UTC(2026, 10, 21, 12, minute);
 
 /** Bodies whose shape changes through the hour, in delivery order. */
 const BODIES: unknown[] = [
-  { id: 1, price: 5, ok: true },
-  { id: 2, price: 5.5, note: 'a field added mid-hour' },
-  { id: 'x3', price: 7, meta: { source: 'web', depth: { level: 2 } } },
-  { id: 4, tags: ['a', { b: 2 }, null], meta: { source: null } },
-  { _position: 'a body field named like a metadata column', ok: false },
+  { id: 1, price: 5, ok: true, user: { country: 'BR' } },
+  { id: 2, price: 5.5, note: 'a field added mid-hour', user: { country: 'DE', device: 'mobile' } },
+  { id: 'x3', price: 7, meta: { source: 'web', depth: { level: 2 } }, user: 'anonymous' },
+  {
+    id: 4,
+    tags: ['a', { b: 2 }, null],
+    meta: { source: null },
+    items: [
+      { sku: 'A', n: 1 },
+      { sku: 'B', n: 2.5 },
+    ],
+  },
+  { _position: 'a body field named like a metadata column', ok: false, Date: '2026-11-21' },
   [1, 'two', { three: 3 }],
 ];
 
-/** The body again from a DuckDB row: JSON-text columns parsed, absent fields left out. */
-function bodyOf(row: Record<string, unknown>, schema: SchemaFile): unknown {
-  const body: Record<string, unknown> = {};
-  for (const column of schema.columns) {
-    const value = row[column.name];
-    if (!column.source.startsWith('body') || value === null || value === undefined) continue;
-    const decoded =
-      column.type === 'json' ? JSON.parse(String(value)) : typeof value === 'bigint' ? Number(value) : value;
-    if (column.source === 'body') return decoded;
-    body[column.source.slice('body.'.length)] = decoded;
-  }
-  return body;
+function columnsOf(rows: Record<string, unknown>[]): Record<string, string> {
+  const observer = new SchemaObserver();
+  for (const row of rows) observer.observe(row, {});
+  return Object.fromEntries(observer.resolve().columns.map((column) => [column.name, typeName(column.type)]));
 }
 
+describe('Class: SchemaObserver', () => {
+  it('types objects as structs of every field seen and arrays as lists of their unified elements', () => {
+    // Act
+    const columns = columnsOf([
+      { user: { id: 'u1', loggedIn: true }, order: { items: [{ sku: 'A', quantity: 1 }] } },
+      {
+        user: { id: 'u2', country: 'BR' },
+        order: { items: [{ sku: 'B', quantity: 2, unitPrice: 9.5 }, null] },
+      },
+    ]);
+
+    // Assess
+    expect(columns).toMatchObject({
+      user: 'struct<id:string,loggedIn:boolean,country:string>',
+      order: 'struct<items:array<struct<sku:string,quantity:long,unitPrice:double>>>',
+    });
+  });
+
+  it('keeps only the path whose values conflict as JSON text, never its whole column', () => {
+    // Act
+    const observer = new SchemaObserver();
+    observer.observe({ user: { id: 1, profile: { age: 3 } } }, {});
+    observer.observe({ user: { id: 2, profile: 'private' } }, {});
+    const schema = observer.resolve();
+
+    // Assess
+    const user = schema.columns.find((column) => column.name === 'user');
+    expect(typeName(user?.type ?? { kind: 'string' })).toBe('struct<id:long,profile:json>');
+    expect(schema.notes).toContainEqual(
+      expect.objectContaining({
+        path: 'user.profile',
+        change: 'kept-as-json',
+        detail: expect.stringContaining('string and object'),
+      }),
+    );
+  });
+
+  it('widens integers to double where fractions appear, and says so', () => {
+    // Act
+    const observer = new SchemaObserver();
+    observer.observe({ amount: { value: 5 } }, {});
+    observer.observe({ amount: { value: 5.5 } }, {});
+    const schema = observer.resolve();
+
+    // Assess
+    expect(
+      typeName(schema.columns.find((column) => column.name === 'amount')?.type ?? { kind: 'string' }),
+    ).toBe('struct<value:double>');
+    expect(schema.notes).toContainEqual(expect.objectContaining({ path: 'amount.value', change: 'widened' }));
+  });
+
+  it.each([
+    ['only nulls', [{ gone: null }, { gone: null }], 'only-nulls'],
+    ['only empty objects', [{ empty: {} }, { empty: { inner: null } }], 'only-empty-objects'],
+  ])('makes no column of a field with %s, as Spark does, and says so', (_what, rows, change) => {
+    // Act
+    const observer = new SchemaObserver();
+    for (const row of rows) observer.observe(row, {});
+    const schema = observer.resolve();
+
+    // Assess
+    expect(schema.columns.map((column) => column.name)).toEqual([
+      '_partition',
+      '_offset',
+      '_position',
+      '_timestamp',
+    ]);
+    expect(schema.notes).toContainEqual(expect.objectContaining({ change }));
+  });
+
+  it('makes no column of a list seen only empty, where Spark would guess strings, so its elements can be typed when they come', () => {
+    // Act
+    const observer = new SchemaObserver();
+    observer.observe({ tags: [], pairs: [[]] }, {});
+    observer.observe({ tags: [null], pairs: [[], null] }, {});
+    const schema = observer.resolve();
+
+    // Assess
+    expect(schema.columns.map((column) => column.name)).not.toContain('tags');
+    expect(schema.columns.map((column) => column.name)).not.toContain('pairs');
+    expect(schema.notes).toContainEqual(
+      expect.objectContaining({ path: 'tags', change: 'only-empty-lists' }),
+    );
+  });
+
+  it('rescues a key equal to another but for case instead of making a column Delta cannot tell apart', () => {
+    // Act
+    const observer = new SchemaObserver();
+    observer.observe({ user: { id: 'a' } }, {});
+    observer.observe({ user: { ID: 'b' } }, {});
+    const schema = observer.resolve();
+
+    // Assess
+    expect(schema.rescues).toBe(true);
+    expect(schema.notes).toContainEqual(expect.objectContaining({ path: 'user.ID', change: 'name-clash' }));
+  });
+});
+
 describe('Function: compactClosedHours (schema inference)', () => {
-  it('keeps every value when fields are added, change type, nest and turn into arrays mid-hour', async () => {
+  it('gives every value back when fields are added, change type, nest and turn into arrays mid-hour', async () => {
     // Prepare
     const store = await freshFsStore();
     let now = at(10);
@@ -53,32 +152,58 @@ describe('Function: compactClosedHours (schema inference)', () => {
     const summary = await compactClosedHours(context, { lookbackHours: 1 });
 
     // Assess
-    const [manifest] = await compactedManifests(store.objects, 'orders');
-    const schema = JSON.parse(
-      (await store.objects.read(manifest?.schema ?? '')).toString('utf8'),
-    ) as SchemaFile;
-    const types = Object.fromEntries(schema.columns.map((column) => [column.name, column.type]));
+    const [unit] = await committedUnits(store.objects, 'orders');
+    const types = Object.fromEntries((unit?.columns ?? []).map((column) => [column.name, column.type]));
     expect(types).toMatchObject({
       id: 'json',
       price: 'double',
       ok: 'boolean',
       note: 'string',
-      meta: 'json',
-      tags: 'json',
-      _body: 'json',
+      user: 'json',
+      meta: 'struct<source:string,depth:struct<level:long>>',
+      tags: 'array<json>',
+      items: 'array<struct<sku:string,n:double>>',
+      _body: 'array<json>',
       body__position: 'string',
+      body_Date: 'string',
     });
-    expect(schema.changes).toEqual(
+    expect(unit?.changes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ column: 'id', change: 'kept-as-json' }),
-        expect.objectContaining({ column: 'price', change: 'widened' }),
-        expect.objectContaining({ column: 'note', change: 'added-later' }),
+        expect.objectContaining({ path: 'id', change: 'kept-as-json' }),
+        expect.objectContaining({ path: 'price', change: 'widened' }),
+        expect.objectContaining({ path: 'note', change: 'added-later' }),
       ]),
     );
-    expect(summary.schemaChanges).toBe(schema.changes.length);
-    const rows = await readCompactedRows(store.objects, 'orders');
-    const byPosition = new Map(rows.map((row) => [Number(row._position), bodyOf(row, schema)]));
-    expect([...byPosition.keys()].sort()).toEqual(BODIES.map((_, position) => position));
-    for (const [position, body] of BODIES.entries()) expect(byPosition.get(position)).toEqual(body);
+    expect(summary.schemaChanges).toBe(unit?.changes.length);
+    const rows = await readCompactedValues(store.objects, 'orders');
+    const bodies = new Map(
+      rows.map((row) => {
+        const {
+          _partition,
+          _offset,
+          _position,
+          _timestamp,
+          _key,
+          _headers,
+          _system_properties,
+          _body,
+          ...fields
+        } = row;
+        const body =
+          _body ??
+          Object.fromEntries(
+            Object.entries(fields).map(([name, value]) => [name.replace(/^body_/, ''), value]),
+          );
+        return [Number(_position), body];
+      }),
+    );
+    expect([...bodies.keys()].sort()).toEqual(BODIES.map((_, position) => position));
+    // A struct cannot tell an absent field from a null one: each body comes back with its nulls.
+    expect(bodies.get(0)).toEqual(BODIES[0]);
+    expect(bodies.get(1)).toEqual(BODIES[1]);
+    expect(bodies.get(2)).toEqual({ ...(BODIES[2] as object), meta: { source: 'web', depth: { level: 2 } } });
+    expect(bodies.get(3)).toEqual({ ...(BODIES[3] as object), meta: { source: null, depth: null } });
+    expect(bodies.get(4)).toEqual(BODIES[4]);
+    expect(bodies.get(5)).toEqual(BODIES[5]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
-import type { CoveredRawObject } from '../../../../shared/compaction/manifest.js';
+import type { CoveredRawObject } from '../../../../shared/compaction/unitReport.js';
 import { assertDisjointPositions } from '../../../../shared/compaction/verification.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
@@ -24,7 +24,7 @@ describe('Function: assertDisjointPositions', () => {
     expect(() => assertDisjointPositions([minute3, late], [], 'compaction')).not.toThrow();
   });
 
-  it('rejects objects of one minute whose positions overlap, this run against an earlier manifest too', () => {
+  it('rejects objects of one minute whose positions overlap, this run against an earlier unit too', () => {
     // Prepare
     const main = covered('raw/orders/2026/11/21/12/00/0-00000000000000000000.jsonl.gz', 0, 5);
     const late = covered('raw/orders/2026/11/21/12/00/0-00000000000000000004.late.jsonl.gz', 4, 4);

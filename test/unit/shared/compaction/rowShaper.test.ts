@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createRowShaper } from '../../../../shared/compaction/rowShaper.js';
+import { RESCUE_FIELD } from '../../../../shared/compaction/tableEvolution.js';
+import { LONG, STRING, TIMESTAMP } from '../../../../shared/tables/dataType.js';
+
+const ORDER = {
+  name: 'order',
+  type: {
+    kind: 'struct' as const,
+    fields: [
+      { name: 'id', type: STRING },
+      {
+        name: 'items',
+        type: {
+          kind: 'array' as const,
+          element: { kind: 'struct' as const, fields: [{ name: 'quantity', type: LONG }] },
+        },
+      },
+    ],
+  },
+};
+
+describe('Function: createRowShaper', () => {
+  it('gives each value the form its type is written in: bigint for long, microseconds for timestamps, nested values as they nest', () => {
+    // Prepare
+    const shaper = createRowShaper([{ name: '_timestamp', type: TIMESTAMP }, ORDER], { strict: true });
+
+    // Act
+    shaper.add({ _timestamp: 1_795_262_400_000, order: { id: 'o1', items: [{ quantity: 2 }, null] } });
+    const group = shaper.take();
+
+    // Assess
+    expect(group).toEqual({
+      rows: 1,
+      columns: [[1_795_262_400_000_000], [{ id: 'o1', items: [{ quantity: 2n }, null] }]],
+    });
+    expect(shaper.take().rows).toBe(0);
+  });
+
+  it('keeps every value that fits no type, and every unknown key, in the rescue column under its JSON Pointer', () => {
+    // Prepare
+    const shaper = createRowShaper([ORDER, RESCUE_FIELD], { strict: true });
+
+    // Act
+    shaper.add({
+      order: { id: 7, items: [{ quantity: 1.5 }, { quantity: 3, 'a/b': true }] },
+      extra: { x: 1 },
+      gone: null,
+    });
+    const [order, rescued] = shaper.take().columns;
+
+    // Assess
+    expect(order).toEqual([{ items: [{}, { quantity: 3n }] }]);
+    expect(rescued).toEqual([
+      { '/order/id': 7, '/order/items/0/quantity': 1.5, '/order/items/1/a~1b': true, '/extra': { x: 1 } },
+    ]);
+    expect(shaper.rescuedRows()).toBe(1);
+  });
+
+  it('fails a strict shaping that meets a misfit without a rescue column, and counts it otherwise', () => {
+    // Prepare
+    const strict = createRowShaper([{ name: 'n', type: LONG }], { strict: true });
+    const probing = createRowShaper([{ name: 'n', type: LONG }], { strict: false });
+
+    // Act
+    probing.add({ n: 'not a number' });
+
+    // Assess
+    expect(() => strict.add({ n: 'not a number' })).toThrow('fits no column');
+    expect(probing.misfits()).toBe(1);
+  });
+});

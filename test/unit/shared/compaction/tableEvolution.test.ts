@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { evolveTable, fileColumnsOf, RESCUE_COLUMN } from '../../../../shared/compaction/tableEvolution.js';
+import { DOUBLE, LONG, STRING, type StructField, typeName } from '../../../../shared/tables/dataType.js';
+
+const struct = (fields: StructField[]) => ({ kind: 'struct' as const, fields });
+const names = (columns: readonly StructField[]) =>
+  columns.map((column) => `${column.name}:${typeName(column.type)}`);
+
+describe('Function: evolveTable', () => {
+  it('adds columns and nested fields the table lacks, after the ones it has, and reports each', () => {
+    // Prepare
+    const table = [{ name: 'user', type: struct([{ name: 'id', type: STRING }]) }];
+    const unit = [
+      {
+        name: 'user',
+        type: struct([
+          { name: 'id', type: STRING },
+          { name: 'plan', type: STRING },
+        ]),
+      },
+      { name: 'amount', type: LONG },
+    ];
+
+    // Act
+    const evolution = evolveTable(table, unit, false);
+
+    // Assess
+    expect(names(evolution.columns)).toEqual(['user:struct<id:string,plan:string>', 'amount:long']);
+    expect(evolution.changes).toEqual([
+      { path: 'user.plan', change: 'added', detail: 'string' },
+      { path: 'amount', change: 'added', detail: 'long' },
+    ]);
+    expect(evolution.rescues).toBe(false);
+  });
+
+  it.each([
+    ['long where the table has double', DOUBLE, LONG, false],
+    ['double where the table has long', LONG, DOUBLE, true],
+    ['a string where the table has a struct', struct([{ name: 'id', type: STRING }]), STRING, true],
+    [
+      'anything where the table has JSON text',
+      { kind: 'json' as const },
+      struct([{ name: 'x', type: LONG }]),
+      false,
+    ],
+  ])('never changes a committed type: %s rescues: %s', (_what, tableType, unitType, rescues) => {
+    // Act
+    const evolution = evolveTable(
+      [{ name: 'value', type: tableType }],
+      [{ name: 'value', type: unitType }],
+      false,
+    );
+
+    // Assess
+    expect(evolution.columns[0]?.type).toEqual(tableType);
+    expect(evolution.rescues).toBe(rescues);
+    expect(evolution.columns.some((column) => column.name === RESCUE_COLUMN)).toBe(rescues);
+  });
+
+  it('rescues a field whose name the table has in other letter case, as Delta cannot tell them apart', () => {
+    // Act
+    const evolution = evolveTable([{ name: 'Id', type: STRING }], [{ name: 'id', type: STRING }], false);
+
+    // Assess
+    expect(evolution.rescues).toBe(true);
+    expect(evolution.changes).toContainEqual(expect.objectContaining({ path: 'id', change: 'rescued' }));
+  });
+});
+
+describe('Function: fileColumnsOf', () => {
+  it('takes the table’s types and order for the unit’s paths only, and the rescue column when needed', () => {
+    // Prepare
+    const table = [
+      { name: 'a', type: DOUBLE },
+      {
+        name: 'b',
+        type: struct([
+          { name: 'x', type: STRING },
+          { name: 'y', type: LONG },
+        ]),
+      },
+      { name: 'c', type: STRING },
+    ];
+    const unit = [
+      { name: 'b', type: struct([{ name: 'y', type: LONG }]) },
+      { name: 'a', type: LONG },
+    ];
+
+    // Act
+    const columns = fileColumnsOf(table, unit, true);
+
+    // Assess
+    expect(names(columns)).toEqual(['a:double', 'b:struct<y:long>', `${RESCUE_COLUMN}:json`]);
+  });
+});
