@@ -35,7 +35,7 @@ export async function updateLedger(
   let missingChecked = false;
   for (let attempt = 0; attempt < LEDGER_ATTEMPTS; ) {
     const cached = cache.get(topic.name, partition);
-    const { state, version } = cached ?? (await store.ledger.read(topic.name, partition));
+    const { state, version } = cached ?? (await readFresh(context, partition));
     if (version === null && onMissing !== undefined && !missingChecked) {
       await onMissing();
       missingChecked = true;
@@ -72,6 +72,14 @@ export async function updateLedger(
   throw new TransientStoreError(
     `ledger of ${topic.name}/${partition} kept changing under ${LEDGER_ATTEMPTS} attempts; the batch will be retried`,
   );
+}
+
+/** Reads the ledger from the store, and remembers it: what the store said is the best basis there is. */
+async function readFresh(context: CaptureContext, partition: string) {
+  const { store, topic } = context;
+  const fresh = await store.ledger.read(topic.name, partition);
+  if (fresh.version !== null) ledgerCacheOf(store.ledger).set(topic.name, partition, fresh);
+  return fresh;
 }
 
 /** Jittered, so two writers that collided do not collide again in step. */
