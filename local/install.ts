@@ -1,6 +1,7 @@
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { ensureAvroTools } from './emulators/avroTools.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
+import { ensureConnectInstalled } from './emulators/kafkaConnect.js';
 import { ensureS3Server } from './emulators/s3Server.js';
 
 /**
@@ -11,6 +12,10 @@ const TOOLS = {
   s3: { what: 'the S3 emulator (moto, from PyPI)', install: ensureS3Server },
   avro: { what: 'the independent Avro readers (fastavro, Apache avro, from PyPI)', install: ensureAvroTools },
   kafka: { what: 'Apache Kafka (jars from Maven Central)', install: ensureKafkaInstalled },
+  connect: {
+    what: 'Kafka Connect with FileStreamSink and the console consumer, the bench’s peers (Maven Central)',
+    install: ensureConnectInstalled,
+  },
 } as const;
 type Tool = keyof typeof TOOLS;
 

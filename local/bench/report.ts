@@ -1,4 +1,6 @@
-import { billingRulesSection, costSection, pricesSection } from './costReport.js';
+import { billSections, requestsSection } from './bill/billReport.js';
+import { billingRulesSection, pricesSection } from './costReport.js';
+import { kafkaPeersSection } from './kafkaPeersReport.js';
 import type {
   BenchResults,
   Codec,
@@ -27,7 +29,9 @@ export function buildSections(results: BenchResults): Section[] {
     coldStartSection(results),
     bundleSection(results),
     lambdaSection(results),
-    costSection(results),
+    kafkaPeersSection(results.kafkaPeers),
+    ...billSections(results.bill),
+    requestsSection(results.bill),
     pricesSection(),
     billingRulesSection(),
     compactionSection(results),
