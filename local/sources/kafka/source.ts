@@ -180,6 +180,8 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
       if (summary === undefined) return;
       addSummary(totals, summary);
       delivered += batch.length;
+      // Wakes the progress loop, which decides, once all is read, whether all is committed too.
+      notifyChange();
     }
   };
 
@@ -207,7 +209,10 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
         }
       }
       progress.update(delivered, lag);
-      await pause(PROGRESS_MS);
+      // Read to the end, the last batches' commits are what a drained run waits for: look again as
+      // each lands rather than a second later.
+      if (readToEnd()) await waitForChange(PROGRESS_MS);
+      else await pause(PROGRESS_MS);
     }
   };
 
