@@ -7,12 +7,10 @@ import type { CaptureContext } from '../../../shared/pipeline/context.js';
 import type { CaptureStore } from '../../../shared/store.js';
 import { openLake, type RunningEmulators } from '../../emulators/openLake.js';
 import { createRequestTally, type RequestCounts } from '../../emulators/storageRequests.js';
-import type { PartitionEvent } from '../../platforms/azure/eventHubsDelivery.js';
-import { lambdaPayloadBytes } from '../../platforms/kafka/events.js';
 import type { Platform } from '../../platforms/kafka/triggerFunctions.js';
 import { platformFunctions } from '../../platforms/platformFunctions.js';
-import { createEventGenerator } from '../../sources/generator.js';
-import { cutTriggerBatches, type TriggerSettings } from './triggerBatches.js';
+import { deliveriesOf, generateStreams } from './sliceTraffic.js';
+import type { TriggerSettings } from './triggerBatches.js';
 
 /** The phases a bill is written for: what ingestion, the seal timer and compaction each cost. */
 export const BILL_PHASES = ['ingest', 'timer', 'compaction'] as const;
@@ -100,7 +98,12 @@ export async function runSlice(options: SliceOptions): Promise<SliceResult> {
     const functions = platformFunctions(options.platform, context, logFile);
 
     const trafficMinutes = WARMUP_MINUTES + options.countedMinutes + 1;
-    const streams = generateStreams(options.partitions, options.eventsPerSecondPerPartition, trafficMinutes);
+    const streams = generateStreams(
+      SLICE_START_MS,
+      options.partitions,
+      options.eventsPerSecondPerPartition,
+      trafficMinutes,
+    );
     const deliveries = deliveriesOf(options.platform, streams, options.settings);
     const windowStart = SLICE_START_MS + WARMUP_MINUTES * MINUTE_MS;
     const windowEnd = windowStart + options.countedMinutes * MINUTE_MS;
@@ -228,88 +231,6 @@ function observedStore(
       };
     },
   };
-}
-
-/** Each partition's events, evenly spread in time over the traffic minutes, as a partition log holds them. */
-function generateStreams(partitions: number, perSecond: number, minutes: number): PartitionEvent[][] {
-  const count = Math.round(perSecond * minutes * 60);
-  return Array.from({ length: partitions }, (_, partition) => {
-    const generate = createEventGenerator(partition + 1);
-    let offset = 0;
-    return Array.from({ length: count }, (_, index) => {
-      const time = SLICE_START_MS + Math.floor((index * 1000) / perSecond);
-      const event = generate(time);
-      const partitionEvent: PartitionEvent = {
-        sequenceNumber: index,
-        offset,
-        enqueuedTimeMs: time,
-        partitionKey: event.key,
-        body: event.body,
-        properties: event.properties,
-      };
-      offset += event.body.length;
-      return partitionEvent;
-    });
-  });
-}
-
-interface Delivery {
-  readonly deliveredMs: number;
-  /** The batch's events by partition: one partition on Event Hubs, any on a Kafka mapping. */
-  readonly byPartition: PartitionEvent[][];
-}
-
-/**
- * The trigger's invocations in time order: the Event Hubs trigger cuts each partition on its own; a
- * Kafka event source mapping's poller reads the partitions it was given as one stream, whose batches
- * hold records of several partitions and count each record's payload in the event Lambda builds.
- */
-function deliveriesOf(
-  platform: Platform,
-  streams: PartitionEvent[][],
-  settings: TriggerSettings,
-): Delivery[] {
-  const empty = () => streams.map((): PartitionEvent[] => []);
-  if (platform === 'azure') {
-    return streams
-      .flatMap((events, partition) =>
-        cutTriggerBatches(
-          events.map((event) => ({ arrivalMs: event.enqueuedTimeMs, payloadBytes: event.body.length })),
-          settings,
-        ).map((batch) => {
-          const byPartition = empty();
-          byPartition[partition] = events.slice(batch.first, batch.end);
-          return { deliveredMs: batch.deliveredMs, byPartition };
-        }),
-      )
-      .sort((a, b) => a.deliveredMs - b.deliveredMs);
-  }
-  const merged = streams
-    .flatMap((events, partition) => events.map((event) => ({ partition, event })))
-    .sort((a, b) => a.event.enqueuedTimeMs - b.event.enqueuedTimeMs || a.partition - b.partition);
-  return cutTriggerBatches(
-    merged.map(({ partition, event }) => ({
-      arrivalMs: event.enqueuedTimeMs,
-      payloadBytes: lambdaPayloadBytes({
-        partition,
-        offset: event.sequenceNumber,
-        timestamp: event.enqueuedTimeMs,
-        timestampType: 'CREATE_TIME',
-        key: event.partitionKey === null ? null : Buffer.from(event.partitionKey),
-        value: event.body,
-        headers: Object.entries(event.properties).map(([name, value]) => ({
-          name,
-          value: Buffer.from(String(value)),
-        })),
-      }),
-    })),
-    settings,
-  ).map((batch) => {
-    const byPartition = empty();
-    for (const { partition, event } of merged.slice(batch.first, batch.end))
-      byPartition[partition]?.push(event);
-    return { deliveredMs: batch.deliveredMs, byPartition };
-  });
 }
 
 /** The start of the minute an object holds, from the default layout `{topic}/{yyyy}/{MM}/{dd}/{HH}/{mm}`. */
