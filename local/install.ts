@@ -1,6 +1,7 @@
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { ensureAvroTools } from './emulators/avroTools.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
+import { ensureConnectInstalled } from './emulators/kafkaConnect.js';
 import { ensureS3Server } from './emulators/s3Server.js';
 import { ensureSchemaRegistryInstalled } from './emulators/schemaRegistry.js';
 import { ensureTableReaders } from './emulators/tableReaders.js';
@@ -20,6 +21,10 @@ const TOOLS = {
   spark: {
     what: 'the independent table readers: Apache Spark with Delta and spark-avro, delta-rs (PyPI, Maven Central)',
     install: ensureTableReaders,
+  },
+  connect: {
+    what: 'Kafka Connect with FileStreamSink and the console consumer, the bench’s peers (Maven Central)',
+    install: ensureConnectInstalled,
   },
 } as const;
 type Tool = keyof typeof TOOLS;

@@ -35,8 +35,10 @@ export interface VersionedLedger {
 }
 
 /**
- * Per-partition ledger with compare-and-set. `write` returns false, and changes nothing, when the
- * stored version is no longer `expectedVersion`: the caller re-reads and decides again.
+ * Per-partition ledger with compare-and-set. `write` returns the version it created, or null, and
+ * changes nothing, when the stored version is no longer `expectedVersion`: the caller re-reads and
+ * decides again. Knowing the version it wrote lets a writer decide its next change without reading
+ * the ledger back (see `updateLedger`).
  */
 export interface LedgerStore {
   read(topic: string, partition: string): Promise<VersionedLedger>;
@@ -45,7 +47,7 @@ export interface LedgerStore {
     partition: string,
     state: PartitionLedger,
     expectedVersion: string | null,
-  ): Promise<boolean>;
+  ): Promise<string | null>;
   /** Partitions that have a ledger, for the seal timer. */
   partitions(topic: string): Promise<string[]>;
 }

@@ -1,28 +1,5 @@
-import { formatPrice } from './cost.js';
 import { BILLING_RULES, PRICES } from './prices.js';
-import type { BenchResults } from './results.js';
 import type { Section } from './section.js';
-
-/** The daily bill of each option, with its basis and the assumptions behind it. */
-export function costSection({ cost }: BenchResults): Section {
-  const money = (value: number | null, days: number) =>
-    value === null ? 'not found' : `$${(value * days).toFixed(2)}`;
-  return {
-    title: `Cost of ${(cost.dailyBytes / 1e12).toFixed(0)} TB a day`,
-    headers: ['option', '$ per day', '$ per 30 days', 'basis'],
-    rows: cost.lines.map((line) => [
-      line.option,
-      money(line.usdPerDay, 1),
-      money(line.usdPerDay, 30),
-      line.basis,
-    ]),
-    notes: [
-      `Compute per GB ingested on one core, zstd: ${cost.computeSecondsPerGb.body.toFixed(1)} s (body lines), ` +
-        `${cost.computeSecondsPerGb.envelope.toFixed(1)} s (envelopes).`,
-      ...cost.assumptions,
-    ],
-  };
-}
 
 /** Every price used, with where and when it was read. */
 export function pricesSection(): Section {
@@ -31,7 +8,7 @@ export function pricesSection(): Section {
     headers: ['item', 'price', 'region', 'read', 'official page', 'source'],
     rows: Object.values(PRICES).map((price) => [
       price.item,
-      price.usd === null ? 'not found' : `${formatPrice(price.usd)} per ${price.unit}`,
+      price.usd === null ? 'not found' : `$${price.usd} per ${price.unit}`,
       price.region,
       price.read,
       price.official ? 'yes' : 'no',

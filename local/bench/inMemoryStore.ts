@@ -47,10 +47,10 @@ export function createInMemoryStore(): CaptureStore {
       },
       async write(topic, partition, state, expectedVersion) {
         const key = `${topic}/${partition}`;
-        if ((ledgers.get(key)?.version ?? null) !== expectedVersion) return false;
+        if ((ledgers.get(key)?.version ?? null) !== expectedVersion) return null;
         versions += 1;
         ledgers.set(key, { state, version: String(versions) });
-        return true;
+        return String(versions);
       },
       async partitions(topic) {
         return [...ledgers.keys()]

@@ -1,5 +1,7 @@
+import { billSections, requestsSection } from './bill/billReport.js';
 import type { CompactionMeasurement } from './compaction.js';
-import { billingRulesSection, costSection, pricesSection } from './costReport.js';
+import { billingRulesSection, pricesSection } from './costReport.js';
+import { kafkaPeersSection } from './kafkaPeersReport.js';
 import type {
   BenchResults,
   Codec,
@@ -28,7 +30,9 @@ export function buildSections(results: BenchResults): Section[] {
     coldStartSection(results),
     bundleSection(results),
     lambdaSection(results),
-    costSection(results),
+    kafkaPeersSection(results.kafkaPeers),
+    ...billSections(results.bill),
+    requestsSection(results.bill),
     pricesSection(),
     billingRulesSection(),
     compactionSection(results),

@@ -1,4 +1,6 @@
+import type { BillResult } from './bill/measureBill.js';
 import type { CompactionMeasurement } from './compaction.js';
+import type { KafkaPeersResult } from './kafkaPeers.js';
 /**
  * The shape of one bench run: what `--json` writes and what the tables are made from. Sizes are
  * bytes; rates are MB/s with MB = 10^6 bytes, of body bytes (the events as produced), whatever the
@@ -113,22 +115,6 @@ export interface LambdaBundleFigure {
   readonly init: ImportTiming;
 }
 
-export interface CostLine {
-  readonly option: string;
-  /** Null when a price it needs was not found: the line stays, the figure does not. */
-  readonly usdPerDay: number | null;
-  readonly basis: string;
-}
-
-export interface CostResult {
-  readonly dailyBytes: number;
-  readonly meanRecordBytes: number;
-  /** Compute seconds per GB (10^9 body bytes) on one core, zstd, by output mode. */
-  readonly computeSecondsPerGb: { readonly body: number; readonly envelope: number };
-  readonly lines: readonly CostLine[];
-  readonly assumptions: readonly string[];
-}
-
 export interface MachineInfo {
   readonly cpuModel: string;
   readonly cores: number;
@@ -145,6 +131,9 @@ export interface BenchResults {
   readonly memory: readonly MemoryFigure[];
   readonly coldStart: ColdStartResult;
   readonly lambdas: readonly LambdaBundleFigure[];
-  readonly cost: CostResult;
+  /** Kafka to lake against Kafka Connect and the console consumer, on one topic in one run. */
+  readonly kafkaPeers: KafkaPeersResult;
+  /** The all-in bill per scenario, lever by lever, against the peers. */
+  readonly bill: BillResult;
   readonly compaction: readonly CompactionMeasurement[];
 }

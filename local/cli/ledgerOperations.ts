@@ -29,7 +29,7 @@ export async function repairLedger(
       retriable: false,
     });
   const rebuilt = await rebuildLedger(context, partition, options);
-  if (!(await store.ledger.write(topic.name, partition, rebuilt.state, null)))
+  if ((await store.ledger.write(topic.name, partition, rebuilt.state, null)) === null)
     throw new CaptureError(`a ledger of ${where} was written meanwhile: nothing was changed`, {
       retriable: false,
     });
@@ -70,7 +70,7 @@ export async function resolvePositions(
     as === 'restart'
       ? startGeneration(state, objectPathOf(topic, partition), null)
       : { ...state, redeliveryConfirmedThrough: state.stagedThrough };
-  if (!(await store.ledger.write(topic.name, partition, next, version)))
+  if ((await store.ledger.write(topic.name, partition, next, version)) === null)
     throw new CaptureError('the ledger changed meanwhile: run the command again', { retriable: false });
   return as === 'restart'
     ? `${topic.name}/${partition} starts generation ${next.generation}: the held records are captured into objects named with g${next.generation}`

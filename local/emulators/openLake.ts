@@ -15,10 +15,11 @@ import type { CaptureStore } from '../../shared/store.js';
 import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
 import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
 import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
-import { type FaultPlan, type ServerDialect, startFaultProxy } from '../faults/faultProxy.js';
+import { createFaultPlan, type FaultPlan, startFaultProxy } from '../faults/faultProxy.js';
 import { startAzurite } from './azurite.js';
 import { ensureS3Server, startS3Server } from './s3Server.js';
 import { restoreBucket, saveBucket } from './s3Snapshot.js';
+import type { RequestTally, ServerDialect } from './storageRequests.js';
 
 /** The stores a lake can live on locally: a folder, Azurite, or the S3 emulator. */
 export const LAKE_KINDS = ['fs', 'azurite', 's3'] as const;
@@ -44,6 +45,8 @@ export interface LakeOptions {
   readonly emulators?: RunningEmulators | undefined;
   /** Sends the functions' requests (`store`) through fault proxies drawing from this plan. */
   readonly faults?: FaultPlan | undefined;
+  /** Counts the functions' requests (`store`) by kind, through proxies that forward them untouched. */
+  readonly tally?: RequestTally | undefined;
   /** An S3 client to share (one per test file): each client keeps a pool of sockets. */
   readonly s3Client?: S3Client | undefined;
 }
@@ -149,12 +152,13 @@ async function azuriteLake(options: LakeOptions, cleanups: Cleanup[], close: Cle
     cleanups.push(() => deleteAzureLake(direct, storage));
   }
   let proxied = direct;
-  if (options.faults) {
+  const proxy = proxyOptions(options);
+  if (proxy) {
     const blob = endpointOf(direct, 'BlobEndpoint');
     const table = endpointOf(direct, 'TableEndpoint');
     proxied = direct
-      .replace(blob.origin, await faultProxy(blob.origin, 'azure-blob', options.faults, cleanups))
-      .replace(table.origin, await faultProxy(table.origin, 'azure-table', options.faults, cleanups));
+      .replace(blob.origin, await faultProxy(blob.origin, 'azure-blob', proxy, cleanups))
+      .replace(table.origin, await faultProxy(table.origin, 'azure-table', proxy, cleanups));
   }
   const open = (connection: string) => createAzureStore(storage, { [storage.connection]: connection });
   return {
@@ -200,8 +204,9 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
   }
   let store = createS3Store({ bucket, client, createBucketIfMissing: true });
   let storeEndpoint = endpoint;
-  if (options.faults) {
-    storeEndpoint = await faultProxy(endpoint, 's3', options.faults, cleanups);
+  const proxy = proxyOptions(options);
+  if (proxy) {
+    storeEndpoint = await faultProxy(endpoint, 's3', proxy, cleanups);
     const faulty = s3ClientFor({ endpoint: storeEndpoint });
     cleanups.push(async () => faulty.destroy());
     store = createS3Store({ bucket, client: faulty, createBucketIfMissing: true });
@@ -218,13 +223,24 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
   };
 }
 
+interface ProxyOptions {
+  readonly plan: FaultPlan;
+  readonly tally?: RequestTally | undefined;
+}
+
+/** Proxies are needed for faults, for counting, or both; counting alone injects nothing. */
+function proxyOptions(options: LakeOptions): ProxyOptions | undefined {
+  if (!options.faults && !options.tally) return undefined;
+  return { plan: options.faults ?? createFaultPlan({ rate: 0, seed: 0 }), tally: options.tally };
+}
+
 async function faultProxy(
   target: string,
   dialect: ServerDialect,
-  plan: FaultPlan,
+  proxy: ProxyOptions,
   cleanups: Cleanup[],
 ): Promise<string> {
-  const running = await startFaultProxy({ target, dialect, plan });
+  const running = await startFaultProxy({ target, dialect, plan: proxy.plan, tally: proxy.tally });
   cleanups.push(() => running.stop());
   return running.origin;
 }

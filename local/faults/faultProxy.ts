@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, request, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { RequestTally, ServerDialect } from '../emulators/storageRequests.js';
 import { seededRandom } from '../sources/generator.js';
+
+export type { ServerDialect };
 
 /**
  * What the proxy can do to a request. The first five act before forwarding: the server never sees
@@ -26,9 +29,6 @@ const AFTER_FORWARDING: ReadonlySet<FaultKind> = new Set([
   'reset-after-write',
   'half-response',
 ]);
-
-/** Which server the proxy stands in front of: each answers errors in its own dialect. */
-export type ServerDialect = 'azure-blob' | 'azure-table' | 's3';
 
 export interface FaultPlanOptions {
   /** Share of requests that get a fault, 0 to 1. */
@@ -121,6 +121,8 @@ export interface FaultProxyOptions {
    * idle timeout expires first: to the client it is the same silence followed by a dead connection.
    */
   readonly holdMs?: number;
+  /** Counts every request that reaches the proxy, faulted or not, by kind. */
+  readonly tally?: RequestTally;
 }
 
 export interface RunningFaultProxy {
@@ -150,6 +152,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
   });
 
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    options.tally?.count(options.dialect, incoming.method ?? 'GET', incoming.url ?? '/');
     const fault = options.plan.next();
     if (fault === 'reset') return void incoming.socket.destroy();
     if (fault === 'timeout') {

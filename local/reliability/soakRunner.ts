@@ -43,6 +43,9 @@ export class SoakRunner {
       // Retries wait 1 s doubling to 10 s rather than the platforms' minutes: with faults injected all
       // along, the platforms' waits would leave the soak mostly waiting.
       ...['--retry-wait-ms', '1000,10000'],
+      // Batches wait a second at most, as the runners did before the Lambda mapping's default window
+      // grew to a minute (a cost setting): a kill every few seconds should meet batches in flight.
+      ...['--max-wait-ms', '1000'],
     ];
   }
 

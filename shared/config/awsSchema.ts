@@ -63,17 +63,27 @@ const selfManagedSource = z
   })
   .strict();
 
+/** The event source mapping's batching when a topic's config sets none (see `awsSettingsSchema`). */
+export const AWS_BATCHING_DEFAULTS = { batchSize: 10_000, maxBatchingWindowSeconds: 60 } as const;
+
 /**
  * How a topic captured on AWS is deployed: its Kafka source and the Lambda event source mapping's
- * batching. Minute objects want large, infrequent batches: up to 10000 records, gathered for up to
- * 30 s, so most invocations carry many records of each partition and a minute seals soon after it ends.
+ * batching. Minute objects want large, infrequent batches, since every batch costs a staged object and
+ * a ledger write per partition it touches: up to 10000 records (or Lambda's 6 MB), gathered for up to
+ * 60 s. No longer: a record that waits at most the seal delay (60 s by default) still reaches its
+ * minute before the seal timer closes it, so minutes stay sealed within the contract's bound.
  */
 export const awsSettingsSchema = z
   .object({
     msk: mskSource.optional(),
     selfManagedKafka: selfManagedSource.optional(),
-    batchSize: z.number().int().min(1).max(10_000).default(10_000),
-    maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(30),
+    batchSize: z.number().int().min(1).max(10_000).default(AWS_BATCHING_DEFAULTS.batchSize),
+    maxBatchingWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(300)
+      .default(AWS_BATCHING_DEFAULTS.maxBatchingWindowSeconds),
     startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
     memoryMiB: z.number().int().min(128).max(10_240).default(1024),
     timeoutSeconds: z.number().int().min(30).max(900).default(300),

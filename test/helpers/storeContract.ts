@@ -261,10 +261,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         const written = await store.ledger.write(topic, '0', state, null);
 
         // Assess
-        expect(written).toBe(true);
         const stored = await store.ledger.read(topic, '0');
         expect(stored.state).toEqual(state);
         expect(stored.version).not.toBeNull();
+        expect(written).toBe(stored.version);
       });
 
       it('refuses a second create when the ledger already exists', async () => {
@@ -275,7 +275,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         const written = await store.ledger.write(topic, '0', ledgerWith(2), null);
 
         // Assess
-        expect(written).toBe(false);
+        expect(written).toBeNull();
         expect((await store.ledger.read(topic, '0')).state).toEqual(ledgerWith(1));
       });
 
@@ -288,10 +288,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         const written = await store.ledger.write(topic, '0', ledgerWith(2), current.version);
 
         // Assess
-        expect(written).toBe(true);
         const stored = await store.ledger.read(topic, '0');
         expect(stored.state).toEqual(ledgerWith(2));
         expect(stored.version).not.toBe(current.version);
+        expect(written).toBe(stored.version);
+      });
+
+      it('returns a version that a next write can expect, without reading the ledger back', async () => {
+        // Prepare
+        const created = await store.ledger.write(topic, '0', ledgerWith(1), null);
+
+        // Act
+        const replaced = await store.ledger.write(topic, '0', ledgerWith(2), created);
+        const stale = await store.ledger.write(topic, '0', ledgerWith(3), created);
+
+        // Assess
+        expect(replaced).not.toBeNull();
+        expect(stale).toBeNull();
+        expect(await store.ledger.read(topic, '0')).toEqual({ state: ledgerWith(2), version: replaced });
       });
 
       it('refuses a write and keeps the state when the expected version is stale', async () => {
@@ -304,7 +318,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         const written = await store.ledger.write(topic, '0', ledgerWith(3), stale.version);
 
         // Assess
-        expect(written).toBe(false);
+        expect(written).toBeNull();
         expect((await store.ledger.read(topic, '0')).state).toEqual(ledgerWith(2));
       });
 
@@ -320,9 +334,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         );
 
         // Assess
-        expect(results.filter(Boolean)).toHaveLength(1);
-        const winner = candidates[results.indexOf(true)];
-        expect((await store.ledger.read(topic, '0')).state).toEqual(winner);
+        const won = results.filter((result) => result !== null);
+        expect(won).toHaveLength(1);
+        const winner = candidates[results.findIndex((result) => result !== null)];
+        expect(await store.ledger.read(topic, '0')).toEqual({ state: winner, version: won[0] });
       });
 
       it('lets exactly one of several concurrent creators win when no ledger exists', async () => {
@@ -332,8 +347,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
         );
 
         // Assess
-        expect(results.filter(Boolean)).toHaveLength(1);
-        expect((await store.ledger.read(topic, '7')).state).toEqual(ledgerWith(results.indexOf(true) + 1));
+        expect(results.filter((result) => result !== null)).toHaveLength(1);
+        expect((await store.ledger.read(topic, '7')).state).toEqual(
+          ledgerWith(results.findIndex((result) => result !== null) + 1),
+        );
       });
 
       it('lists the partitions of a topic that have a ledger, and only those', async () => {
@@ -361,7 +378,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Cap
 
         // Assess
         expect(first.state).toEqual(state);
-        expect(replaced).toBe(true);
+        expect(replaced).not.toBeNull();
         expect((await store.ledger.read(topic, '0')).state).toEqual(ledgerWith(1999));
       });
     });

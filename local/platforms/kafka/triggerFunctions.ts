@@ -8,6 +8,7 @@ import {
 import { createKafkaIngestHandler, KAFKA_INGEST } from '../../../functions/azure/kafkaIngest.js';
 import { HOLD_PARTITION_RETRY } from '../../../functions/azure/retryPolicy.js';
 import { createSealTimerHandler, SEAL_TIMER } from '../../../functions/azure/sealTimer.js';
+import { AWS_BATCHING_DEFAULTS } from '../../../shared/config/awsSchema.js';
 import type { CaptureContext } from '../../../shared/pipeline/context.js';
 import type { CaptureSummary } from '../../../shared/pipeline/summary.js';
 import { lambdaInvocationLogger } from '../aws/invocationLog.js';
@@ -22,10 +23,7 @@ export const PLATFORMS = ['azure', 'aws'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Lambda's own limit on an invocation's event, less a margin for the envelope around the records. */
-const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024 - 64 * 1024;
-/** Lambda's defaults for a Kafka event source mapping that sets neither (BatchSize, MaximumBatchingWindowInSeconds). */
-const LAMBDA_DEFAULT_BATCH_SIZE = 100;
-const LAMBDA_DEFAULT_WINDOW_MS = 500;
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 /**
  * Lambda retries a failed Kafka batch until it succeeds but publishes no intervals; these keep a
  * local retry visible without hammering a store that is down.
@@ -57,7 +55,7 @@ export interface KafkaPlatformOptions {
 /**
  * The same exported handlers the cloud runs, with the trigger settings the deployment gives them:
  * on Azure the Kafka extension's settings in host.json and the function's retry policy; on AWS the
- * topic's event source mapping settings (config `aws` block) or Lambda's defaults.
+ * topic's event source mapping settings (config `aws` block) or the stack's defaults.
  */
 export function kafkaPlatformFunctions(
   platform: Platform,
@@ -89,13 +87,13 @@ export function kafkaPlatformFunctions(
   const ingest = createIngestHandler(getContext, observability);
   const seal = createAwsSealTimerHandler(getContext, observability);
   const logged = lambdaInvocationLogger(options.logFile, topic.name);
+  // A topic without an `aws` block (the embedded local one) gets what the stack deploys by default.
+  const batching = topic.aws ?? AWS_BATCHING_DEFAULTS;
   return {
     limits: {
-      maxRecords: options.maxRecords ?? topic.aws?.batchSize ?? LAMBDA_DEFAULT_BATCH_SIZE,
+      maxRecords: options.maxRecords ?? batching.batchSize,
       maxPayloadBytes: LAMBDA_PAYLOAD_BYTES,
-      maxWaitMs:
-        options.maxWaitMs ??
-        (topic.aws ? topic.aws.maxBatchingWindowSeconds * 1000 : LAMBDA_DEFAULT_WINDOW_MS),
+      maxWaitMs: options.maxWaitMs ?? batching.maxBatchingWindowSeconds * 1000,
       payloadBytesOf: lambdaPayloadBytes,
     },
     backoff: LAMBDA_RETRY,

@@ -1,5 +1,10 @@
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
-import { CaptureError, LedgerUnreadableError, withTransientErrors } from '../../errors.js';
+import {
+  CaptureError,
+  LedgerUnreadableError,
+  TransientStoreError,
+  withTransientErrors,
+} from '../../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../ledger.js';
 import { decodeLedger, encodeLedger } from '../../ledgerCodec.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
@@ -53,13 +58,17 @@ export function createTableLedgerStore(table: TableClient): LedgerStore {
           ...ledgerProperties(state, topic, partition),
         };
         try {
-          if (expectedVersion === null) await table.createEntity(entity);
-          else await table.updateEntity(entity, 'Replace', { etag: expectedVersion });
-          return true;
+          const { etag } =
+            expectedVersion === null
+              ? await table.createEntity(entity)
+              : await table.updateEntity(entity, 'Replace', { etag: expectedVersion });
+          if (etag === undefined)
+            throw new TransientStoreError(`ledger entity ${topic}/${partition} was written without an ETag`);
+          return etag;
         } catch (error) {
           const status = statusOf(error);
           // 409: someone created it first; 412: someone replaced it since; 404: it vanished since we read it.
-          if (expectedVersion === null ? status === 409 : status === 412 || status === 404) return false;
+          if (expectedVersion === null ? status === 409 : status === 412 || status === 404) return null;
           throw error;
         }
       });

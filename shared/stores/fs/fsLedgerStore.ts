@@ -34,15 +34,18 @@ export function createFsLedgerStore(root: string): LedgerStore {
       }
     },
 
-    async write(topic, partition, state, expectedVersion): Promise<boolean> {
+    async write(topic, partition, state, expectedVersion): Promise<string | null> {
       const folder = folderOf(topic, partition);
       const next = expectedVersion === null ? 1 : Number(expectedVersion) + 1;
       const target = join(folder, fileName(next));
+      // A ledger removed since it was read (lost, or moved aside by an operator) must not be
+      // recreated from a writer's memory: as on S3 and Azure, replacing what is gone is a conflict.
+      if (expectedVersion !== null && (await versions(folder)).length === 0) return null;
       const temp = await writeTemp(folder, encodeLedger(state));
       try {
         await linkDurably(temp, target);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
         throw error;
       } finally {
         await rm(temp, { force: true });
@@ -51,13 +54,13 @@ export function createFsLedgerStore(root: string): LedgerStore {
       // newest, so finding a newer one means this write did not take effect. Saying "conflict" when a
       // successor already built on us is safe too: the caller re-reads and finds its own work there.
       const all = await versions(folder);
-      if ((all.at(-1) ?? next) > next) return false;
+      if ((all.at(-1) ?? next) > next) return null;
       await Promise.all(
         all
           .filter((version) => version <= next - KEPT_VERSIONS)
           .map((version) => unlink(join(folder, fileName(version))).catch(() => {})),
       );
-      return true;
+      return String(next);
     },
 
     async partitions(topic) {

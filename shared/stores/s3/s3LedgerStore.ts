@@ -44,7 +44,7 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
       return bucket.run(`write ledger ${key}`, async () => {
         const condition = expectedVersion === null ? { IfNoneMatch: '*' } : { IfMatch: expectedVersion };
         try {
-          await bucket.client.send(
+          const { ETag } = await bucket.client.send(
             new PutObjectCommand({
               Bucket: bucket.name,
               Key: key,
@@ -53,11 +53,12 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
               ...condition,
             }),
           );
-          return true;
+          if (ETag === undefined) throw new TransientStoreError(`ledger ${key} was written without an ETag`);
+          return ETag;
         } catch (error) {
           // 412/409: another writer came first. 404: `If-Match` on a ledger that vanished since we read it.
           // A retried write whose first try succeeded also lands here; the caller re-reads and finds it.
-          if (isConditionLost(error) || (expectedVersion !== null && isNoSuchKey(error))) return false;
+          if (isConditionLost(error) || (expectedVersion !== null && isNoSuchKey(error))) return null;
           throw error;
         }
       });

@@ -10,7 +10,7 @@ import {
 import { CaptureError, TransientStoreError } from '../../errors.js';
 import type { PublishOutcome } from '../../store.js';
 import { listObjects, objectExists, type S3Bucket } from './s3Bucket.js';
-import { downloadInto } from './s3Download.js';
+import { downloadInto, downloadWhole } from './s3Download.js';
 import { isConditionLost, isNoSuchKey } from './s3Errors.js';
 
 const MIB = 1024 * 1024;
@@ -47,7 +47,8 @@ class MissingSegment extends CaptureError {
 
 /**
  * Makes the concatenation of the staged segments visible under `target`, whole and only if nothing is
- * there: one PutObject with `If-None-Match: *` for small totals, else a multipart upload completed with
+ * there: one PutObject with `If-None-Match: *` for small totals (read segment by segment, no listing),
+ * else a multipart upload completed with
  * `If-None-Match: *`, where a staged object of at least 5 MiB becomes a part by UploadPartCopy (its
  * bytes never pass through the function). At most one part, or the small object, is in memory at a
  * time. Every sealer of an object publishes the same segments, so whichever completes first wins and
@@ -63,10 +64,9 @@ export async function publishConcatenation(
 ): Promise<PublishOutcome> {
   if (await objectExists(bucket, target)) return 'exists';
   try {
-    const segments = await sizeSegments(bucket, stagedPaths);
-    const total = segments.reduce((sum, segment) => sum + segment.size, 0);
-    if (total < SINGLE_PUT_MAX_BYTES) return await putWhole(bucket, target, segments, total);
-    return await putInParts(bucket, target, planParts(segments));
+    const small = await readBelowSinglePutBound(bucket, stagedPaths);
+    if (small !== null) return await putWhole(bucket, target, small);
+    return await putInParts(bucket, target, planParts(await sizeSegments(bucket, stagedPaths)));
   } catch (error) {
     if (!(error instanceof MissingSegment)) throw error;
     // Another sealer may have published the object and deleted its segments since we looked.
@@ -121,13 +121,29 @@ async function sizeSegments(bucket: S3Bucket, keys: readonly string[]): Promise<
   });
 }
 
-async function putWhole(
-  bucket: S3Bucket,
-  target: string,
-  segments: readonly StagedSegment[],
-  total: number,
-): Promise<PublishOutcome> {
-  const body = await concatenate(bucket, segments, total);
+/**
+ * The segments read whole, one GET each, while together they stay below the single-PUT bound; null
+ * once they pass it (the object then goes in parts, sized by a listing). Most minutes are small, and
+ * reading them straight saves the listing a sized publish needs: a LIST is billed like a PUT.
+ */
+async function readBelowSinglePutBound(bucket: S3Bucket, keys: readonly string[]): Promise<Buffer | null> {
+  const bodies: Buffer[] = [];
+  let total = 0;
+  for (const key of keys) {
+    try {
+      const { bytes } = await downloadWhole(bucket, key);
+      bodies.push(bytes);
+      total += bytes.length;
+    } catch (error) {
+      if (isNoSuchKey(error)) throw new MissingSegment(key, { cause: error });
+      throw error;
+    }
+    if (total >= SINGLE_PUT_MAX_BYTES) return null;
+  }
+  return Buffer.concat(bodies, total);
+}
+
+async function putWhole(bucket: S3Bucket, target: string, body: Buffer): Promise<PublishOutcome> {
   try {
     await bucket.client.send(
       new PutObjectCommand({

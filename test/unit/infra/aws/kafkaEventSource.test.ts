@@ -59,7 +59,7 @@ describe('Class: TopicStack (Kafka event source mapping)', () => {
         Topics: ['telemetry'],
         SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'capture-telemetry' },
         BatchSize: 10_000,
-        MaximumBatchingWindowInSeconds: 30,
+        MaximumBatchingWindowInSeconds: 60,
         StartingPosition: 'TRIM_HORIZON',
         SourceAccessConfigurations: [
           { Type: 'SASL_SCRAM_512_AUTH', URI: SECRET_ARN },

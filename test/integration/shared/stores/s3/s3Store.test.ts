@@ -265,8 +265,10 @@ describe('Store: s3 specifics', () => {
       );
 
       // Assess
-      winners.push(results.filter(Boolean).length);
-      expect((await store.ledger.read(topic, '0')).state).toEqual(candidates[results.indexOf(true)]);
+      winners.push(results.filter((result) => result !== null).length);
+      expect((await store.ledger.read(topic, '0')).state).toEqual(
+        candidates[results.findIndex((result) => result !== null)],
+      );
     }
     expect(winners).toEqual(Array(10).fill(1));
   });

@@ -1,0 +1,40 @@
+import type { KafkaPeersResult } from './kafkaPeers.js';
+import type { Section } from './section.js';
+
+/** The issue's bar: ours at least as fast as Kafka Connect past start-up, in both shapes. */
+const TARGET = 1;
+
+/** Kafka to lake, ours in both shapes beside Kafka Connect and the console consumer. */
+export function kafkaPeersSection(result: KafkaPeersResult): Section {
+  const connect = result.figures.find((figure) => figure.tool.startsWith('Kafka Connect'));
+  const ours = result.figures.filter((figure) => figure.tool.startsWith('ours'));
+  const ratio = (mbPerSecond: number) =>
+    connect ? `${(mbPerSecond / connect.mbPerSecondPastStartup).toFixed(2)}×` : 'n/a';
+  const met =
+    connect !== undefined &&
+    ours.every((figure) => figure.mbPerSecondPastStartup >= TARGET * connect.mbPerSecondPastStartup);
+  return {
+    title: 'Kafka to lake: ours against Kafka Connect and the console consumer',
+    headers: ['tool', 'start-up s', 'past start-up s', 'MB/s past start-up', '× Kafka Connect'],
+    rows: result.figures.map((figure) => [
+      figure.tool,
+      figure.startupSeconds.toFixed(1),
+      figure.workSeconds.toFixed(1),
+      figure.mbPerSecondPastStartup.toFixed(1),
+      ratio(figure.mbPerSecondPastStartup),
+    ]),
+    notes: [
+      `One topic of ${result.events.toLocaleString('en-US')} generated events over ${result.partitions} partitions ` +
+        `(${(result.bodyBytes / 1e6).toFixed(1)} MB of bodies) in a local KRaft broker, each tool reading all of it from the ` +
+        'beginning with a consumer group of its own, one after another on the same machine. Start-up ends at the first output ' +
+        '(our first invocation line; the sink file’s first bytes; the consumer’s first line); ours runs past it to its exit, ' +
+        'every record staged and every minute sealed.',
+      'Ours: `npm run local -- --source kafka --from-beginning --until-drained` into the filesystem lake with the batch settings the ' +
+        'product ships (host.json’s Kafka extension settings; the stack’s default mapping batch size and window, the 6 MB payload), ' +
+        'JSON-lines envelopes, zstd, compressed and staged, ledger per batch, sealed. Connect: FileStreamSink writes each value as a ' +
+        'line, no compression, no sealing; the console consumer prints each value.',
+      `Target: ours ≥ ${TARGET} × Kafka Connect past start-up in both shapes: ${met ? 'met' : 'missed'}.`,
+      'The machine’s two cores were shared with other work during the run: figures vary from run to run.',
+    ],
+  };
+}

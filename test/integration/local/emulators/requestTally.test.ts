@@ -1,0 +1,54 @@
+import { describe, expect, inject, it } from 'vitest';
+import { type LakeKind, openLake } from '../../../../local/emulators/openLake.js';
+import { createRequestTally } from '../../../../local/emulators/storageRequests.js';
+import { EMPTY_LEDGER } from '../../../../shared/ledger.js';
+
+const emulators = () => ({
+  azuriteConnectionString: inject('azuriteConnectionString'),
+  s3Endpoint: inject('s3Endpoint'),
+});
+
+describe('openLake with a request tally', () => {
+  it.each([
+    [
+      's3',
+      {
+        setup: 1,
+        's3 PUT/COPY/POST': 3,
+        's3 GET/HEAD': 1,
+        's3 LIST': 1,
+        's3 DeleteObjects': 1,
+      },
+    ],
+    [
+      'azurite',
+      {
+        setup: 2,
+        'blob write': 1,
+        'blob read': 1,
+        'blob list': 1,
+        'blob delete': 1,
+        'table entity': 2,
+      },
+    ],
+  ] as const)('counts every request the %s store makes, by kind', async (kind, expected) => {
+    // Prepare
+    const tally = createRequestTally('work');
+    const lake = await openLake(kind as LakeKind, { emulators: emulators(), tally });
+    try {
+      // Act: a staging, a ledger create and replace (the replace from the create's version), a read,
+      // a listing and a delete.
+      await lake.store.objects.stage('_staging/t/0/a.jsonl', Buffer.from('{}\n'));
+      const version = await lake.store.ledger.write('t', '0', EMPTY_LEDGER, null);
+      await lake.store.ledger.write('t', '0', EMPTY_LEDGER, version);
+      await lake.store.objects.read('_staging/t/0/a.jsonl');
+      await lake.store.objects.list('_staging/');
+      await lake.store.objects.deleteStaged(['_staging/t/0/a.jsonl']);
+
+      // Assess
+      expect(tally.byPhase()).toEqual({ work: expected });
+    } finally {
+      await lake.close();
+    }
+  });
+});
