@@ -92,7 +92,7 @@ export class CaptureFunctions extends Construct {
       // An hour of a busy group takes minutes to encode; Lambda's longest run leaves the most room.
       timeoutSeconds: 900,
     });
-    lake.grantCompactionAccess(this.compactionWorker);
+    lake.grantCompactionAccess(this.compactionWorker, { schemaFiles: props.topic.registry !== undefined });
     this.compactionDispatcher = this.captureFunction(
       'CompactionDispatcher',
       'functions/aws/compactDispatcher.ts',

@@ -91,15 +91,22 @@ export class LakeBucket extends Construct {
    * claims and reports of earlier units and the table's Delta log; stage Parquet row groups and publish
    * them, its claim, report and Delta commits under the compacted prefix, replace the table's
    * `_last_checkpoint` and its group's watermark there; delete its staged chunks and late markers. It
-   * never writes or deletes a raw object.
+   * never writes or deletes a raw object. With `schemaFiles`, also read `_schemas/`: a registry
+   * topic's columns come from the writer schemas ingestion published there.
    */
-  grantCompactionAccess(grantee: IGrantable): void {
+  grantCompactionAccess(grantee: IGrantable, { schemaFiles }: { schemaFiles: boolean }): void {
     const objectsUnder = (...prefixes: string[]) =>
       prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}/*`));
     const statements = [
       new PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: objectsUnder(RAW_PREFIX, LEDGER_PREFIX, STAGING_PREFIX, COMPACTED_PREFIX),
+        resources: objectsUnder(
+          RAW_PREFIX,
+          LEDGER_PREFIX,
+          STAGING_PREFIX,
+          COMPACTED_PREFIX,
+          ...(schemaFiles ? [SCHEMAS_PREFIX] : []),
+        ),
       }),
       new PolicyStatement({
         actions: ['s3:PutObject'],

@@ -5,6 +5,7 @@ import { claimUnitInputs, readClaim, type UnitClaim } from './claim.js';
 import { compactUnit, isCommitted, type UnitResult } from './compactUnit.js';
 import { type CompactedFormat, holdsRecordsOf } from './formats.js';
 import type { RawObject } from './rawObjects.js';
+import { writerSchemaColumns } from './registryColumns/writerSchemaColumns.js';
 import type { CompactionLimits } from './unitFiles.js';
 import { type CompactionUnit, hourPrefix, unitNamedBy } from './unitPaths.js';
 import { type CoveredRawObject, parseUnitReport } from './unitReport.js';
@@ -115,6 +116,7 @@ export async function compactNextUnit(
       envelope: topic.jsonl.envelope,
       alreadyCovered,
       tableSchemaAtClaim: claim.tableSchema,
+      writerSchemas: writerSchemaColumns(objects, topic.name),
     },
     clock(),
     limits,

@@ -2,6 +2,7 @@ import { CaptureError } from '../errors.js';
 import type { DataType, StructField } from '../tables/dataType.js';
 import type { JsonRow } from './schema.js';
 import { RESCUE_COLUMN } from './tableEvolution.js';
+import { daysOfIsoDate, microsOfIsoTime, NON_FINITE_FLOATS, unscaledOfDecimalText } from './textValues.js';
 
 /** What a converter returns for a value its type cannot hold: the value goes to the rescue column. */
 const MISFIT: unique symbol = Symbol('misfit');
@@ -130,24 +131,43 @@ function converterOf(type: DataType, rescuing: boolean): Converter {
           ? value
           : MISFIT;
     case 'double':
-      return (value) => (typeof value === 'number' ? value : MISFIT);
+      return (value) =>
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string'
+            ? (NON_FINITE_FLOATS[value] ?? MISFIT)
+            : MISFIT;
     case 'string':
       return (value) => (typeof value === 'string' ? value : MISFIT);
     case 'json':
       // The writer serializes the value itself.
       return (value) => value;
     case 'timestamp':
-      // Rows carry epoch milliseconds; the column holds microseconds.
-      return (value) => (typeof value === 'number' ? value * 1000 : MISFIT);
+      // The metadata column's rows carry epoch milliseconds; registry-typed fields ISO text. The
+      // column holds microseconds.
+      return (value) =>
+        typeof value === 'number'
+          ? value * 1000
+          : typeof value === 'string'
+            ? orMisfit(microsOfIsoTime(value))
+            : MISFIT;
     case 'date':
-    case 'decimal':
-      // JSON gives neither; a schema registry's decoder will bring values of these types.
-      return () => MISFIT;
+      return (value) => (typeof value === 'string' ? orMisfit(daysOfIsoDate(value)) : MISFIT);
+    case 'decimal': {
+      const { precision, scale } = type;
+      // The writer takes a bigint as the unscaled value, exactly.
+      return (value) =>
+        typeof value === 'string' ? orMisfit(unscaledOfDecimalText(value, precision, scale)) : MISFIT;
+    }
     case 'struct':
       return structConverter(type.fields, rescuing);
     case 'array':
       return arrayConverter(converterOf(type.element, rescuing));
   }
+}
+
+function orMisfit<T>(value: T | null): T | typeof MISFIT {
+  return value === null ? MISFIT : value;
 }
 
 function structConverter(fields: readonly StructField[], rescuing: boolean): Converter {

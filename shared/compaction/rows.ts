@@ -1,5 +1,7 @@
 import { CaptureError } from '../errors.js';
+import type { RegistryKindName } from '../registry/schemaRef.js';
 import { MAX_COLUMN_NESTING, nestsDeeperThan, stringifyDeep } from './deepJson.js';
+import type { WriterSchemaName } from './registryColumns/writerSchemaColumns.js';
 import type { JsonRow } from './schema.js';
 import { RESCUE_COLUMN } from './tableEvolution.js';
 import { PARTITION_COLUMNS } from './tableLayout.js';
@@ -12,6 +14,8 @@ export interface RawRow {
   /** null without an envelope: a body-only line carries no position. */
   readonly position: number | null;
   readonly lineBytes: number;
+  /** The registry writer schema the body was decoded with (the envelope's `schema`): it types the columns. */
+  readonly writerSchema?: WriterSchemaName;
 }
 
 /** Envelope fields that become columns besides the fixed metadata columns (Capture's fields fill the same). */
@@ -116,7 +120,23 @@ function envelopeRow(
     sources[column] = `metadata.${field}`;
   }
   if ('body' in envelope) addBody(row, sources, envelope.body);
-  return { row, sources, position: envelope.position, lineBytes };
+  const writerSchema = writerSchemaOf(envelope.schema);
+  return { row, sources, position: envelope.position, lineBytes, ...(writerSchema ? { writerSchema } : {}) };
+}
+
+const REGISTRY_KINDS: ReadonlySet<string> = new Set<RegistryKindName>(['confluent', 'azure', 'glue']);
+
+/** The envelope's `schema`, when it names a writer schema as ingestion writes it (see `SchemaRef`). */
+function writerSchemaOf(schema: unknown): WriterSchemaName | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const { registry, id, message } = schema as Record<string, unknown>;
+  if (typeof registry !== 'string' || !REGISTRY_KINDS.has(registry) || typeof id !== 'string')
+    return undefined;
+  return {
+    registry: registry as RegistryKindName,
+    id,
+    ...(typeof message === 'string' ? { message } : {}),
+  };
 }
 
 /**

@@ -1,10 +1,12 @@
-import { LONG, STRING, type StructField, TIMESTAMP } from '../tables/dataType.js';
+import { type DataType, LONG, STRING, type StructField, TIMESTAMP } from '../tables/dataType.js';
+import { type DeclaredBody, unifyDeclared } from './registryColumns/declaredTypes.js';
 import { newShape, observeShape, resolveFields, type ShapeNode, type ShapeNote } from './typeInference.js';
 
 /**
- * The columns of a compaction unit, inferred from its rows in one pass (see `typeInference`): the
- * metadata columns with their fixed types, then one column per top-level field of the rows, nested
- * as the values are. Every column is nullable, so a field that appears later is a column like any
+ * The columns of a compaction unit, found from its rows in one pass: the metadata columns with their
+ * fixed types, then one column per top-level field of the rows, nested as the values are, its type
+ * declared by the registry writer schema of the rows that have one (see `registryColumns/`) or else
+ * inferred from the values (see `typeInference`). Every column is nullable, so a field that appears later is a column like any
  * other; what inference had to decide is noted for the schema report.
  */
 
@@ -42,24 +44,42 @@ export interface UnitSchema {
 /**
  * Collects what a unit's rows look like, one row at a time, holding one node per distinct path: the
  * first pass over the unit, before any Parquet is written (a Parquet file's schema precedes its rows).
+ * A body field whose row was decoded with a registry writer schema that declares its type takes that
+ * type (unified over the unit's schema versions), not one inferred from the values.
  */
 export class SchemaObserver {
   private readonly shapes = new Map<string, ShapeNode>();
+  private readonly declared = new Map<string, DataType>();
+  /** Every column but the metadata ones, in order of first appearance. */
+  private readonly order: string[] = [];
   private readonly sources: Record<string, string> = { ...METADATA_SOURCES };
   /** Columns of the first row: any other column was added later in the unit. */
   private firstColumns: Set<string> | undefined;
 
-  observe(row: JsonRow, sources: Readonly<Record<string, string>>): void {
+  observe(row: JsonRow, sources: Readonly<Record<string, string>>, declaredBody?: DeclaredBody): void {
     this.firstColumns ??= new Set(Object.keys(row).filter((name) => row[name] !== undefined));
     for (const name in row) {
       if (FIXED.has(name)) continue;
       const value = row[name];
       if (value === undefined) continue;
+      const source = sources[name] ?? `body.${name}`;
+      if (!(name in this.sources)) {
+        this.order.push(name);
+        this.sources[name] = source;
+      }
+      const declaredType = source.startsWith('body.')
+        ? declaredBody?.fields.get(source.slice('body.'.length))
+        : undefined;
+      if (declaredType !== undefined) {
+        const known = this.declared.get(name);
+        if (known === undefined) this.sources[name] = `${source}, typed by ${declaredBody?.declaredBy}`;
+        this.declared.set(name, known === undefined ? declaredType : unifyDeclared(known, declaredType));
+        continue;
+      }
       let shape = this.shapes.get(name);
       if (shape === undefined) {
         shape = newShape();
         this.shapes.set(name, shape);
-        this.sources[name] = sources[name] ?? `body.${name}`;
       }
       observeShape(shape, value);
     }
@@ -67,15 +87,39 @@ export class SchemaObserver {
 
   resolve(): UnitSchema {
     const notes: ShapeNote[] = [];
-    const data = resolveFields(this.shapes, '', notes);
+    // A declared type wins over what values without a writer schema suggested for the same column;
+    // those values are converted to it, or rescued.
+    const inferredShapes = new Map([...this.shapes].filter(([name]) => !this.declared.has(name)));
+    const inferred = resolveFields(inferredShapes, '', notes);
+    const inferredTypes = new Map(inferred.fields.map((field) => [field.name, field.type]));
+    let rescues = inferred.rescues;
+    const fields: StructField[] = [];
+    const taken = new Set<string>();
+    for (const name of this.order) {
+      const type = this.declared.get(name) ?? inferredTypes.get(name);
+      if (type === undefined) continue;
+      const folded = name.toLowerCase();
+      if (taken.has(folded)) {
+        rescues = true;
+        notes.push({
+          path: name,
+          change: 'name-clash',
+          detail:
+            'the same name as an earlier column but for case, which Delta cannot tell apart: its values are kept in _rescued_data',
+        });
+        continue;
+      }
+      taken.add(folded);
+      fields.push({ name, type });
+    }
     return {
-      columns: [...METADATA_COLUMNS, ...data.fields],
+      columns: [...METADATA_COLUMNS, ...fields],
       sources: this.sources,
       notes,
-      addedLater: data.fields
+      addedLater: fields
         .map((field) => field.name)
         .filter((name) => !(this.firstColumns?.has(name) ?? false)),
-      rescues: data.rescues,
+      rescues,
     };
   }
 }

@@ -103,9 +103,12 @@ function mergeType(
     const element = mergeType(table.element, unit.element, `${path}[]`, changes);
     return { type: { kind: 'array', element: element.type }, rescues: element.rescues };
   }
-  if (table.kind === unit.kind && table.kind !== 'decimal') return { type: table, rescues: false };
-  // Integers are doubles without loss (within 2^53, as JSON.parse gives them anyway).
-  if (table.kind === 'double' && unit.kind === 'long') return { type: table, rescues: false };
+  if (typeName(table) === typeName(unit)) return { type: table, rescues: false };
+  // Integers are doubles without loss (within 2^53, as JSON.parse gives them anyway), and a
+  // registry schema's `int` fits a `long` (a later version that widened it meets the older table).
+  if (table.kind === 'double' && (unit.kind === 'long' || unit.kind === 'integer'))
+    return { type: table, rescues: false };
+  if (table.kind === 'long' && unit.kind === 'integer') return { type: table, rescues: false };
   changes.push({
     path,
     change: 'rescued',

@@ -5,6 +5,8 @@ import { type StructField, typeName } from '../tables/dataType.js';
 import { type CompactedFormat, rowsOfRawObject } from './formats.js';
 import { createParquetFileWriter, type ParquetFileWriter } from './parquetFile.js';
 import type { RawObject } from './rawObjects.js';
+import type { DeclaredBody } from './registryColumns/declaredTypes.js';
+import type { WriterSchemaColumns } from './registryColumns/writerSchemaColumns.js';
 import { createRowShaper } from './rowShaper.js';
 import type { RawRow } from './rows.js';
 import { type JsonRow, SchemaObserver, type UnitSchema } from './schema.js';
@@ -37,6 +39,8 @@ export interface UnitInputs {
   readonly alreadyCovered: readonly CoveredRawObject[];
   /** The table's schema when the unit was claimed (see `UnitClaim`), null before the table existed. */
   readonly tableSchemaAtClaim: string | null;
+  /** The column types of the registry writer schemas the rows name. */
+  readonly writerSchemas: WriterSchemaColumns;
 }
 
 /** The first pass over a unit: what its rows look like and what must come out. */
@@ -69,9 +73,9 @@ class UnitReading {
     this.object = { path: object.path, partition: object.partition, first: null, last: null, rows: 0 };
   }
 
-  row(raw: RawRow): void {
+  row(raw: RawRow, declared: DeclaredBody | undefined): void {
     const object = this.object as NonNullable<UnitReading['object']>;
-    this.observer.observe(raw.row, raw.sources);
+    this.observer.observe(raw.row, raw.sources, declared);
     assertRisingPosition(object.last, raw.position, object.path);
     object.first ??= raw.position;
     object.last = raw.position;
@@ -104,8 +108,10 @@ export async function inferUnit(objects: ObjectStore, inputs: UnitInputs): Promi
   const reading = new UnitReading();
   for (const object of inputs.rawObjects) {
     reading.startObject(object);
-    for (const raw of await rowsOf(objects, object, inputs, (bytes) => (reading.rawBytesRead += bytes)))
-      reading.row(raw);
+    for (const raw of await rowsOf(objects, object, inputs, (bytes) => (reading.rawBytesRead += bytes))) {
+      const declared = declaredBodyOf(inputs.writerSchemas, raw);
+      reading.row(raw, declared instanceof Promise ? await declared : declared);
+    }
     reading.endObject();
   }
   return reading.finish(inputs);
@@ -200,7 +206,10 @@ export async function writeUnitFiles(
       if (reading) reading.rawBytesRead += bytes;
     };
     for (const raw of await rowsOf(objects, object, inputs, countBytes)) {
-      reading?.row(raw);
+      if (reading) {
+        const declared = declaredBodyOf(inputs.writerSchemas, raw);
+        reading.row(raw, declared instanceof Promise ? await declared : declared);
+      }
       shaper.add(raw.row);
       bounds.addRow(raw.row);
       groupBytes += raw.lineBytes;
@@ -266,6 +275,18 @@ function tally(entry: { min: number; max: number; nulls: number }, value: unknow
   }
   if (value < entry.min) entry.min = value;
   if (value > entry.max) entry.max = value;
+}
+
+/**
+ * The column types the row's writer schema declares: a promise only for a schema not loaded yet, so
+ * the usual row costs no wait (an `await` per row would, over an hour of rows).
+ */
+function declaredBodyOf(
+  schemas: WriterSchemaColumns,
+  raw: RawRow,
+): DeclaredBody | undefined | Promise<DeclaredBody> {
+  if (raw.writerSchema === undefined) return undefined;
+  return schemas.known(raw.writerSchema) ?? schemas.load(raw.writerSchema);
 }
 
 async function rowsOf(

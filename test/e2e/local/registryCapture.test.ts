@@ -7,6 +7,7 @@ import {
   type RunningKafkaBroker,
   startKafkaBroker,
 } from '../../../local/emulators/kafkaBroker.js';
+import { openLake } from '../../../local/emulators/openLake.js';
 import {
   ensureSchemaRegistryInstalled,
   type RunningSchemaRegistry,
@@ -14,16 +15,20 @@ import {
 } from '../../../local/emulators/schemaRegistry.js';
 import type { Platform } from '../../../local/platforms/kafka/triggerFunctions.js';
 import { runKafkaSource } from '../../../local/sources/kafka/source.js';
+import { compactClosedHours } from '../../../shared/compaction/compact.js';
+import { tableRootOf } from '../../../shared/compaction/tableLayout.js';
 import { type TopicConfig, topicSchema } from '../../../shared/config/schema.js';
 import type { RecordDecoder } from '../../../shared/registry/recordDecoder.js';
 import { registryDecoderFor } from '../../../shared/registry/registryDecoderFor.js';
 import type { CaptureStore } from '../../../shared/store.js';
 import { freshFsStore } from '../../helpers/freshStores.js';
 import { readLines } from '../../helpers/lakeReader.js';
+import { startTableReaders, type TableReaders } from '../../helpers/readers/tableReaders.js';
 import { type ProducedRecord, produceToNewTopic } from '../../helpers/registry/kafkaTopic.js';
 import {
   expectedAvroJson,
   expectedProtobufJson,
+  expectedTableRow,
   type OrderFormat,
   orders,
   registerOrderSchemas,
@@ -57,6 +62,7 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
   let broker: RunningKafkaBroker;
   let registry: RunningSchemaRegistry;
   let registryDir: string;
+  let readers: TableReaders;
   const folders: string[] = [];
   const scratch = async (prefix: string) => {
     const folder = await mkdtemp(join(tmpdir(), prefix));
@@ -68,15 +74,17 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
   beforeAll(async () => {
     await Promise.all([ensureKafkaInstalled(), ensureSchemaRegistryInstalled()]);
     registryDir = await scratch('registry-');
-    [broker, registry] = await Promise.all([
+    [broker, registry, readers] = await Promise.all([
       startKafkaBroker({ dataDir: await scratch('kafka-') }),
       // On a file, so that a restart on the same port still knows every id it gave out.
       startSchemaRegistry({ dataDir: registryDir }),
+      // delta-rs only: no query here starts Spark.
+      startTableReaders(),
     ]);
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([broker?.stop(), registry?.stop()]);
+    await Promise.all([broker?.stop(), registry?.stop(), readers?.close()]);
     await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
   });
 
@@ -89,13 +97,17 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
       registry: { kind: 'confluent', url: registry.url },
     });
 
-  /** The local Kafka runner with the platform's event shape, drained into a fresh filesystem lake. */
+  /**
+   * The local Kafka runner with the platform's event shape, drained into a fresh filesystem lake;
+   * the store and the folder it lives in.
+   */
   async function capture(
     platform: Platform,
     topic: TopicConfig,
     decoder?: RecordDecoder,
-  ): Promise<CaptureStore> {
-    const store = await freshFsStore();
+  ): Promise<{ store: CaptureStore; where: string }> {
+    const lake = await openLake('fs');
+    const { store } = lake;
     await runKafkaSource({
       brokers: [broker.bootstrap],
       platform,
@@ -107,7 +119,7 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
       retryBackoff: { firstDelayMs: 20, maxDelayMs: 200 },
       ...(decoder ? { decoder } : {}),
     });
-    return store;
+    return { store, where: lake.where };
   }
 
   const expectedJson = (format: OrderFormat) => (format === 'avro' ? expectedAvroJson : expectedProtobufJson);
@@ -118,7 +130,7 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
     ['protobuf', 'azure'],
     ['protobuf', 'aws'],
   ] as const)(
-    'captures %s orders of schema versions 1 and 2 with the %s trigger shape: every line is the producer value; an unknown id and a garbage frame are dead letters',
+    'captures %s orders of schema versions 1 and 2 with the %s trigger shape: every line is the producer value; an unknown id and a garbage frame are dead letters; the compacted table is typed by the writer schemas',
     async (format, platform) => {
       // Prepare: both versions registered, records produced with Confluent's serializers
       const name = `orders-${format}-${platform}`;
@@ -152,8 +164,14 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
         return fetch(input, init);
       };
 
-      // Act
-      const store = await capture(platform, topic, registryDecoderFor(topic, { fetch: countingFetch }));
+      // Act: capture, then compact every hour the records fell in (the runner sealed them)
+      const { store, where } = await capture(
+        platform,
+        topic,
+        registryDecoderFor(topic, { fetch: countingFetch }),
+      );
+      const later = Date.now() + 2 * 3_600_000;
+      const compaction = await compactClosedHours({ topic, store, clock: () => later });
 
       // Assess: each order once, decoded to exactly what the producer wrote, with its writer schema
       const lines = (await readLines(store.objects, 'raw/')).map(({ value }) => value as Envelope);
@@ -197,6 +215,20 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
         expect(file.references.map((reference) => reference.schema)).toEqual(
           format === 'avro' ? [] : [CONFLUENT_DECIMAL_PROTO],
         );
+      }
+      // The table, as delta-rs reads it: columns typed by the writer schemas (a timestamp; Avro's
+      // decimal a decimal, Protobuf's, whose scale comes with each value, exact text), version 2's
+      // field null in version 1's rows, every order once
+      expect(compaction).toMatchObject({ rowsWritten: produced.length, rescuedRows: 0 });
+      const table = await readers.deltaRs(join(where, tableRootOf(name)));
+      const createdAt = format === 'avro' ? 'createdAt' : 'created_at';
+      expect(table.schema).toContain(`\n${createdAt}: timestamp[us, tz=UTC]`);
+      expect(table.schema).toContain(format === 'avro' ? '\namount: decimal128(12, 2)' : '\namount: string');
+      expect(table.schema).toContain('\ncustomer: struct<name: string, tier: string>');
+      const rows = new Map(table.rows.map((row) => [row._key, row]));
+      expect(rows.size).toBe(produced.length);
+      for (const { order, version } of produced) {
+        expect(rows.get(order.id)).toMatchObject(expectedTableRow(format, order, version));
       }
     },
     180_000,
@@ -304,7 +336,7 @@ describe('Registry-framed Kafka records captured through a real registry (Apicur
     });
 
     // Act
-    const store = await capture('azure', topic);
+    const { store } = await capture('azure', topic);
 
     // Assess
     const captured: string[] = [];

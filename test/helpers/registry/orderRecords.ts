@@ -103,6 +103,33 @@ export function expectedProtobufJson(order: Order, version: SchemaVersion): Reco
   };
 }
 
+/** A UTC time as Python's `datetime.isoformat()` writes it, which is how the table readers send timestamps. */
+function pythonIsoTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const millis = iso.slice(20, 23);
+  return `${iso.slice(0, 19)}${millis === '000' ? '' : `.${millis}000`}+00:00`;
+}
+
+/**
+ * An order's row in the compacted table as delta-rs reads it: the body's fields as typed columns
+ * (the time a timestamp, Avro's amount a decimal, Protobuf's its exact text), a field the row's
+ * schema version lacks or an unset optional null.
+ */
+export function expectedTableRow(
+  format: OrderFormat,
+  order: Order,
+  version: SchemaVersion,
+): Record<string, unknown> {
+  const body = format === 'avro' ? expectedAvroJson(order, version) : expectedProtobufJson(order, version);
+  const createdAt = format === 'avro' ? 'createdAt' : 'created_at';
+  return {
+    note: null,
+    channel: null,
+    ...body,
+    [createdAt]: pythonIsoTime(order.createdAtMs),
+  };
+}
+
 export type OrderFormat = 'avro' | 'protobuf';
 
 /** The ids a subject's two versions were registered under. */

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryDuckDb } from '../../../../local/audit/duckDb.js';
 import { LAKE_KINDS, type Lake, openLake } from '../../../../local/emulators/openLake.js';
@@ -12,10 +13,12 @@ import type { CaptureContext } from '../../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../../../shared/record.js';
+import { createRecordDecoder } from '../../../../shared/registry/recordDecoder.js';
+import type { SchemaSource } from '../../../../shared/registry/schemaSource.js';
 import type { DataType, StructField } from '../../../../shared/tables/dataType.js';
 import { loadSnapshot } from '../../../../shared/tables/delta/readSnapshot.js';
 import { committedUnits } from '../../../helpers/compactedLake.js';
-import { topicConfig } from '../../../helpers/factories.js';
+import { makeRecord, topicConfig } from '../../../helpers/factories.js';
 import { readLines } from '../../../helpers/lakeReader.js';
 import { copyPrefix, tableLocation } from '../../../helpers/readers/lakeLocations.js';
 import {
@@ -23,6 +26,8 @@ import {
   startTableReaders,
   type TableReaders,
 } from '../../../helpers/readers/tableReaders.js';
+import { avroOrderValue, orders } from '../../../helpers/registry/orderRecords.js';
+import { orderAvroSchema, type SchemaVersion } from '../../../helpers/registry/orderSchemas.js';
 
 const TOPIC = topicConfig({ name: 'clicks', jsonl: { envelope: true }, compression: 'gzip' });
 const ROOT = tableRootOf(TOPIC.name);
@@ -249,6 +254,103 @@ describe('Types of the table against Spark’s own JSON inference on the same ra
         structGaps(typeof body === 'object' && body.type === 'struct' ? body.fields : [], columns, ''),
       ).toEqual([]);
       expect(inferred.rows).toEqual([{ rows: 2 * EVENTS_PER_HOUR }]);
+    } finally {
+      await lake.close();
+    }
+  });
+});
+
+describe('Spark with Delta, of a table typed by registry writer schemas', () => {
+  it('reads Avro timestamps and decimals as such, and version 2’s field, added by a later unit, null for version 1’s rows', async () => {
+    // Prepare: hour 12 holds orders of schema version 1, hour 13 of version 2, which adds `channel`
+    const topic = topicConfig({
+      name: 'orders',
+      jsonl: { envelope: true },
+      registry: { kind: 'confluent', url: 'http://registry.invalid' },
+    });
+    const registry = topic.registry;
+    if (registry === undefined) throw new Error('the topic has no registry');
+    const source: SchemaSource = async (id) => {
+      const version = Number(id) as SchemaVersion;
+      return {
+        format: 'avro',
+        definition: orderAvroSchema(version),
+        references: [],
+        subject: 'orders-value',
+        version,
+      };
+    };
+    const lake = await openLake('fs');
+    let now = at(12, 0);
+    const context: CaptureContext = {
+      topic,
+      store: lake.store,
+      clock: () => now,
+      decoder: createRecordDecoder(topic.name, registry, source),
+    };
+    const produced = ([1, 2] as const).flatMap((version) =>
+      orders('orders', 6, version).map((order) => ({ order, version })),
+    );
+    try {
+      for (const [index, { order, version }] of produced.entries()) {
+        now = at(11 + version, index % 6, 30);
+        const payload = avro.Type.forSchema(JSON.parse(orderAvroSchema(version))).toBuffer(
+          avroOrderValue(order, version),
+        );
+        const frame = Buffer.alloc(5);
+        frame.writeUInt32BE(version, 1);
+        await ingestBatch(context, [
+          makeRecord({
+            position: index,
+            brokerTime: now,
+            key: Buffer.from(order.id),
+            body: Buffer.concat([frame, payload]),
+          }),
+        ]);
+      }
+      now = at(14, 10);
+      await sealIdlePartitions(context);
+
+      // Act
+      await compactClosedHours(context, { lookbackHours: 3 });
+      const path = join(lake.where, tableRootOf(topic.name));
+      const answer = await readers.spark(
+        `SELECT _key, createdAt, CAST(amount AS STRING) AS amount, customer.tier AS tier, note, channel FROM t`,
+        [{ name: 't', format: 'delta', path }],
+      );
+      const history = await readers.spark(`DESCRIBE HISTORY delta.\`${path}\``);
+
+      // Assess
+      const types = Object.fromEntries(
+        (answer.schemas.t?.fields ?? []).map((field) => [field.name, JSON.stringify(field.type)]),
+      );
+      expect(types).toMatchObject({
+        createdAt: '"timestamp"',
+        amount: '"decimal(12,2)"',
+        customer: JSON.stringify({
+          type: 'struct',
+          fields: [
+            { name: 'name', type: 'string', nullable: true, metadata: {} },
+            { name: 'tier', type: 'string', nullable: true, metadata: {} },
+          ],
+        }),
+      });
+      const byKey = new Map(answer.rows.map((row) => [row._key, row]));
+      expect(byKey.size).toBe(produced.length);
+      for (const { order, version } of produced) {
+        expect(byKey.get(order.id)).toEqual({
+          _key: order.id,
+          createdAt: new Date(order.createdAtMs).toISOString().replace('Z', '000Z'),
+          amount: order.amount,
+          tier: order.customer.tier,
+          note: order.note ?? null,
+          channel: version === 2 ? (order.channel ?? null) : null,
+        });
+      }
+      const operations = history.rows
+        .sort((a, b) => Number(a.version) - Number(b.version))
+        .map((row) => row.operation);
+      expect(operations).toEqual(['CREATE TABLE', 'WRITE', 'ADD COLUMNS', 'WRITE']);
     } finally {
       await lake.close();
     }

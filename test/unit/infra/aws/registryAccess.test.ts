@@ -9,6 +9,7 @@ import {
   selfManagedTopic,
   statementsOf,
   synthesizeStacks,
+  WORKER_POLICY,
 } from './stackFixtures.js';
 
 const REGISTRY_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:telemetry-registry-AbCdEf';
@@ -72,5 +73,16 @@ describe('Function: grantRegistryRead', () => {
     expect(schemaObjects('capture-payments', SEAL_POLICY)).toEqual([]);
     expect(schemaObjects('capture-plain', INGEST_POLICY)).toEqual([]);
     expect(grantsOf('capture-plain', 'glue:GetSchemaVersion')).toEqual([]);
+  });
+
+  it("lets a registry topic's compaction worker read the schema files its columns come from, and only read them", () => {
+    // Act
+    const reads = statementsOf(templateOf('capture-payments'), WORKER_POLICY).filter((statement) =>
+      JSON.stringify(resourcesOf(statement)).includes('/_schemas/*'),
+    );
+
+    // Assess
+    expect(reads.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(schemaObjects('capture-plain', WORKER_POLICY)).toEqual([]);
   });
 });

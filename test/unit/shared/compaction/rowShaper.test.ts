@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRowShaper } from '../../../../shared/compaction/rowShaper.js';
 import { RESCUE_FIELD } from '../../../../shared/compaction/tableEvolution.js';
-import { LONG, STRING, TIMESTAMP } from '../../../../shared/tables/dataType.js';
+import { DATE, DOUBLE, LONG, STRING, TIMESTAMP } from '../../../../shared/tables/dataType.js';
 
 const ORDER = {
   name: 'order',
@@ -35,6 +35,44 @@ describe('Function: createRowShaper', () => {
       columns: [[1_795_262_400_000_000], [{ id: 'o1', items: [{ quantity: 2n }, null] }]],
     });
     expect(shaper.take().rows).toBe(0);
+  });
+
+  it('reads the text registry decoding writes into timestamps, dates, exact decimals and non-finite doubles, and rescues text that does not fit', () => {
+    // Prepare
+    const shaper = createRowShaper(
+      [
+        { name: 'at', type: TIMESTAMP },
+        { name: 'day', type: DATE },
+        { name: 'amount', type: { kind: 'decimal', precision: 5, scale: 2 } },
+        { name: 'ratio', type: DOUBLE },
+        RESCUE_FIELD,
+      ],
+      { strict: true },
+    );
+
+    // Act
+    shaper.add({ at: '2026-11-21T12:00:01.234567Z', day: '2026-11-21', amount: '-123.4', ratio: 'NaN' });
+    shaper.add({ at: '2026-11-21T13:00:01+01:00', day: '1969-12-31', amount: '0.00', ratio: '-Infinity' });
+    shaper.add({ at: '2026-11-21T12:00:01.000000001Z', day: '2026-02-30', amount: '1234.5', ratio: 'many' });
+    const { columns } = shaper.take();
+
+    // Assess: microseconds and unscaled values as bigints, exact; what would need rounding is rescued
+    expect(columns).toEqual([
+      [1_795_262_401_234_567n, 1_795_262_401_000_000n, null],
+      [20_778, -1, null],
+      [-12_340n, 0n, null],
+      [Number.NaN, Number.NEGATIVE_INFINITY, null],
+      [
+        null,
+        null,
+        {
+          '/at': '2026-11-21T12:00:01.000000001Z',
+          '/day': '2026-02-30',
+          '/amount': '1234.5',
+          '/ratio': 'many',
+        },
+      ],
+    ]);
   });
 
   it('keeps every value that fits no type, and every unknown key, in the rescue column under its JSON Pointer', () => {

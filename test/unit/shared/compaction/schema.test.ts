@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
+import type { DeclaredBody } from '../../../../shared/compaction/registryColumns/declaredTypes.js';
 import { SchemaObserver } from '../../../../shared/compaction/schema.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
-import { typeName } from '../../../../shared/tables/dataType.js';
+import { type DataType, STRING, TIMESTAMP, typeName } from '../../../../shared/tables/dataType.js';
 import { committedUnits, readCompactedValues } from '../../../helpers/compactedLake.js';
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
 import { freshFsStore } from '../../../helpers/freshStores.js';
 
+const struct = (fields: Record<string, DataType>): DataType => ({
+  kind: 'struct',
+  fields: Object.entries(fields).map(([name, type]) => ({ name, type })),
+});
 const at = (minute: number) => Date.UTC(2026, 10, 21, 12, minute);
 
 /** Bodies whose shape changes through the hour, in delivery order. */
@@ -129,6 +134,51 @@ describe('Class: SchemaObserver', () => {
     // Assess
     expect(schema.rescues).toBe(true);
     expect(schema.notes).toContainEqual(expect.objectContaining({ path: 'user.ID', change: 'name-clash' }));
+  });
+
+  it('takes a body field’s type from the writer schema its row names, unified over the unit’s schema versions, and infers the rest', () => {
+    // Prepare: version 1 declares `at`, version 2 also `channel`; `extra` no schema declares
+    const version = (fields: Record<string, DataType>, id: string): DeclaredBody => ({
+      fields: new Map(Object.entries(fields)),
+      declaredBy: `confluent schema ${id}`,
+    });
+    const v1 = version({ at: TIMESTAMP, customer: struct({ name: STRING }) }, '1');
+    const v2 = version(
+      { at: TIMESTAMP, customer: struct({ name: STRING, tier: STRING }), channel: STRING },
+      '2',
+    );
+    const sources = {
+      at: 'body.at',
+      customer: 'body.customer',
+      channel: 'body.channel',
+      extra: 'body.extra',
+    };
+    const observer = new SchemaObserver();
+
+    // Act
+    observer.observe({ at: '2026-11-21T12:00:00.000Z', customer: { name: 'Ada' }, extra: 1 }, sources, v1);
+    observer.observe(
+      { at: '2026-11-21T12:00:01.000Z', customer: { name: 'Bo', tier: 'GOLD' }, channel: null },
+      sources,
+      v2,
+    );
+    observer.observe({ at: 'not a time', extra: 2.5 }, sources);
+    const schema = observer.resolve();
+
+    // Assess: a declared type is the column's even where values without a schema disagree
+    expect(
+      Object.fromEntries(schema.columns.map((column) => [column.name, typeName(column.type)])),
+    ).toMatchObject({
+      at: 'timestamp',
+      customer: 'struct<name:string,tier:string>',
+      extra: 'double',
+      channel: 'string',
+    });
+    expect(schema.sources).toMatchObject({
+      at: 'body.at, typed by confluent schema 1',
+      channel: 'body.channel, typed by confluent schema 2',
+      extra: 'body.extra',
+    });
   });
 });
 

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { evolveTable, fileColumnsOf, RESCUE_COLUMN } from '../../../../shared/compaction/tableEvolution.js';
-import { DOUBLE, LONG, STRING, type StructField, typeName } from '../../../../shared/tables/dataType.js';
+import {
+  DOUBLE,
+  INTEGER,
+  LONG,
+  STRING,
+  type StructField,
+  typeName,
+} from '../../../../shared/tables/dataType.js';
 
 const struct = (fields: StructField[]) => ({ kind: 'struct' as const, fields });
+const decimal = (precision: number, scale: number) => ({ kind: 'decimal' as const, precision, scale });
 const names = (columns: readonly StructField[]) =>
   columns.map((column) => `${column.name}:${typeName(column.type)}`);
 
@@ -36,6 +44,9 @@ describe('Function: evolveTable', () => {
   it.each([
     ['long where the table has double', DOUBLE, LONG, false],
     ['double where the table has long', LONG, DOUBLE, true],
+    ['the same decimal', decimal(12, 2), decimal(12, 2), false],
+    ['another decimal', decimal(12, 2), decimal(14, 4), true],
+    ['a registry int where the table has long', LONG, INTEGER, false],
     ['a string where the table has a struct', struct([{ name: 'id', type: STRING }]), STRING, true],
     [
       'anything where the table has JSON text',
