@@ -23,6 +23,18 @@ import type { CompactionUnit } from './unitPaths.js';
 export const UNIT_SUMMARY_KEY = 'stream-capture.unit';
 export const UNIT_SEQUENCE_SUMMARY_KEY = 'stream-capture.unit-sequence';
 
+/**
+ * Columns named differently in the Iceberg schema: Iceberg reserves `_partition` for a metadata
+ * column (Spark refuses a table that has its own). Readers match columns by field id, so the data
+ * files keep the product's name and the table shows this one.
+ */
+const ICEBERG_NAMES: Readonly<Record<string, string>> = { _partition: '_source_partition' };
+const PRODUCT_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(ICEBERG_NAMES).map(([product, iceberg]) => [iceberg, product]),
+);
+const renamed = (columns: readonly StructField[], names: Readonly<Record<string, string>>) =>
+  columns.map((column) => ({ ...column, name: names[column.name] ?? column.name }));
+
 /** Where an Iceberg table is recorded, and the lake's root as readers address it. */
 export interface IcebergTarget {
   readonly catalog: (root: string) => IcebergCatalog;
@@ -57,17 +69,21 @@ export function icebergCompactionTable(
     },
     columnsOfSchemaText(text, what) {
       const typed = JSON.parse(text) as TypedSchema;
+      const idOf = fieldIdsOf(typed.schema);
       return {
-        columns: dataColumnsOf(columnsOfIcebergSchema(typed, what)),
-        fieldIdOf: fieldIdsOf(typed.schema),
+        columns: dataColumnsOf(renamed(columnsOfIcebergSchema(typed, what), PRODUCT_NAMES)),
+        fieldIdOf: ([name = '', ...rest]) => idOf([ICEBERG_NAMES[name] ?? name, ...rest]),
       };
     },
 
     async widen(state, unit, now) {
       const grow = (columns: readonly StructField[] | null): StructField[] | null => {
-        const evolution = evolveTable(dataColumnsOf(columns ?? []), unit.columns, unit.rescues);
+        const table = dataColumnsOf(renamed(columns ?? [], PRODUCT_NAMES));
+        const evolution = evolveTable(table, unit.columns, unit.rescues);
         const added = evolution.changes.some((change) => change.change === 'added');
-        return columns !== null && !added ? null : [...evolution.columns, ...PARTITION_FIELDS];
+        return columns !== null && !added
+          ? null
+          : renamed([...evolution.columns, ...PARTITION_FIELDS], ICEBERG_NAMES);
       };
       const changed = await evolveSchema(objects, catalog, place, state, {
         grow,

@@ -1,0 +1,160 @@
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lake, openLake } from '../../../../local/emulators/openLake.js';
+import { compactClosedHours } from '../../../../shared/compaction/compact.js';
+import type { IcebergTarget } from '../../../../shared/compaction/icebergTable.js';
+import { tableRootOf } from '../../../../shared/compaction/tableLayout.js';
+import type { CaptureContext } from '../../../../shared/pipeline/context.js';
+import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
+import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
+import type { CaptureRecord } from '../../../../shared/record.js';
+import { pathCatalog } from '../../../../shared/tables/iceberg/pathCatalog.js';
+import { topicConfig } from '../../../helpers/factories.js';
+import { readLines } from '../../../helpers/lakeReader.js';
+import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
+import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
+
+const TOPIC = topicConfig({
+  name: 'orders',
+  jsonl: { envelope: true },
+  compression: 'gzip',
+  compaction: { partitionsPerGroup: 1, table: 'iceberg' },
+});
+const ROOT = tableRootOf(TOPIC.name);
+const at = (hour: number, minute: number, second = 0) => Date.UTC(2026, 10, 21, hour, minute, second);
+const RECORDS_PER_HOUR = 40;
+
+let lake: Lake;
+let readers: TableReaders;
+let iceberg: IcebergTarget;
+let tableLocation: string;
+let raw: Map<string, { user: { id: number; plan?: string }; items: { sku: string }[] }>;
+let read: PyIcebergRead;
+
+/**
+ * Two hours of orders over two partitions, whose users gain a field (`user.plan`) in the second
+ * hour, compacted by two partition groups at once and then by both again.
+ */
+beforeAll(async () => {
+  readers = await startTableReaders();
+  lake = await openLake('fs');
+  const lakeLocation = `${pathToFileURL(lake.where).href}/`;
+  iceberg = { lakeLocation, catalog: (root) => pathCatalog(lake.store.objects, root) };
+  tableLocation = `${lakeLocation}${ROOT.replace(/\/$/, '')}`;
+  let now = at(12, 0);
+  const context: CaptureContext = { topic: TOPIC, store: lake.store, clock: () => now };
+  let position = 0;
+  for (const hour of [12, 13]) {
+    for (let minute = 0; minute < 60; minute += 15) {
+      now = at(hour, minute, 30);
+      const records: CaptureRecord[] = Array.from({ length: RECORDS_PER_HOUR / 4 }, (_, index) => {
+        const current = position++;
+        const user = hour === 13 ? { id: current, plan: index % 2 === 0 ? 'pro' : 'free' } : { id: current };
+        return {
+          topic: TOPIC.name,
+          partition: String(current % 2),
+          position: current,
+          offset: String(current),
+          brokerTime: at(hour, minute, index),
+          key: null,
+          headers: [],
+          systemProperties: {},
+          body: Buffer.from(JSON.stringify({ user, items: [{ sku: `sku-${index}` }], total: index * 1.5 })),
+        };
+      });
+      await ingestBatch(context, records);
+    }
+  }
+  now = at(14, 10);
+  await sealIdlePartitions(context);
+  raw = new Map();
+  for (const { value } of await readLines(lake.store.objects, 'raw/')) {
+    const envelope = value as {
+      partition: string;
+      position: number;
+      body: typeof raw extends Map<string, infer B> ? B : never;
+    };
+    raw.set(`${envelope.partition}/${envelope.position}`, envelope.body);
+  }
+  const options = { lookbackHours: 3, iceberg };
+  await Promise.all([
+    compactClosedHours(context, { ...options, partitions: ['0'] }),
+    compactClosedHours(context, { ...options, partitions: ['1'] }),
+  ]);
+  await compactClosedHours(context, { ...options, partitions: ['0'] });
+  await compactClosedHours(context, { ...options, partitions: ['1'] });
+  read = await readWithPyIceberg(tableLocation);
+}, 300_000);
+
+afterAll(async () => {
+  await readers?.close();
+  await lake?.close();
+});
+
+describe('Function: icebergCompactionTable through the path catalog', () => {
+  it('commits one snapshot per unit, named in its summary, when two groups compact at once and again', () => {
+    // Assess
+    const units = read.snapshots.map(
+      (summary) => `${summary['stream-capture.unit']}#${summary['stream-capture.unit-sequence']}`,
+    );
+    expect(read.formatVersion).toBe(2);
+    expect(read.snapshots.every((summary) => summary.operation === 'append')).toBe(true);
+    expect(new Set(units).size).toBe(units.length);
+    expect(units.sort()).toEqual([
+      'stream-capture/p0/2026-11-21T12:00:00.000Z#0',
+      'stream-capture/p0/2026-11-21T13:00:00.000Z#0',
+      'stream-capture/p1/2026-11-21T12:00:00.000Z#0',
+      'stream-capture/p1/2026-11-21T13:00:00.000Z#0',
+    ]);
+    expect(Number(read.snapshots.at(-1)?.['total-records'])).toBe(raw.size);
+  });
+
+  it('gives pyiceberg every raw record as exactly one row, nested fields as structs and lists', () => {
+    // Assess
+    // Iceberg reserves `_partition`: the table names that column `_source_partition`.
+    const keys = read.rows.map((row) => `${row._source_partition}/${row._position}`);
+    expect(keys.length).toBe(raw.size);
+    expect(new Set(keys)).toEqual(new Set(raw.keys()));
+    for (const row of read.rows) {
+      const body = raw.get(`${row._source_partition}/${row._position}`);
+      expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
+      expect(row.items).toEqual(body?.items);
+    }
+  });
+
+  it('partitions by identity on date and hour, values readers take from the manifests', () => {
+    // Assess
+    expect(read.partitionSpec.map(({ name, transform }) => [name, transform])).toEqual([
+      ['date', 'identity'],
+      ['hour', 'identity'],
+    ]);
+    const hours = new Set(read.rows.map((row) => `${row.date} ${row.hour}`));
+    expect(hours).toEqual(new Set(['2026-11-21 12', '2026-11-21 13']));
+  });
+
+  it('gives the field added in the later hour an id of its own, null in the earlier hour', () => {
+    // Assess
+    const ids = Object.values(read.fieldIds);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(read.fieldIds['user.plan']).toBeGreaterThan(read.fieldIds['user.id'] as number);
+    const plans = read.rows.map((row) => [row.hour, (row.user as { plan: string | null }).plan === null]);
+    expect(plans.filter(([hour, missing]) => hour === 12 && !missing)).toEqual([]);
+    expect(plans.filter(([hour, missing]) => hour === 13 && missing)).toEqual([]);
+  });
+
+  it('reads the same rows in Spark with Iceberg’s runtime, through the table’s version hint', async () => {
+    // Act
+    const answer = await readers.spark(
+      `SELECT count(*) AS rows, count(DISTINCT _source_partition, _position) AS records,
+              count(user.plan) AS plans, count(DISTINCT hour) AS hours, sum(size(items)) AS items
+       FROM orders`,
+      [{ name: 'orders', format: 'iceberg', path: tableLocation }],
+    );
+
+    // Assess
+    const withPlan = [...raw.values()].filter((body) => body.user.plan !== undefined).length;
+    expect(answer.rows).toEqual([
+      { rows: raw.size, records: raw.size, plans: withPlan, hours: 2, items: raw.size },
+    ]);
+  });
+});
