@@ -4,15 +4,11 @@ import { type Lake, openLake } from '../../../../local/emulators/openLake.js';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
 import type { IcebergTarget } from '../../../../shared/compaction/icebergTable.js';
 import { tableRootOf } from '../../../../shared/compaction/tableLayout.js';
-import type { CaptureContext } from '../../../../shared/pipeline/context.js';
-import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
-import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
-import type { CaptureRecord } from '../../../../shared/record.js';
 import { pathCatalog } from '../../../../shared/tables/iceberg/pathCatalog.js';
 import { topicConfig } from '../../../helpers/factories.js';
-import { readLines } from '../../../helpers/lakeReader.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
 import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
+import { captureTwoHoursOfOrders, type OrderBody } from '../../../helpers/twoHoursOfOrders.js';
 
 const TOPIC = topicConfig({
   name: 'orders',
@@ -21,68 +17,29 @@ const TOPIC = topicConfig({
   compaction: { partitionsPerGroup: 1, table: 'iceberg' },
 });
 const ROOT = tableRootOf(TOPIC.name);
-const at = (hour: number, minute: number, second = 0) => Date.UTC(2026, 10, 21, hour, minute, second);
-const RECORDS_PER_HOUR = 40;
 
 let lake: Lake;
 let readers: TableReaders;
-let iceberg: IcebergTarget;
 let tableLocation: string;
-let raw: Map<string, { user: { id: number; plan?: string }; items: { sku: string }[] }>;
+let raw: Map<string, OrderBody>;
 let read: PyIcebergRead;
 
-/**
- * Two hours of orders over two partitions, whose users gain a field (`user.plan`) in the second
- * hour, compacted by two partition groups at once and then by both again.
- */
+/** Two hours of orders compacted by two partition groups at once, then by both again. */
 beforeAll(async () => {
   readers = await startTableReaders();
   lake = await openLake('fs');
   const lakeLocation = `${pathToFileURL(lake.where).href}/`;
-  iceberg = { lakeLocation, catalog: (root) => pathCatalog(lake.store.objects, root) };
+  const iceberg: IcebergTarget = { lakeLocation, catalog: (root) => pathCatalog(lake.store.objects, root) };
   tableLocation = `${lakeLocation}${ROOT.replace(/\/$/, '')}`;
-  let now = at(12, 0);
-  const context: CaptureContext = { topic: TOPIC, store: lake.store, clock: () => now };
-  let position = 0;
-  for (const hour of [12, 13]) {
-    for (let minute = 0; minute < 60; minute += 15) {
-      now = at(hour, minute, 30);
-      const records: CaptureRecord[] = Array.from({ length: RECORDS_PER_HOUR / 4 }, (_, index) => {
-        const current = position++;
-        const user = hour === 13 ? { id: current, plan: index % 2 === 0 ? 'pro' : 'free' } : { id: current };
-        return {
-          topic: TOPIC.name,
-          partition: String(current % 2),
-          position: current,
-          offset: String(current),
-          brokerTime: at(hour, minute, index),
-          key: null,
-          headers: [],
-          systemProperties: {},
-          body: Buffer.from(JSON.stringify({ user, items: [{ sku: `sku-${index}` }], total: index * 1.5 })),
-        };
-      });
-      await ingestBatch(context, records);
-    }
-  }
-  now = at(14, 10);
-  await sealIdlePartitions(context);
-  raw = new Map();
-  for (const { value } of await readLines(lake.store.objects, 'raw/')) {
-    const envelope = value as {
-      partition: string;
-      position: number;
-      body: typeof raw extends Map<string, infer B> ? B : never;
-    };
-    raw.set(`${envelope.partition}/${envelope.position}`, envelope.body);
-  }
+  const captured = await captureTwoHoursOfOrders(lake, TOPIC);
+  raw = captured.raw;
   const options = { lookbackHours: 3, iceberg };
   await Promise.all([
-    compactClosedHours(context, { ...options, partitions: ['0'] }),
-    compactClosedHours(context, { ...options, partitions: ['1'] }),
+    compactClosedHours(captured.context, { ...options, partitions: ['0'] }),
+    compactClosedHours(captured.context, { ...options, partitions: ['1'] }),
   ]);
-  await compactClosedHours(context, { ...options, partitions: ['0'] });
-  await compactClosedHours(context, { ...options, partitions: ['1'] });
+  await compactClosedHours(captured.context, { ...options, partitions: ['0'] });
+  await compactClosedHours(captured.context, { ...options, partitions: ['1'] });
   read = await readWithPyIceberg(tableLocation);
 }, 300_000);
 
