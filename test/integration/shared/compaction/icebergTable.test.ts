@@ -1,9 +1,15 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Lake, openLake } from '../../../../local/emulators/openLake.js';
+import { crashingStore, SimulatedCrash } from '../../../../local/faults/crashingStore.js';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
 import type { IcebergTarget } from '../../../../shared/compaction/icebergTable.js';
 import { tableRootOf } from '../../../../shared/compaction/tableLayout.js';
+import { createFsStore } from '../../../../shared/stores/fs/createFsStore.js';
+import { loadIcebergTable } from '../../../../shared/tables/iceberg/commit.js';
 import { pathCatalog } from '../../../../shared/tables/iceberg/pathCatalog.js';
 import { topicConfig } from '../../../helpers/factories.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
@@ -114,4 +120,57 @@ describe('Function: icebergCompactionTable through the path catalog', () => {
       { rows: raw.size, records: raw.size, plans: withPlan, hours: 2, items: raw.size },
     ]);
   });
+});
+
+describe('Function: icebergCompactionTable after a crash before any store or catalog call', () => {
+  it('holds one snapshot per unit and every record once after a rerun, whichever call the crash came before', async () => {
+    // Prepare: the captured hours once, copied into a fresh lake for each crash
+    const captured = await openLake('fs');
+    const scratch = await mkdtemp(join(tmpdir(), 'iceberg-crashes-'));
+    try {
+      const { context, raw: records } = await captureTwoHoursOfOrders(captured, TOPIC);
+      const lakeAt = async (name: string) => {
+        const root = join(scratch, name);
+        await cp(captured.where, root, { recursive: true });
+        const store = createFsStore(root);
+        const catalog = (tableRoot: string) => pathCatalog(store.objects, tableRoot);
+        return { store, iceberg: { lakeLocation: `${pathToFileURL(root).href}/`, catalog } };
+      };
+      const counted = await lakeAt('counted');
+      const counting = crashingStore(counted.store, null);
+      await compactClosedHours(
+        { ...context, store: counting },
+        { lookbackHours: 3, iceberg: counted.iceberg },
+      );
+      const calls = counting.calls();
+
+      for (let crashBefore = 0; crashBefore < calls; crashBefore++) {
+        const lake = await lakeAt(`crash-${crashBefore}`);
+        const crashing = { ...context, store: crashingStore(lake.store, crashBefore) };
+
+        // Act
+        await expect(
+          compactClosedHours(crashing, { lookbackHours: 3, iceberg: lake.iceberg }),
+        ).rejects.toBeInstanceOf(SimulatedCrash);
+        await compactClosedHours(
+          { ...context, store: lake.store },
+          { lookbackHours: 3, iceberg: lake.iceberg },
+        );
+
+        // Assess
+        const { metadata } = await loadIcebergTable(lake.store.objects, lake.iceberg.catalog(ROOT));
+        const snapshots = metadata?.snapshots ?? [];
+        const units = snapshots.map((snapshot) => snapshot.summary['stream-capture.unit']);
+        expect(units, `crash before call ${crashBefore}`).toHaveLength(2);
+        expect(new Set(units).size, `crash before call ${crashBefore}`).toBe(2);
+        expect(snapshots.at(-1)?.summary['total-records'], `crash before call ${crashBefore}`).toBe(
+          String(records.size),
+        );
+      }
+      expect(calls).toBeGreaterThan(20);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+      await captured.close();
+    }
+  }, 300_000);
 });
