@@ -1,5 +1,6 @@
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { ensureAvroTools } from './emulators/avroTools.js';
+import { ensureIcebergReader } from './emulators/icebergReader.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
 import { ensureConnectInstalled } from './emulators/kafkaConnect.js';
 import { ensureS3Server } from './emulators/s3Server.js';
@@ -22,6 +23,7 @@ const TOOLS = {
     what: 'the independent table readers: Apache Spark with Delta and spark-avro, delta-rs (PyPI, Maven Central)',
     install: ensureTableReaders,
   },
+  iceberg: { what: 'pyiceberg, the independent Iceberg reader (PyPI)', install: ensureIcebergReader },
   connect: {
     what: 'Kafka Connect with FileStreamSink and the console consumer, the bench’s peers (Maven Central)',
     install: ensureConnectInstalled,

@@ -1,4 +1,5 @@
 import { createCompactHandler } from './compactHandler.js';
+import { glueIcebergTarget } from './glueIcebergTarget.js';
 import { observabilityFor } from './observability.js';
 import { s3ContextProvider, topicFromLambdaEnvironment } from './runtime.js';
 
@@ -8,4 +9,5 @@ const topic = topicFromLambdaEnvironment(process.env);
 export const handler = createCompactHandler(
   s3ContextProvider(topic, process.env),
   observabilityFor(topic.name),
+  glueIcebergTarget(topic, process.env),
 );

@@ -6,6 +6,7 @@ import {
   type GroupCompactionSummary,
   parseCompactionGroupMessage,
 } from '../../shared/compaction/groupMessage.js';
+import type { IcebergTargetProvider } from './glueIcebergTarget.js';
 import { COMPACTION_REPORT, type Observability, withInvocationTelemetry } from './observability.js';
 import type { ContextProvider } from './runtime.js';
 
@@ -16,9 +17,14 @@ export const AWS_COMPACT = 'aws-compact';
  * (`{"topic","partitions"}`): compacts the group's closed hours into Parquet and picks up late objects
  * of hours compacted before. Groups write disjoint files, so they run in parallel; a failed or
  * repeated run is safe, since output names are deterministic and publishing is create-only. An event
- * that is not a group of this topic fails at once with what it should have been.
+ * that is not a group of this topic fails at once with what it should have been. An Iceberg topic's
+ * commits go through `icebergTarget` (the Glue catalog).
  */
-export function createCompactHandler(getContext: ContextProvider, observability: Observability) {
+export function createCompactHandler(
+  getContext: ContextProvider,
+  observability: Observability,
+  icebergTarget?: IcebergTargetProvider,
+) {
   return middy(async (event: unknown): Promise<GroupCompactionSummary> => {
     const context = await getContext();
     return withInvocationTelemetry<GroupCompactionSummary>(
@@ -27,7 +33,11 @@ export function createCompactHandler(getContext: ContextProvider, observability:
       context.topic.name,
       async () => {
         const { partitions } = parseCompactionGroupMessage(event, context.topic);
-        return { ...(await compactClosedHours(context, { partitions })), partitions };
+        const iceberg = icebergTarget ? await icebergTarget(context) : undefined;
+        return {
+          ...(await compactClosedHours(context, { partitions, ...(iceberg ? { iceberg } : {}) })),
+          partitions,
+        };
       },
       COMPACTION_REPORT,
     );

@@ -7,10 +7,12 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { COMPACTION_WORKER_VARIABLE } from '../../functions/aws/compactionWorkerInvoker.js';
+import { GLUE_DATABASE_VARIABLE, GLUE_TABLE_VARIABLE } from '../../functions/aws/glueTableNames.js';
 import { METRICS_NAMESPACE, serviceNameOf } from '../../functions/aws/metricNames.js';
 import { BUCKET_VARIABLE, TOPIC_CONFIG_VARIABLE } from '../../functions/aws/runtime.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
+import { GlueIcebergTable } from './icebergTable.js';
 import type { LakeBucket } from './lakeBucket.js';
 import { grantRegistryRead } from './registryAccess.js';
 import { REPOSITORY_ROOT } from './repositoryPaths.js';
@@ -93,6 +95,12 @@ export class CaptureFunctions extends Construct {
       timeoutSeconds: 900,
     });
     lake.grantCompactionAccess(this.compactionWorker, { schemaFiles: props.topic.registry !== undefined });
+    if (props.topic.compaction.table === 'iceberg') {
+      const iceberg = new GlueIcebergTable(this, 'IcebergTable', { topic: props.topic, bucket: lake.bucket });
+      iceberg.grantCommit(this.compactionWorker);
+      this.compactionWorker.addEnvironment(GLUE_DATABASE_VARIABLE, iceberg.database);
+      this.compactionWorker.addEnvironment(GLUE_TABLE_VARIABLE, iceberg.table);
+    }
     this.compactionDispatcher = this.captureFunction(
       'CompactionDispatcher',
       'functions/aws/compactDispatcher.ts',

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readClaim } from '../../shared/compaction/claim.js';
-import { isCommitted } from '../../shared/compaction/compactUnit.js';
+import { isCommitted } from '../../shared/compaction/deltaTable.js';
 import { hourOf } from '../../shared/compaction/hours.js';
 import { tableRootOf } from '../../shared/compaction/tableLayout.js';
 import { unitNamedBy } from '../../shared/compaction/unitPaths.js';

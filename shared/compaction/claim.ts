@@ -15,8 +15,10 @@ interface CompactionClaim {
   readonly sequence: number;
   readonly rawObjects: readonly RawObject[];
   /**
-   * The table's schema (Delta's `schemaString`) when the unit was claimed, null before the table
-   * existed: what the unit's report measures the fields it brings against, the same on every rerun.
+   * The table's schema (Delta's `schemaString`, or Iceberg's current schema with its JSON field ids)
+   * when the unit was claimed, null before the table existed: what the unit's report measures the
+   * fields it brings against, and an Iceberg unit's files take their field ids from, the same on
+   * every rerun.
    */
   readonly tableSchema?: string | null;
 }

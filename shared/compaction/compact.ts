@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
+import { CaptureError } from '../errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../ledger.js';
 import type { CaptureContext } from '../pipeline/context.js';
-import { loadSnapshot } from '../tables/delta/readSnapshot.js';
 import { addUnitResult, type CompactionSummary, emptyCompactionSummary } from './compactionSummary.js';
+import type { CompactionTable } from './compactionTable.js';
+import { deltaCompactionTable } from './deltaTable.js';
 import { RAW_NOT_COMPACTED } from './formats.js';
 import { hourOf, partitionDoneWithHour } from './hours.js';
+import { type IcebergTarget, icebergCompactionTable } from './icebergTable.js';
 import { clearMarkers, LATE_LOOKBACK_HOURS, markedHours } from './lateMarkers.js';
 import { compactNextUnit, type UnitOutcome } from './nextUnit.js';
 import { listRawObjectsOfHour } from './rawObjects.js';
-import { tableRootOf } from './tableLayout.js';
 import type { CompactionLimits } from './unitFiles.js';
 import { readWatermark, writeWatermark } from './watermark.js';
 
@@ -19,6 +21,8 @@ export interface CompactionOptions {
   readonly maxHours?: number;
   /** How many hours back a run looks for closed hours and late objects (default {@link LATE_LOOKBACK_HOURS}). */
   readonly lookbackHours?: number;
+  /** Where a topic with `compaction.table: iceberg` records its table; required for such a topic. */
+  readonly iceberg?: IcebergTarget;
 }
 
 /** Roll a new file after this much Parquet: hundreds of MB at volume, one file for a small hour. */
@@ -49,7 +53,7 @@ const NAMED_GROUP_PARTITIONS = 8;
 
 /**
  * The scheduled compaction of one partition group: every closed hour whose raw objects are not all
- * in the topic's Delta table gets a unit (see `compactUnit`) committed to it, oldest first, at most
+ * in the topic's table (Delta, or Iceberg with `compaction.table: iceberg`) gets a unit (see `compactUnit`) committed to it, oldest first, at most
  * `maxHours` a run. A run visits the last `lookbackHours` (late objects), the hours from the group's
  * watermark on (an outage longer than the lookback is caught up from where the group stopped), and
  * hours whose late objects came after the lookback (their sealers left markers); then it moves the
@@ -81,7 +85,8 @@ export async function compactClosedHours(
     const { state } = await store.ledger.read(topic.name, partition);
     ledgers.set(partition, state ?? EMPTY_LEDGER);
   }
-  let snapshot = await loadSnapshot(store.objects, tableRootOf(topic.name));
+  const table = openTable(context, options.iceberg);
+  let snapshot = await table.load();
   const sealDelayMs = topic.sealDelaySeconds * 1000;
   const currentHour = hourOf(now);
   const lookbackStart = currentHour - (options.lookbackHours ?? LATE_LOOKBACK_HOURS);
@@ -101,9 +106,10 @@ export async function compactClosedHours(
     try {
       const rawObjects = await listRawObjectsOfHour(store.objects, topic, hour, partitions);
       // A unit whose claim (a concurrent run's) left some of our objects out is followed by the next unit.
-      let outcome: UnitOutcome = { kind: 'covered' };
+      let outcome: UnitOutcome<unknown> = { kind: 'covered' };
       while (rawObjects.length > 0) {
         outcome = await compactNextUnit(
+          table,
           context,
           snapshot,
           { hour, group, partitions, closed, rawObjects, format: topic.format },
@@ -135,6 +141,21 @@ export async function compactClosedHours(
   summary.hoursBehind = currentHour - completeBefore;
   if (firstFailure) throw firstFailure.error;
   return summary;
+}
+
+/** The topic's table in the format its config chooses. */
+function openTable(
+  { topic, store }: CaptureContext,
+  iceberg: IcebergTarget | undefined,
+): CompactionTable<unknown> {
+  if (topic.compaction.table === 'delta') return deltaCompactionTable(store.objects, topic.name);
+  if (!iceberg) {
+    throw new CaptureError(
+      `compaction of ${topic.name}: compaction.table is iceberg, but this runtime gives compaction no Iceberg catalog`,
+      { retriable: false },
+    );
+  }
+  return icebergCompactionTable(store.objects, topic.name, iceberg);
 }
 
 /**

@@ -1,12 +1,7 @@
 import type { ObjectStore } from '../store.js';
 import { type StructField, typeName } from '../tables/dataType.js';
-import type { Action, AddAction } from '../tables/delta/actions.js';
-import { commitNext, WRITER_PROTOCOL } from '../tables/delta/commit.js';
-import type { DeltaSnapshot } from '../tables/delta/tableState.js';
-import { parseDeltaSchema } from '../tables/deltaSchema.js';
-import type { UnitSchema } from './schema.js';
+import { type CompactionTable, type TableColumns, unitTransactionId } from './compactionTable.js';
 import { evolveTable, fileColumnsOf } from './tableEvolution.js';
-import { dataColumnsOf, partitionValuesOf, tableMetadataOf, tableRootOf } from './tableLayout.js';
 import {
   type CompactionLimits,
   type InferredUnit,
@@ -16,7 +11,7 @@ import {
   type WrittenUnit,
   writeUnitFiles,
 } from './unitFiles.js';
-import { type CompactionUnit, hourIso, reportPath, unitStagingPath } from './unitPaths.js';
+import { hourIso, reportPath, unitStagingPath } from './unitPaths.js';
 import { newUnitReport, type ReportedChange, type UnitReport } from './unitReport.js';
 
 /** What one compaction unit did. `committed` is false when another run had committed it already. */
@@ -31,19 +26,9 @@ export interface UnitResult {
   readonly rescuedRows: number;
 }
 
-/** The Delta transaction identifier of a unit: one per (group, hour), whose version is the unit's sequence. */
-export function unitTransactionId(unit: CompactionUnit): string {
-  return `stream-capture/${unit.group}/${hourIso(unit.hour)}`;
-}
-
-/** True once the table holds the unit's commit (this run's, a concurrent run's or a crashed run's). */
-export function isCommitted(snapshot: DeltaSnapshot, unit: CompactionUnit): boolean {
-  return (snapshot.transactions.get(unitTransactionId(unit)) ?? -1) >= unit.sequence;
-}
-
 /**
- * Compacts one unit into the topic's Delta table, in an order that makes every crash and every race
- * harmless:
+ * Compacts one unit into the topic's table (Delta or Iceberg, see `CompactionTable`), in an order
+ * that makes every crash and every race harmless:
  *
  * 1. pass 1 infers the unit's columns (usually while writing the files already, see `writeFiles`);
  * 2. columns the table lacks are committed first, as a metadata-only version (a table's types never
@@ -51,27 +36,32 @@ export function isCommitted(snapshot: DeltaSnapshot, unit: CompactionUnit): bool
  *    writer can change under them, and a rerun writes the same bytes under the same names;
  * 3. pass 2 writes the files (when pass 1 could not), which are published once they hold exactly
  *    what was read, then the unit's report;
- * 4. one commit adds the files with a `txn` action (the unit's group and hour, its sequence as the
- *    version): whoever finds that transaction in the table already, a concurrent run or a rerun,
- *    commits nothing, so no file is ever added twice.
+ * 4. one commit adds the files, marked with the unit's identifier (the unit's group and hour, its
+ *    sequence): whoever finds that mark in the table already, a concurrent run or a rerun, commits
+ *    nothing, so no file is ever added twice.
  */
-export async function compactUnit(
+export async function compactUnit<State>(
+  table: CompactionTable<State>,
   objects: ObjectStore,
-  snapshot: DeltaSnapshot,
+  snapshot: State,
   inputs: UnitInputs,
   now: number,
   limits: CompactionLimits,
-): Promise<{ snapshot: DeltaSnapshot; result: UnitResult }> {
+): Promise<{ snapshot: State; result: UnitResult }> {
   const { unit } = inputs;
   const nothing = { files: [], rows: 0, schemaChanges: 0, rescuedRows: 0 };
-  if (isCommitted(snapshot, unit)) {
+  if (table.isCommitted(snapshot, unit)) {
     return { snapshot, result: { committed: false, rawObjectsRead: 0, rawBytesRead: 0, ...nothing } };
   }
-  const { written, columns, snapshot: widened } = await writeFiles(objects, snapshot, inputs, now, limits);
+  const {
+    written,
+    columns,
+    snapshot: widened,
+  } = await writeFiles(table, objects, snapshot, inputs, now, limits);
   const { inferred } = written;
   const read = { rawObjectsRead: inputs.rawObjects.length, rawBytesRead: inferred.rawBytesRead };
   const { columns: unitColumns, rescues: unitRescues } = inferred.schema;
-  const evolution = evolveTable(tableColumnsOf(widened), unitColumns, unitRescues);
+  const evolution = evolveTable(tableColumnsOf(table, widened).columns, unitColumns, unitRescues);
 
   for (const file of written.files) await objects.publish(file.path, file.chunks);
   // Measured against the table the claim saw, not against what this run had to commit, so a rerun
@@ -80,7 +70,7 @@ export async function compactUnit(
     inputs.tableSchemaAtClaim === null
       ? []
       : evolveTable(
-          columnsOfSchema(inputs.tableSchemaAtClaim, unit.topic),
+          columnsOfClaim(table, inputs.tableSchemaAtClaim, unit.topic).columns,
           unitColumns,
           unitRescues,
         ).changes.filter((change) => change.change === 'added');
@@ -94,28 +84,12 @@ export async function compactUnit(
   await objects.stage(reportStaging, Buffer.from(`${JSON.stringify(report, null, 2)}\n`));
   await objects.publish(reportPath(unit), [reportStaging]);
 
-  const actions: Action[] = [
-    {
-      commitInfo: {
-        timestamp: now,
-        operation: 'WRITE',
-        operationParameters: { mode: 'Append', partitionBy: '["date","hour"]' },
-        isBlindAppend: true,
-        engineInfo: 'stream-capture compaction',
-        txnId: `${unitTransactionId(unit)}#${unit.sequence}`,
-      },
-    },
-    { txn: { appId: unitTransactionId(unit), version: unit.sequence, lastUpdated: now } },
-    ...written.files.map((file) => ({ add: addActionOf(unit, file, now) })),
-  ];
-  const committed = await commitNext(objects, widened, (latest) =>
-    isCommitted(latest, unit) ? null : actions,
-  );
+  const committed = await table.commitFiles(widened, unit, written.files, now);
   await objects.deleteStaged([...written.files.flatMap((file) => file.chunks), reportStaging]);
   return {
-    snapshot: committed.snapshot,
+    snapshot: committed.state,
     result: {
-      committed: committed.version !== null,
+      committed: committed.committed,
       files: written.files,
       rows: written.rows,
       ...read,
@@ -133,84 +107,51 @@ export async function compactUnit(
  * the new columns are committed (see `widenTable`), and a second pass writes the files with the
  * table's types for the unit's paths.
  */
-async function writeFiles(
+async function writeFiles<State>(
+  table: CompactionTable<State>,
   objects: ObjectStore,
-  snapshot: DeltaSnapshot,
+  snapshot: State,
   inputs: UnitInputs,
   now: number,
   limits: CompactionLimits,
-): Promise<{ written: WrittenUnit; columns: readonly StructField[]; snapshot: DeltaSnapshot }> {
+): Promise<{ written: WrittenUnit; columns: readonly StructField[]; snapshot: State }> {
   let inferred: InferredUnit | null = null;
   if (inputs.tableSchemaAtClaim !== null) {
-    const claimed = columnsOfSchema(inputs.tableSchemaAtClaim, inputs.unit.topic);
-    const attempt = await writeUnitFiles(objects, inputs, null, claimed, limits);
+    const claimed = columnsOfClaim(table, inputs.tableSchemaAtClaim, inputs.unit.topic);
+    const attempt = await writeUnitFiles(objects, inputs, null, claimed.columns, limits, claimed.fieldIdOf);
     const { schema } = attempt.inferred;
-    const grows = evolveTable(claimed, schema.columns, schema.rescues).changes.some(
+    const grows = evolveTable(claimed.columns, schema.columns, schema.rescues).changes.some(
       (change) => change.change === 'added',
     );
-    if (!grows && attempt.misfits === 0) return { written: attempt, columns: claimed, snapshot };
+    if (!grows && attempt.misfits === 0) return { written: attempt, columns: claimed.columns, snapshot };
     await objects.deleteStaged(attempt.files.flatMap((file) => file.chunks));
     inferred = attempt.inferred;
   }
   inferred ??= await inferUnit(objects, inputs);
-  const widened = await widenTable(objects, snapshot, inputs.unit.topic, inferred.schema, now);
+  const widened = await table.widen(snapshot, inferred.schema, now);
   const { columns: unitColumns, rescues } = inferred.schema;
-  const evolution = evolveTable(tableColumnsOf(widened), unitColumns, rescues);
-  const columns = fileColumnsOf(tableColumnsOf(widened), unitColumns, evolution.rescues);
+  const tableColumns = tableColumnsOf(table, widened);
+  const evolution = evolveTable(tableColumns.columns, unitColumns, rescues);
+  const columns = fileColumnsOf(tableColumns.columns, unitColumns, evolution.rescues);
   return {
-    written: await writeUnitFiles(objects, inputs, inferred, columns, limits),
+    written: await writeUnitFiles(objects, inputs, inferred, columns, limits, tableColumns.fieldIdOf),
     columns,
     snapshot: widened,
   };
 }
 
 /** The table's data columns (without its partition columns); none before its first commit. */
-export function tableColumnsOf(snapshot: DeltaSnapshot): StructField[] {
-  if (snapshot.metadata === null) return [];
-  return dataColumnsOf(parseDeltaSchema(snapshot.metadata.schemaString, `${snapshot.root}_delta_log`));
+function tableColumnsOf<State>(table: CompactionTable<State>, snapshot: State): TableColumns {
+  const text = table.schemaText(snapshot);
+  return text === null ? { columns: [] } : table.columnsOfSchemaText(text, 'the table');
 }
 
-function columnsOfSchema(schemaString: string, topic: string): StructField[] {
-  return dataColumnsOf(parseDeltaSchema(schemaString, `the claim of a unit of ${topic}`));
-}
-
-/**
- * Commits the columns and nested fields the unit has and the table lacks, as a version of its own
- * (the table's first version creates it). Nothing is committed when the table has them all.
- */
-async function widenTable(
-  objects: ObjectStore,
-  snapshot: DeltaSnapshot,
+function columnsOfClaim<State>(
+  table: CompactionTable<State>,
+  schemaText: string,
   topic: string,
-  unit: UnitSchema,
-  now: number,
-): Promise<DeltaSnapshot> {
-  const committed = await commitNext(objects, snapshot, (latest) => {
-    const evolution = evolveTable(tableColumnsOf(latest), unit.columns, unit.rescues);
-    const created = latest.metadata === null;
-    const added = evolution.changes.filter((change) => change.change === 'added');
-    if (!created && added.length === 0) return null;
-    return [
-      {
-        commitInfo: {
-          timestamp: now,
-          operation: created ? 'CREATE TABLE' : 'ADD COLUMNS',
-          operationParameters: {
-            columns: JSON.stringify(
-              created ? evolution.columns.map((column) => column.name) : added.map((change) => change.path),
-            ),
-          },
-          isBlindAppend: true,
-          engineInfo: 'stream-capture compaction',
-        },
-      },
-      ...(created ? [{ protocol: WRITER_PROTOCOL }] : []),
-      {
-        metaData: tableMetadataOf(topic, evolution.columns, latest.metadata?.createdTime ?? now),
-      },
-    ];
-  });
-  return committed.snapshot;
+): TableColumns {
+  return table.columnsOfSchemaText(schemaText, `the claim of a unit of ${topic}`);
 }
 
 function unitChanges(inferred: InferredUnit): ReportedChange[] {
@@ -223,36 +164,6 @@ function unitChanges(inferred: InferredUnit): ReportedChange[] {
       detail: 'absent from the unit’s first rows: null there',
     })),
   ];
-}
-
-function addActionOf(unit: CompactionUnit, file: StagedFile, now: number): AddAction {
-  const relative = file.path.slice(tableRootOf(unit.topic).length);
-  const minValues: Record<string, unknown> = {};
-  const maxValues: Record<string, unknown> = {};
-  const nullCount: Record<string, number> = {};
-  const { position, timestamp } = file.bounds;
-  if (position) {
-    nullCount._position = position.nulls;
-    if (position.nulls < file.rows) {
-      minValues._position = position.min;
-      maxValues._position = position.max;
-    }
-  }
-  if (timestamp) {
-    nullCount._timestamp = timestamp.nulls;
-    if (timestamp.nulls < file.rows) {
-      minValues._timestamp = new Date(timestamp.min).toISOString();
-      maxValues._timestamp = new Date(timestamp.max).toISOString();
-    }
-  }
-  return {
-    path: encodeURI(relative),
-    partitionValues: partitionValuesOf(unit.hour),
-    size: file.bytes,
-    modificationTime: now,
-    dataChange: true,
-    stats: JSON.stringify({ numRecords: file.rows, minValues, maxValues, nullCount }),
-  };
 }
 
 function reportOf(

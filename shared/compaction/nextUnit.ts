@@ -1,8 +1,8 @@
 import { CaptureError } from '../errors.js';
 import type { CaptureContext } from '../pipeline/context.js';
-import type { DeltaSnapshot } from '../tables/delta/tableState.js';
 import { claimUnitInputs, readClaim, type UnitClaim } from './claim.js';
-import { compactUnit, isCommitted, type UnitResult } from './compactUnit.js';
+import type { CompactionTable } from './compactionTable.js';
+import { compactUnit, type UnitResult } from './compactUnit.js';
 import { type CompactedFormat, holdsRecordsOf } from './formats.js';
 import type { RawObject } from './rawObjects.js';
 import { writerSchemaColumns } from './registryColumns/writerSchemaColumns.js';
@@ -11,14 +11,14 @@ import { type CompactionUnit, hourPrefix, unitNamedBy } from './unitPaths.js';
 import { type CoveredRawObject, parseUnitReport } from './unitReport.js';
 
 /** What became of the group's next unit of an hour. */
-export type UnitOutcome =
+export type UnitOutcome<State> =
   /** Every raw object of the hour is in a unit the table holds. */
   | { readonly kind: 'covered' }
   /** Objects no unit covers yet, of an hour some partition has not closed. */
   | { readonly kind: 'waiting'; readonly uncovered: number }
   | {
       readonly kind: 'compacted';
-      readonly snapshot: DeltaSnapshot;
+      readonly snapshot: State;
       readonly result: UnitResult;
       readonly more: boolean;
     };
@@ -38,12 +38,13 @@ export interface HourOfGroup {
  * (late ones, or the whole hour the first time). Reports that there are none, or that the hour is
  * not closed.
  */
-export async function compactNextUnit(
+export async function compactNextUnit<State>(
+  table: CompactionTable<State>,
   { topic, store, clock }: CaptureContext,
-  snapshot: DeltaSnapshot,
+  snapshot: State,
   hourOfGroup: HourOfGroup,
   limits: CompactionLimits,
-): Promise<UnitOutcome> {
+): Promise<UnitOutcome<State>> {
   const { hour, group, partitions, closed, rawObjects, format } = hourOfGroup;
   const objects = store.objects;
   const listed = await objects.list(hourPrefix(topic.name, hour));
@@ -61,7 +62,7 @@ export async function compactNextUnit(
   // Another group's units matter only if they may hold our partitions' objects: a grouping that
   // changed, or a run over every partition.
   const others = claims.filter((unit) => unit.group !== group && mayOverlap(unit.group, partitions));
-  let unit = ours.find((claimed) => !isCommitted(snapshot, claimed));
+  let unit = ours.find((claimed) => !table.isCommitted(snapshot, claimed));
   let claim: UnitClaim;
   let consulted = ours;
   if (unit) {
@@ -90,13 +91,7 @@ export async function compactNextUnit(
       );
     }
     unit = unitOf((ours.at(-1)?.sequence ?? -1) + 1);
-    claim = await claimUnitInputs(
-      objects,
-      unit,
-      uncovered,
-      claimedPaths,
-      snapshot.metadata?.schemaString ?? null,
-    );
+    claim = await claimUnitInputs(objects, unit, uncovered, claimedPaths, table.schemaText(snapshot));
   }
   const current = unit;
   const alreadyCovered: CoveredRawObject[] = [];
@@ -107,6 +102,7 @@ export async function compactNextUnit(
     alreadyCovered.push(...parseUnitReport(path, await objects.read(path)).rawObjects);
   }
   const compacted = await compactUnit(
+    table,
     objects,
     snapshot,
     {

@@ -1,7 +1,7 @@
 import * as zlib from 'node:zlib';
 import type { ColumnSource } from 'hyparquet-writer';
 import type { StructField } from '../tables/dataType.js';
-import { parquetSchemaOf } from '../tables/parquetSchema.js';
+import { type FieldIdOf, parquetSchemaOf } from '../tables/parquetSchema.js';
 
 /**
  * zstd's default level: level 6 made files 3% smaller for about a tenth more CPU per compaction
@@ -40,10 +40,14 @@ export interface ParquetFileWriter {
  */
 const STATISTICS_COLUMNS: ReadonlySet<string> = new Set(['_partition', '_position', '_timestamp']);
 
-/** Heavy code loads on first use, so the ingestion functions sharing this bundle start fast. */
+/**
+ * Heavy code loads on first use, so the ingestion functions sharing this bundle start fast. With
+ * `fieldIdOf`, the schema carries Iceberg's field ids.
+ */
 export async function createParquetFileWriter(
   columns: readonly StructField[],
   stageChunk: (bytes: Buffer) => Promise<void>,
+  fieldIdOf?: FieldIdOf,
 ): Promise<ParquetFileWriter> {
   const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
   const zstd = (bytes: Uint8Array) =>
@@ -63,7 +67,7 @@ export async function createParquetFileWriter(
     }
   }
   const writer = new ChunkWriter();
-  const schema = parquetSchemaOf(columns);
+  const schema = parquetSchemaOf(columns, fieldIdOf);
   const parquet = new ParquetWriter({
     writer,
     schema,

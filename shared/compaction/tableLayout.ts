@@ -8,9 +8,10 @@ import { deltaSchemaString } from '../tables/deltaSchema.js';
 import { HOUR_MS } from './hours.js';
 
 /**
- * The Delta table a topic compacts into: `compacted/<topic>/`, partitioned by the UTC `date` and
- * `hour` of the raw objects its files come from, in the `date=…/hour=…/` folders Hive-style readers
- * know. The log (`_delta_log/`) is what says which files are the table.
+ * The table a topic compacts into: `compacted/<topic>/`, partitioned by the UTC `date` and `hour` of
+ * the raw objects its files come from, in the `date=…/hour=…/` folders Hive-style readers know. A
+ * Delta table's log (`_delta_log/`), or an Iceberg table's metadata (`metadata/`, see
+ * `icebergTable`), is what says which files are the table.
  */
 
 /** The table's partition columns: not in the data files, taken from each file's `partitionValues`. */
@@ -63,8 +64,8 @@ export function dataColumnsOf(columns: readonly StructField[]): StructField[] {
   return columns.filter((column) => !partitions.has(column.name));
 }
 
-/** A UUID-shaped digest of the topic's name: stable across writers and reruns. */
-function tableIdOf(topic: string): string {
+/** A UUID-shaped digest of the topic's name: stable across writers and reruns (Delta's id, Iceberg's `table-uuid`). */
+export function tableIdOf(topic: string): string {
   const hex = createHash('sha256').update(`stream-capture table ${topic}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

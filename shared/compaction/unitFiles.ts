@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CaptureError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
 import { type StructField, typeName } from '../tables/dataType.js';
+import type { FieldIdOf } from '../tables/parquetSchema.js';
 import { type CompactedFormat, rowsOfRawObject } from './formats.js';
 import { createParquetFileWriter, type ParquetFileWriter } from './parquetFile.js';
 import type { RawObject } from './rawObjects.js';
@@ -145,7 +146,7 @@ export interface WrittenUnit {
  * (`inferred`) this is pass 2, with the table's types for the unit's paths; without it, the only pass,
  * which also does pass 1's reading (see `compactUnit` for when the columns can be known before).
  * Nothing is published here: the caller publishes once the files are shown to hold exactly what was
- * read.
+ * read. `fieldIdOf` gives the columns the field ids an Iceberg table needs.
  */
 export async function writeUnitFiles(
   objects: ObjectStore,
@@ -153,6 +154,7 @@ export async function writeUnitFiles(
   inferred: InferredUnit | null,
   columns: readonly StructField[],
   limits: CompactionLimits,
+  fieldIdOf?: FieldIdOf,
 ): Promise<WrittenUnit> {
   const { unit } = inputs;
   // Everything that shapes the files goes into their names: a rerun with other limits, another
@@ -161,6 +163,7 @@ export async function writeUnitFiles(
     .update(JSON.stringify(inputs.rawObjects.map((object) => object.path)))
     .update(JSON.stringify([limits.targetFileBytes, limits.rowGroupInputBytes, PARQUET_OUTPUT_VERSION]))
     .update(JSON.stringify(columns.map((column) => [column.name, typeName(column.type)])))
+    .update(fieldIdOf ? JSON.stringify(columns.map((column) => fieldIdOf([column.name]))) : '')
     .digest('hex')
     .slice(0, 16);
   const shaper = createRowShaper(columns, { strict: inferred !== null });
@@ -183,15 +186,19 @@ export async function writeUnitFiles(
     if (!current) {
       const fileIndex = files.length;
       const chunks: string[] = [];
-      const writer = await createParquetFileWriter(columns, async (bytes) => {
-        const path = unitStagingPath(
-          unit,
-          digest,
-          `part-${fileIndex}-${String(chunks.length).padStart(6, '0')}`,
-        );
-        chunks.push(path);
-        await objects.stage(path, bytes);
-      });
+      const writer = await createParquetFileWriter(
+        columns,
+        async (bytes) => {
+          const path = unitStagingPath(
+            unit,
+            digest,
+            `part-${fileIndex}-${String(chunks.length).padStart(6, '0')}`,
+          );
+          chunks.push(path);
+          await objects.stage(path, bytes);
+        },
+        fieldIdOf,
+      );
       current = { path: dataFilePath(unit, fileIndex, digest), chunks, writer, bounds: new BoundsTally() };
     }
     current.bounds.add(bounds);

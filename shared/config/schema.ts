@@ -118,10 +118,18 @@ const jsonLines = z
  * core), so lower it when a partition carries more than about 1.5 GB an hour.
  */
 const compaction = z
-  // Every partition number of a group's range has its ledger read, known or not: hence a bound.
-  .object({ partitionsPerGroup: z.number().int().min(1).max(1024).default(8) })
+  .object({
+    // Every partition number of a group's range has its ledger read, known or not: hence a bound.
+    partitionsPerGroup: z.number().int().min(1).max(1024).default(8),
+    /**
+     * The table format: Delta Lake, or Apache Iceberg (recorded in the AWS Glue Data Catalog on AWS,
+     * in a version hint beside its metadata on Azure and locally). Changing it for a topic that has a
+     * table already is not supported: choose it before the first compaction.
+     */
+    table: z.enum(['delta', 'iceberg']).default('delta'),
+  })
   .strict()
-  .default({ partitionsPerGroup: 8 });
+  .default({ partitionsPerGroup: 8, table: 'delta' });
 
 /** One captured topic. Every field but `name` and `source` (and `aws` on AWS) has a default. */
 export const topicSchema = z

@@ -14,13 +14,21 @@ export const STAGING_PREFIX = '_staging';
 export const COMPACTED_PREFIX = 'compacted';
 
 /**
+ * An Iceberg table's version hint (`metadata/version-hint.text`): the one control object whose name
+ * the format fixes, so it cannot hide behind a `_`. Readers take it as a hint only and look past it.
+ */
+export const ICEBERG_VERSION_HINT = 'metadata/version-hint.text';
+
+/**
  * Refuses a path `ObjectStore.replace` must not write: only control objects of the compacted lake,
- * below a `_`-prefixed folder or with a `_`-prefixed name (which engines treat as hidden), are ever
- * replaced, so no data object can be.
+ * below a `_`-prefixed folder or with a `_`-prefixed name (which engines treat as hidden), or an
+ * Iceberg table's version hint, are ever replaced, so no data object can be.
  */
 export function assertControlPath(path: string): void {
   const segments = path.split('/');
-  if (segments[0] !== COMPACTED_PREFIX || !segments.slice(1).some((segment) => segment.startsWith('_'))) {
+  const control =
+    segments.slice(1).some((segment) => segment.startsWith('_')) || path.endsWith(`/${ICEBERG_VERSION_HINT}`);
+  if (segments[0] !== COMPACTED_PREFIX || !control) {
     throw new CaptureError(
       `${path} is not a control object of the compacted lake: only those are ever replaced`,
       { retriable: false },

@@ -2,21 +2,44 @@ import type { SchemaElement } from 'hyparquet-writer';
 import type { DataType, StructField } from './dataType.js';
 
 /**
+ * The field id of a column path (`['payload', 'items', 'element', 'sku']`): Iceberg readers match a
+ * file's columns to the table's by these ids.
+ */
+export type FieldIdOf = (path: readonly string[]) => number;
+
+/**
  * A table's columns as a Parquet schema, in the layouts Delta's "Delta Data Type to Parquet Type
  * Mappings" and Parquet's LogicalTypes.md give: structs as groups, lists in the three-level LIST
  * layout (`list` / `element`), timestamps as INT64 microseconds adjusted to UTC. Every field is
- * optional (nullable).
+ * optional (nullable). With `fieldIdOf` (Iceberg's data files), every field and list element carries
+ * its field id; the repeated `list` group has none, as Iceberg's own writers do.
  */
-export function parquetSchemaOf(columns: readonly StructField[]): SchemaElement[] {
-  return [{ name: 'schema', num_children: columns.length }, ...columns.flatMap(fieldElements)];
+export function parquetSchemaOf(columns: readonly StructField[], fieldIdOf?: FieldIdOf): SchemaElement[] {
+  return [
+    { name: 'schema', num_children: columns.length },
+    ...columns.flatMap((field) => fieldElements(field, [], fieldIdOf)),
+  ];
 }
 
-function fieldElements(field: StructField): SchemaElement[] {
-  return elementsOf(field.name, field.type);
+function fieldElements(
+  field: StructField,
+  parent: readonly string[],
+  fieldIdOf?: FieldIdOf,
+): SchemaElement[] {
+  return elementsOf(field.name, field.type, [...parent, field.name], fieldIdOf);
 }
 
-function elementsOf(name: string, type: DataType): SchemaElement[] {
-  const optional = { name, repetition_type: 'OPTIONAL' as const };
+function elementsOf(
+  name: string,
+  type: DataType,
+  path: readonly string[],
+  fieldIdOf?: FieldIdOf,
+): SchemaElement[] {
+  const optional = {
+    name,
+    repetition_type: 'OPTIONAL' as const,
+    ...(fieldIdOf ? { field_id: fieldIdOf(path) } : {}),
+  };
   switch (type.kind) {
     case 'boolean':
       return [{ ...optional, type: 'BOOLEAN' }];
@@ -53,12 +76,15 @@ function elementsOf(name: string, type: DataType): SchemaElement[] {
         },
       ];
     case 'struct':
-      return [{ ...optional, num_children: type.fields.length }, ...type.fields.flatMap(fieldElements)];
+      return [
+        { ...optional, num_children: type.fields.length },
+        ...type.fields.flatMap((field) => fieldElements(field, path, fieldIdOf)),
+      ];
     case 'array':
       return [
         { ...optional, num_children: 1, converted_type: 'LIST' },
         { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-        ...elementsOf('element', type.element),
+        ...elementsOf('element', type.element, [...path, 'element'], fieldIdOf),
       ];
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { isCommitted, tableColumnsOf } from '../../shared/compaction/compactUnit.js';
+import { isCommitted, tableColumnsOf } from '../../shared/compaction/deltaTable.js';
 import { hourOf } from '../../shared/compaction/hours.js';
 import { tableRootOf } from '../../shared/compaction/tableLayout.js';
 import { unitNamedBy } from '../../shared/compaction/unitPaths.js';

@@ -10,7 +10,7 @@ import { ensureTableReaders, READERS_PYTHON, sparkJars } from '../../../local/em
 /** A view Spark reads before running a query: a table or files, by format. */
 export interface SparkView {
   readonly name: string;
-  readonly format: 'delta' | 'json' | 'avro' | 'parquet';
+  readonly format: 'delta' | 'iceberg' | 'json' | 'avro' | 'parquet';
   readonly path: string;
   readonly options?: Readonly<Record<string, string>>;
   /** A DDL schema (`partition string, position long`); without one Spark infers it. */

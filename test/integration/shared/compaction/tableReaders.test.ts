@@ -7,7 +7,7 @@ import { queryDuckDb } from '../../../../local/audit/duckDb.js';
 import { LAKE_KINDS, type Lake, openLake } from '../../../../local/emulators/openLake.js';
 import { createEventGenerator } from '../../../../local/sources/generator.js';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
-import { tableColumnsOf } from '../../../../shared/compaction/compactUnit.js';
+import { tableColumnsOf } from '../../../../shared/compaction/deltaTable.js';
 import { PARTITION_FIELDS, tableRootOf } from '../../../../shared/compaction/tableLayout.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';

@@ -1,0 +1,44 @@
+import type { StructField } from '../tables/dataType.js';
+import type { FieldIdOf } from '../tables/parquetSchema.js';
+import type { UnitSchema } from './schema.js';
+import type { StagedFile } from './unitFiles.js';
+import { type CompactionUnit, hourIso } from './unitPaths.js';
+
+/**
+ * A topic's table as compaction commits to it, whatever its format (Delta, `deltaTable.ts`; Iceberg,
+ * `icebergTable.ts`): the unit of commit, the claims, the files and the exactly-once rules are
+ * compaction's own (see `compactUnit`), and a format only says how its state is read, how columns
+ * are added and how a unit's files are committed. `State` is the table as one read of it saw it.
+ */
+export interface CompactionTable<State> {
+  load(): Promise<State>;
+  /** True once the table holds the unit's commit (this run's, a concurrent run's or a crashed run's). */
+  isCommitted(state: State, unit: CompactionUnit): boolean;
+  /** The table's schema as text, which a unit's claim keeps; null before the table exists. */
+  schemaText(state: State): string | null;
+  /** A schema text's data columns (no partition columns), and the field ids files written with them carry. */
+  columnsOfSchemaText(text: string, what: string): TableColumns;
+  /**
+   * Commits the columns and nested fields the unit has and the table lacks (see `evolveTable`), the
+   * first commit creating the table; commits nothing when the table has them all.
+   */
+  widen(state: State, unit: UnitSchema, now: number): Promise<State>;
+  /** One commit adding the unit's published files, unless the table holds the unit already. */
+  commitFiles(
+    state: State,
+    unit: CompactionUnit,
+    files: readonly StagedFile[],
+    now: number,
+  ): Promise<{ state: State; committed: boolean }>;
+}
+
+export interface TableColumns {
+  readonly columns: StructField[];
+  /** Present for a format whose files name their columns by id (Iceberg). */
+  readonly fieldIdOf?: FieldIdOf;
+}
+
+/** The unit's identifier in the table (Delta's `txn` appId, Iceberg's snapshot summary): one per (group, hour). */
+export function unitTransactionId(unit: CompactionUnit): string {
+  return `stream-capture/${unit.group}/${hourIso(unit.hour)}`;
+}

@@ -1,0 +1,61 @@
+import type { ObjectStore } from '../../store.js';
+import type { StructField } from '../dataType.js';
+import { locationOf, type TablePlace } from './appendFiles.js';
+import type { IcebergCatalog } from './catalog.js';
+import { commitMetadata, type IcebergState } from './commit.js';
+import { columnsOfIcebergSchema, icebergSchemaOf } from './icebergSchema.js';
+import { currentSchema, newTableMetadata, withSchema } from './tableMetadata.js';
+
+export interface SchemaChange {
+  /**
+   * The table's columns after the change, given its columns now (none before it exists), or null
+   * when the table has every column it needs already. Columns only grow: existing fields keep their
+   * ids and types.
+   */
+  readonly grow: (columns: readonly StructField[] | null) => readonly StructField[] | null;
+  /** Top-level columns the new table is partitioned by, identity transforms. */
+  readonly partitionColumns: readonly string[];
+  /** The new table's id: derived from what it holds, so every writer that creates it writes the same. */
+  readonly tableUuid: string;
+  readonly now: number;
+}
+
+/**
+ * Creates the table, or gives it a schema with more columns, as a metadata-only commit (no snapshot):
+ * data files written afterwards carry the new fields' ids. Asked again on top of every concurrent
+ * commit, so two writers adding the same column add it once.
+ */
+export function evolveSchema(
+  objects: ObjectStore,
+  catalog: IcebergCatalog,
+  place: TablePlace,
+  state: IcebergState,
+  change: SchemaChange,
+): Promise<{ state: IcebergState; committed: boolean }> {
+  return commitMetadata(objects, catalog, state, async ({ metadata, pointer }) => {
+    if (metadata === null || pointer === null) {
+      const columns = change.grow(null) ?? [];
+      const { typed, lastColumnId } = icebergSchemaOf(columns, null, 0, 0);
+      return newTableMetadata({
+        tableUuid: change.tableUuid,
+        location: locationOf(place, place.root.replace(/\/$/, '')),
+        typed,
+        lastColumnId,
+        partitionColumns: change.partitionColumns,
+        now: change.now,
+      });
+    }
+    const current = currentSchema(metadata, catalog.description);
+    const columns = change.grow(columnsOfIcebergSchema(current, catalog.description));
+    if (columns === null) return null;
+    const schemaId = Math.max(...metadata.schemas.map((schema) => schema['schema-id'])) + 1;
+    const { typed, lastColumnId } = icebergSchemaOf(
+      columns,
+      current.schema,
+      metadata['last-column-id'],
+      schemaId,
+    );
+    const now = Math.max(change.now, metadata['last-updated-ms']);
+    return withSchema(metadata, typed, lastColumnId, now, locationOf(place, pointer.path));
+  });
+}

@@ -1,0 +1,176 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lake, openLake } from '../../../../local/emulators/openLake.js';
+import { crashingStore, SimulatedCrash } from '../../../../local/faults/crashingStore.js';
+import { compactClosedHours } from '../../../../shared/compaction/compact.js';
+import type { IcebergTarget } from '../../../../shared/compaction/icebergTable.js';
+import { tableRootOf } from '../../../../shared/compaction/tableLayout.js';
+import { createFsStore } from '../../../../shared/stores/fs/createFsStore.js';
+import { loadIcebergTable } from '../../../../shared/tables/iceberg/commit.js';
+import { pathCatalog } from '../../../../shared/tables/iceberg/pathCatalog.js';
+import { topicConfig } from '../../../helpers/factories.js';
+import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
+import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
+import { captureTwoHoursOfOrders, type OrderBody } from '../../../helpers/twoHoursOfOrders.js';
+
+const TOPIC = topicConfig({
+  name: 'orders',
+  jsonl: { envelope: true },
+  compression: 'gzip',
+  compaction: { partitionsPerGroup: 1, table: 'iceberg' },
+});
+const ROOT = tableRootOf(TOPIC.name);
+
+let lake: Lake;
+let readers: TableReaders;
+let tableLocation: string;
+let raw: Map<string, OrderBody>;
+let read: PyIcebergRead;
+
+/** Two hours of orders compacted by two partition groups at once, then by both again. */
+beforeAll(async () => {
+  readers = await startTableReaders();
+  lake = await openLake('fs');
+  const lakeLocation = `${pathToFileURL(lake.where).href}/`;
+  const iceberg: IcebergTarget = { lakeLocation, catalog: (root) => pathCatalog(lake.store.objects, root) };
+  tableLocation = `${lakeLocation}${ROOT.replace(/\/$/, '')}`;
+  const captured = await captureTwoHoursOfOrders(lake, TOPIC);
+  raw = captured.raw;
+  const options = { lookbackHours: 3, iceberg };
+  await Promise.all([
+    compactClosedHours(captured.context, { ...options, partitions: ['0'] }),
+    compactClosedHours(captured.context, { ...options, partitions: ['1'] }),
+  ]);
+  await compactClosedHours(captured.context, { ...options, partitions: ['0'] });
+  await compactClosedHours(captured.context, { ...options, partitions: ['1'] });
+  read = await readWithPyIceberg(tableLocation);
+}, 300_000);
+
+afterAll(async () => {
+  await readers?.close();
+  await lake?.close();
+});
+
+describe('Function: icebergCompactionTable through the path catalog', () => {
+  it('commits one snapshot per unit, named in its summary, when two groups compact at once and again', () => {
+    // Assess
+    const units = read.snapshots.map(
+      (summary) => `${summary['stream-capture.unit']}#${summary['stream-capture.unit-sequence']}`,
+    );
+    expect(read.formatVersion).toBe(2);
+    expect(read.snapshots.every((summary) => summary.operation === 'append')).toBe(true);
+    expect(new Set(units).size).toBe(units.length);
+    expect(units.sort()).toEqual([
+      'stream-capture/p0/2026-11-21T12:00:00.000Z#0',
+      'stream-capture/p0/2026-11-21T13:00:00.000Z#0',
+      'stream-capture/p1/2026-11-21T12:00:00.000Z#0',
+      'stream-capture/p1/2026-11-21T13:00:00.000Z#0',
+    ]);
+    expect(Number(read.snapshots.at(-1)?.['total-records'])).toBe(raw.size);
+  });
+
+  it('gives pyiceberg every raw record as exactly one row, nested fields as structs and lists', () => {
+    // Assess
+    // Iceberg reserves `_partition`: the table names that column `_source_partition`.
+    const keys = read.rows.map((row) => `${row._source_partition}/${row._position}`);
+    expect(keys.length).toBe(raw.size);
+    expect(new Set(keys)).toEqual(new Set(raw.keys()));
+    for (const row of read.rows) {
+      const body = raw.get(`${row._source_partition}/${row._position}`);
+      expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
+      expect(row.items).toEqual(body?.items);
+    }
+  });
+
+  it('partitions by identity on date and hour, values readers take from the manifests', () => {
+    // Assess
+    expect(read.partitionSpec.map(({ name, transform }) => [name, transform])).toEqual([
+      ['date', 'identity'],
+      ['hour', 'identity'],
+    ]);
+    const hours = new Set(read.rows.map((row) => `${row.date} ${row.hour}`));
+    expect(hours).toEqual(new Set(['2026-11-21 12', '2026-11-21 13']));
+  });
+
+  it('gives the field added in the later hour an id of its own, null in the earlier hour', () => {
+    // Assess
+    const ids = Object.values(read.fieldIds);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(read.fieldIds['user.plan']).toBeGreaterThan(read.fieldIds['user.id'] as number);
+    const plans = read.rows.map((row) => [row.hour, (row.user as { plan: string | null }).plan === null]);
+    expect(plans.filter(([hour, missing]) => hour === 12 && !missing)).toEqual([]);
+    expect(plans.filter(([hour, missing]) => hour === 13 && missing)).toEqual([]);
+  });
+
+  it('reads the same rows in Spark with Iceberg’s runtime, through the table’s version hint', async () => {
+    // Act
+    const answer = await readers.spark(
+      `SELECT count(*) AS rows, count(DISTINCT _source_partition, _position) AS records,
+              count(user.plan) AS plans, count(DISTINCT hour) AS hours, sum(size(items)) AS items
+       FROM orders`,
+      [{ name: 'orders', format: 'iceberg', path: tableLocation }],
+    );
+
+    // Assess
+    const withPlan = [...raw.values()].filter((body) => body.user.plan !== undefined).length;
+    expect(answer.rows).toEqual([
+      { rows: raw.size, records: raw.size, plans: withPlan, hours: 2, items: raw.size },
+    ]);
+  });
+});
+
+describe('Function: icebergCompactionTable after a crash before any store or catalog call', () => {
+  it('holds one snapshot per unit and every record once after a rerun, whichever call the crash came before', async () => {
+    // Prepare: the captured hours once, copied into a fresh lake for each crash
+    const captured = await openLake('fs');
+    const scratch = await mkdtemp(join(tmpdir(), 'iceberg-crashes-'));
+    try {
+      const { context, raw: records } = await captureTwoHoursOfOrders(captured, TOPIC);
+      const lakeAt = async (name: string) => {
+        const root = join(scratch, name);
+        await cp(captured.where, root, { recursive: true });
+        const store = createFsStore(root);
+        const catalog = (tableRoot: string) => pathCatalog(store.objects, tableRoot);
+        return { store, iceberg: { lakeLocation: `${pathToFileURL(root).href}/`, catalog } };
+      };
+      const counted = await lakeAt('counted');
+      const counting = crashingStore(counted.store, null);
+      await compactClosedHours(
+        { ...context, store: counting },
+        { lookbackHours: 3, iceberg: counted.iceberg },
+      );
+      const calls = counting.calls();
+
+      for (let crashBefore = 0; crashBefore < calls; crashBefore++) {
+        const lake = await lakeAt(`crash-${crashBefore}`);
+        const crashing = { ...context, store: crashingStore(lake.store, crashBefore) };
+
+        // Act
+        await expect(
+          compactClosedHours(crashing, { lookbackHours: 3, iceberg: lake.iceberg }),
+        ).rejects.toBeInstanceOf(SimulatedCrash);
+        await compactClosedHours(
+          { ...context, store: lake.store },
+          { lookbackHours: 3, iceberg: lake.iceberg },
+        );
+
+        // Assess
+        const { metadata } = await loadIcebergTable(lake.store.objects, lake.iceberg.catalog(ROOT));
+        const snapshots = metadata?.snapshots ?? [];
+        const units = snapshots.map((snapshot) => snapshot.summary['stream-capture.unit']);
+        expect(units, `crash before call ${crashBefore}`).toHaveLength(2);
+        expect(new Set(units).size, `crash before call ${crashBefore}`).toBe(2);
+        expect(snapshots.at(-1)?.summary['total-records'], `crash before call ${crashBefore}`).toBe(
+          String(records.size),
+        );
+      }
+      expect(calls).toBeGreaterThan(20);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+      await captured.close();
+    }
+  }, 300_000);
+});
