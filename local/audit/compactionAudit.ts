@@ -9,18 +9,18 @@ import { RAW_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { ObjectStore } from '../../shared/store.js';
 import { tableObjectPath } from '../../shared/tables/delta/logFiles.js';
 import { listTableFiles, loadSnapshot } from '../../shared/tables/delta/readSnapshot.js';
-import { queryDuckDb } from './duckDb.js';
+import { countParquetPositions, countRawPositions, type PositionCount } from './positionCounts.js';
 
 export interface CompactionAudit {
   /** Records in the raw objects: what compaction had to turn into rows. */
   readonly rowsIn: number;
   /** Rows of the Parquet files the table's Delta log lists, as DuckDB reads them. */
   readonly rowsOut: number;
-  /** Extra rows of a raw record's (partition, position): every copy after the first. */
+  /** Extra rows of a raw record's (generation, partition, position): every copy after the first. */
   readonly duplicates: number;
   /** Raw records found in no listed file. */
   readonly losses: number;
-  /** Rows whose (partition, position) is in no raw object. */
+  /** Rows whose (generation, partition, position) is in no raw object. */
   readonly unexpected: number;
   /** Raw objects no committed unit covers, and raw objects more than one committed unit covers. */
   readonly rawObjectsUncovered: number;
@@ -90,8 +90,6 @@ function hourOfFolder(path: string): number {
   return hourOf(Date.parse(`${match[1]}T${match[2]}:00:00Z`));
 }
 
-type PositionCount = { key: string; copies: number };
-
 async function positionsOfRaw(
   objects: ObjectStore,
   paths: readonly string[],
@@ -103,11 +101,7 @@ async function positionsOfRaw(
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, await objects.read(path));
   }
-  return (await queryDuckDb(`
-    SELECT key, count(*)::INTEGER AS copies FROM (
-      SELECT partition::VARCHAR || '/' || position::VARCHAR AS key
-      FROM read_json('${folder}/**/*', format = 'newline_delimited', union_by_name = true))
-    GROUP BY key`)) as PositionCount[];
+  return countRawPositions(folder);
 }
 
 async function positionsOfParquet(
@@ -121,12 +115,8 @@ async function positionsOfParquet(
     paths.map(async (path, index) => {
       const file = join(folder, `${index}.parquet`);
       await writeFile(file, await objects.read(path));
-      return `'${file}'`;
+      return file;
     }),
   );
-  return (await queryDuckDb(`
-    SELECT key, count(*)::INTEGER AS copies FROM (
-      SELECT _partition::VARCHAR || '/' || _position::VARCHAR AS key
-      FROM read_parquet([${local.join(', ')}], union_by_name = true))
-    GROUP BY key`)) as PositionCount[];
+  return countParquetPositions(local);
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { DEAD_LETTER_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { ObjectStore } from '../../shared/store.js';
 import { queryDuckDb } from './duckDb.js';
+import { countRawPositions } from './positionCounts.js';
 
 export interface LakeAudit {
   /** Records found in raw objects and dead letters together. */
@@ -30,8 +31,8 @@ export async function auditLake(
   const raw = await download(objects, 'raw', folder);
   const deadLetters = await download(objects, DEAD_LETTER_PREFIX, folder);
   const rows = [
-    ...(raw === 0 ? [] : await countPositions(join(folder, 'raw'))),
-    ...(deadLetters === 0 ? [] : await countPositions(join(folder, DEAD_LETTER_PREFIX))),
+    ...(raw === 0 ? [] : await countRawPositions(join(folder, 'raw'))),
+    ...(deadLetters === 0 ? [] : await countRawPositions(join(folder, DEAD_LETTER_PREFIX))),
   ];
   let recordsOut = 0;
   let duplicates = 0;
@@ -60,21 +61,6 @@ export async function auditLake(
     unexpected,
     deadLettersByReason: Object.fromEntries(reasons.map((row) => [row.reason, row.records])),
   };
-}
-
-/**
- * A raw object's line is an envelope and a dead letter's a report: both carry the coordinates. The
- * generation is in the object's name (`…-g2-<first>…`), none for generation 0.
- */
-async function countPositions(root: string): Promise<{ key: string; copies: number }[]> {
-  const rows = await queryDuckDb(`
-    SELECT key, count(*)::INTEGER AS copies FROM (
-      SELECT (CASE WHEN generation = '' THEN '' ELSE 'g' || generation || ':' END)
-        || partition::VARCHAR || '/' || position::VARCHAR AS key
-      FROM (SELECT *, regexp_extract(filename, '[-+]g(\\d+)-\\d{10,20}(\\.late)?(\\.[A-Za-z0-9]+)+$', 1) AS generation
-        FROM read_json('${root}/**/*', format = 'newline_delimited', union_by_name = true, filename = true)))
-    GROUP BY key`);
-  return rows as { key: string; copies: number }[];
 }
 
 async function download(objects: ObjectStore, prefix: string, folder: string): Promise<number> {

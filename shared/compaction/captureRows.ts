@@ -3,6 +3,7 @@ import { parseCaptureEnqueuedTime } from '../encode/captureEventData.js';
 import { type EventDataRecord, openCaptureContainer, type PropertyValue } from '../encode/captureReader.js';
 import { bytesAsJson } from '../encode/jsonValue.js';
 import { CaptureError } from '../errors.js';
+import { generationInPath } from '../paths/layoutPath.js';
 import { addBody, ENVELOPE_COLUMNS, type RawRow } from './rows.js';
 
 /** System properties with columns of their own, not repeated in `_system_properties`. */
@@ -25,6 +26,7 @@ const SOURCES = {
  * - `_position`: `SequenceNumber`, the position the pipeline ordered and named the partition's
  *   objects by (Event Hubs sequence number, Kafka offset); `_offset`: `Offset` as written (the Event
  *   Hubs offset, or the Kafka offset as text).
+ * - `_generation`: the generation the object's name carries (0 without one).
  * - `_timestamp`: the `x-opt-enqueued-time` system property (epoch ms), or else `EnqueuedTimeUtc`
  *   (whole seconds).
  * - `_key`: `x-opt-partition-key` (the partition key, or the Kafka key): text, or `{"base64": …}` for
@@ -43,11 +45,12 @@ export function* rowsOfCaptureObject(
   partition: string,
   countBytes: (bytes: number) => void,
 ): Generator<RawRow> {
+  const generation = generationInPath(objectPath);
   for (const block of openCaptureContainer(bytes, objectPath).blocks()) {
     for (const { record, datumBytes } of block) {
       countBytes(datumBytes);
       yield {
-        ...rowOf(record, objectPath, partition),
+        ...rowOf(record, objectPath, partition, generation),
         position: record.SequenceNumber,
         lineBytes: datumBytes,
       };
@@ -59,6 +62,7 @@ function rowOf(
   record: EventDataRecord,
   objectPath: string,
   partition: string,
+  generation: number,
 ): Pick<RawRow, 'row' | 'sources'> {
   const system = new Map(record.SystemProperties);
   const enqueued = system.get(ENQUEUED_TIME);
@@ -73,6 +77,7 @@ function rowOf(
   const key = system.get(PARTITION_KEY);
   const row: Record<string, unknown> = {
     _partition: partition,
+    _generation: generation,
     _offset: record.Offset,
     _position: record.SequenceNumber,
     _timestamp: timestamp,

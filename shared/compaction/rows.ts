@@ -1,4 +1,5 @@
 import { CaptureError } from '../errors.js';
+import { generationInPath } from '../paths/layoutPath.js';
 import type { RegistryKindName } from '../registry/schemaRef.js';
 import { MAX_COLUMN_NESTING, nestsDeeperThan, stringifyDeep } from './deepJson.js';
 import type { WriterSchemaName } from './registryColumns/writerSchemaColumns.js';
@@ -35,6 +36,7 @@ const WHOLE_BODY_COLUMN = '_body';
 const RESERVED = new Set<string>(
   [
     '_partition',
+    '_generation',
     '_offset',
     '_position',
     '_timestamp',
@@ -48,7 +50,7 @@ const RESERVED = new Set<string>(
 /**
  * The rows of one JSON-lines raw object. With an envelope, each line brings its partition, offset,
  * position, broker time, key and headers; without one, the line is the body and only the partition
- * (from the object's path) is known, so `_offset`, `_position` and `_timestamp` stay null.
+ * and generation (from the object's path) are known, so `_offset`, `_position` and `_timestamp` stay null.
  */
 export function* rowsOfJsonLines(
   text: string,
@@ -56,6 +58,7 @@ export function* rowsOfJsonLines(
   partition: string,
   envelope: boolean,
 ): Generator<RawRow> {
+  const generation = generationInPath(objectPath);
   let start = 0;
   let lineNumber = 0;
   while (start < text.length) {
@@ -75,13 +78,13 @@ export function* rowsOfJsonLines(
       });
     }
     yield envelope
-      ? envelopeRow(value, objectPath, lineNumber, partition, line.length + 1)
-      : bodyRow(value, partition, line.length + 1);
+      ? envelopeRow(value, objectPath, lineNumber, partition, generation, line.length + 1)
+      : bodyRow(value, partition, generation, line.length + 1);
   }
 }
 
-function bodyRow(body: unknown, partition: string, lineBytes: number): RawRow {
-  const row: Record<string, unknown> = { _partition: partition };
+function bodyRow(body: unknown, partition: string, generation: number, lineBytes: number): RawRow {
+  const row: Record<string, unknown> = { _partition: partition, _generation: generation };
   const sources: Record<string, string> = {};
   addBody(row, sources, body);
   return { row, sources, position: null, lineBytes };
@@ -92,6 +95,7 @@ function envelopeRow(
   objectPath: string,
   lineNumber: number,
   partition: string,
+  generation: number,
   lineBytes: number,
 ): RawRow {
   const envelope = value as Record<string, unknown> | null;
@@ -109,6 +113,7 @@ function envelopeRow(
   const time = typeof envelope.timestamp === 'string' ? Date.parse(envelope.timestamp) : Number.NaN;
   const row: Record<string, unknown> = {
     _partition: partition,
+    _generation: generation,
     _offset: envelope.offset,
     _position: envelope.position,
     _timestamp: Number.isNaN(time) ? null : time,

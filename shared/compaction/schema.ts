@@ -16,12 +16,16 @@ export type JsonRow = Readonly<Record<string, unknown>>;
 /** Columns every row has, from the record's coordinates, with fixed types. */
 export const METADATA_COLUMNS: readonly StructField[] = [
   { name: '_partition', type: STRING },
+  // Positions start over when a topic or an event hub is recreated: a position is unique within a
+  // partition's generation only, so a reader keys records by the three.
+  { name: '_generation', type: LONG },
   { name: '_offset', type: STRING },
   { name: '_position', type: LONG },
   { name: '_timestamp', type: TIMESTAMP },
 ];
 const METADATA_SOURCES: Readonly<Record<string, string>> = {
   _partition: 'metadata.partition',
+  _generation: "the raw object's name (g<n>), 0 without one",
   _offset: 'metadata.offset',
   _position: 'metadata.position',
   _timestamp: 'metadata.timestamp',

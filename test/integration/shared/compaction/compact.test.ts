@@ -51,6 +51,10 @@ function harness(store: CaptureStore) {
       now = time;
       await sealIdlePartitions(context);
     },
+    /** The topic was deleted and created again: its offsets start from 0, under newer broker times. */
+    recreateTopic() {
+      nextPosition.clear();
+    },
   };
 }
 
@@ -160,6 +164,30 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     ]);
     expect(late?.offsets).toEqual({ '1': { rows: 1, first: 3, last: 3 } });
     expect(await compactedRecords(store)).toEqual(await rawRecords(store));
+  });
+
+  it('compacts positions of a recreated topic beside the old ones as rows of their own, told apart by _generation', async () => {
+    // Prepare: positions 0 to 2 of partition 0, then the topic recreated within the hour
+    const store = await freshStore();
+    const lake = harness(store);
+    await lake.deliver(['0'], 12, 10, 3);
+    lake.recreateTopic();
+    await lake.deliver(['0'], 12, 40, 2);
+    await lake.sealAt(at(13, 5));
+
+    // Act
+    const summary = await compactClosedHours(lake.context, { lookbackHours: 2 });
+
+    // Assess
+    expect(summary).toMatchObject({ hoursCompacted: 1, rowsWritten: 5 });
+    const rows = await readCompactedRows(store.objects, TOPIC.name);
+    expect(rows.map((row) => `g${row._generation}:${row._partition}/${row._position}`).sort()).toEqual([
+      'g0:0/0',
+      'g0:0/1',
+      'g0:0/2',
+      'g1:0/0',
+      'g1:0/1',
+    ]);
   });
 
   it('compacts exactly what an interrupted run claimed, then the late object that came after as the next unit', async () => {

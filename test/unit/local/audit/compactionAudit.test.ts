@@ -16,7 +16,8 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
-type Position = readonly [partition: string, position: number];
+/** A record's coordinates; a Parquet row's generation is 0 unless given. */
+type Position = readonly [partition: string, position: number, generation?: number];
 
 /**
  * A compacted lake in a folder: raw objects (path → positions, as envelope lines), Parquet files
@@ -41,9 +42,11 @@ async function compactedLakeWith(lake: {
   }
   for (const [path, positions] of Object.entries(lake.parquet)) {
     await mkdir(join(root, path, '..'), { recursive: true });
-    const rows = positions.map(([partition, position]) => `('${partition}', ${position})`).join(', ');
+    const rows = positions
+      .map(([partition, position, generation = 0]) => `('${partition}', ${position}, ${generation}::BIGINT)`)
+      .join(', ');
     await queryDuckDb(
-      `COPY (SELECT * FROM (VALUES ${rows}) AS rows(_partition, _position)) TO '${join(root, path)}' (FORMAT parquet)`,
+      `COPY (SELECT * FROM (VALUES ${rows}) AS rows(_partition, _position, _generation)) TO '${join(root, path)}' (FORMAT parquet)`,
     );
   }
   const table = tableRootOf('t');
@@ -148,6 +151,42 @@ describe('Function: auditCompaction', () => {
       units: [
         { files: [`${HOUR}/part-a.parquet`], covers: ['raw/t/12/00/0-a.jsonl'] },
         { files: [`${HOUR}/part-b.parquet`], covers: ['raw/t/12/00/0-b.jsonl'] },
+      ],
+    });
+
+    // Act
+    const audit = await auditCompaction(objects, 't', scratch);
+
+    // Assess
+    expect(audit).toEqual({
+      rowsIn: 2,
+      rowsOut: 2,
+      duplicates: 0,
+      losses: 0,
+      unexpected: 0,
+      rawObjectsUncovered: 0,
+      rawObjectsCoveredTwice: 0,
+    });
+  });
+
+  it('tells the same position of two generations apart, in raw names and in the _generation column', async () => {
+    // Prepare: the topic was recreated within the hour, so position 0 of partition 0 is two records.
+    const { objects, scratch } = await compactedLakeWith({
+      raw: {
+        'raw/t/12/00/0-00000000000000000000.jsonl': [['0', 0]],
+        'raw/t/12/30/0-g1-00000000000000000000.jsonl': [['0', 0]],
+      },
+      parquet: {
+        [`${HOUR}/part-a.parquet`]: [
+          ['0', 0, 0],
+          ['0', 0, 1],
+        ],
+      },
+      units: [
+        {
+          files: [`${HOUR}/part-a.parquet`],
+          covers: ['raw/t/12/00/0-00000000000000000000.jsonl', 'raw/t/12/30/0-g1-00000000000000000000.jsonl'],
+        },
       ],
     });
 

@@ -184,6 +184,7 @@ describe('Function: rowsOfCaptureObject', () => {
     expect(rows.map((row) => row.position)).toEqual([0, 1, 176263, 176264, 176265]);
     expect(rows[0]?.row).toEqual({
       _partition: '3',
+      _generation: 0,
       _offset: '0',
       _position: 0,
       _timestamp: Date.UTC(2016, 10, 16, 16, 44, 11),
@@ -216,6 +217,7 @@ describe('Function: rowsOfCaptureObject', () => {
     // Assess
     expect(Object.keys(row?.row ?? {})).toEqual([
       '_partition',
+      '_generation',
       '_offset',
       '_position',
       '_timestamp',

@@ -102,6 +102,7 @@ describe('Class: SchemaObserver', () => {
     // Assess
     expect(schema.columns.map((column) => column.name)).toEqual([
       '_partition',
+      '_generation',
       '_offset',
       '_position',
       '_timestamp',
@@ -230,6 +231,7 @@ describe('Function: compactClosedHours (schema inference)', () => {
       rows.map((row) => {
         const {
           _partition,
+          _generation,
           _offset,
           _position,
           _timestamp,
