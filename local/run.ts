@@ -176,13 +176,19 @@ async function main(): Promise<void> {
     }
     progress.done();
     console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));
-    console.log(describeCompaction(compaction));
+    console.log(describeCompaction(compaction, hoursClosedAt(now, topic.sealDelaySeconds)));
   } finally {
     await lake.close();
   }
 }
 
 /** The compaction timers run at minute 10 of every hour; the first such moment after `time`. */
+/** When the hour of `time` is closed (its last minute sealed), on the schedule's minute 10 or after. */
+function hoursClosedAt(time: number, sealDelaySeconds: number): number {
+  const hour = 3_600_000;
+  return Math.floor(time / hour) * hour + hour + Math.max(10 * 60_000, (sealDelaySeconds + 60) * 1000);
+}
+
 function nextCompactionAfter(time: number): number {
   const hour = 3_600_000;
   const atTen = Math.floor(time / hour) * hour + 10 * 60_000;

@@ -65,10 +65,14 @@ function readingHint(topic: TopicConfig, glob: string): string[] {
   }
 }
 
-/** What the runner's hourly compaction schedule did, and where its files are. */
-export function describeCompaction(summary: CompactionSummary): string {
+/**
+ * What the runner's hourly compaction schedule did, and where its files are. `closesAt` is a time at
+ * which every hour of the run is closed: the command shown compacts them. A much later time would
+ * not: a first run looks back only `LATE_LOOKBACK_HOURS`.
+ */
+export function describeCompaction(summary: CompactionSummary, closesAt: number): string {
   if (summary.hoursCompacted === 0) {
-    return `  compaction: no closed hour yet (${summary.hoursWaiting} waiting); npm run invoke -- compact --now <a later time> compacts them`;
+    return `  compaction: no closed hour yet (${summary.hoursWaiting} waiting); npm run invoke -- compact --now ${new Date(closesAt).toISOString()} compacts them`;
   }
   return (
     `  compaction: ${summary.hoursCompacted} hours into ${summary.filesWritten} Parquet files ` +
