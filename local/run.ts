@@ -176,13 +176,29 @@ async function main(): Promise<void> {
     }
     progress.done();
     console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));
-    console.log(describeCompaction(compaction, hoursClosedAt(now, topic.sealDelaySeconds)));
+    console.log(
+      describeCompaction(compaction, hoursClosedAt(now, topic.sealDelaySeconds), invokeLakeArguments()),
+    );
   } finally {
     await lake.close();
   }
 }
 
 /** The compaction timers run at minute 10 of every hour; the first such moment after `time`. */
+/**
+ * The options that give `npm run invoke` this run's lake and topic; null for an embedded topic of
+ * another format or layout, which `invoke` has no options for.
+ */
+function invokeLakeArguments(): string[] | null {
+  if (values.format !== undefined || values.layout !== undefined) return null;
+  return [
+    ...(values.store === 'fs' ? [] : ['--store', values.store as string]),
+    ...(values.dir === '.lake' ? [] : ['--dir', values.dir as string]),
+    ...(values.config === undefined ? [] : ['--config', values.config]),
+    ...(values.topic === undefined ? [] : ['--topic', values.topic]),
+  ];
+}
+
 /** When the hour of `time` is closed (its last minute sealed), on the schedule's minute 10 or after. */
 function hoursClosedAt(time: number, sealDelaySeconds: number): number {
   const hour = 3_600_000;

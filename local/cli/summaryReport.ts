@@ -67,12 +67,22 @@ function readingHint(topic: TopicConfig, glob: string): string[] {
 
 /**
  * What the runner's hourly compaction schedule did, and where its files are. `closesAt` is a time at
- * which every hour of the run is closed: the command shown compacts them. A much later time would
- * not: a first run looks back only `LATE_LOOKBACK_HOURS`.
+ * which every hour of the run is closed, and `lakeArguments` the options that name the run's lake and
+ * topic to `npm run invoke` (null when it cannot name the topic): the command shown compacts them. A
+ * much later time would not: a first run looks back only `LATE_LOOKBACK_HOURS`.
  */
-export function describeCompaction(summary: CompactionSummary, closesAt: number): string {
+export function describeCompaction(
+  summary: CompactionSummary,
+  closesAt: number,
+  lakeArguments: readonly string[] | null,
+): string {
   if (summary.hoursCompacted === 0) {
-    return `  compaction: no closed hour yet (${summary.hoursWaiting} waiting); npm run invoke -- compact --now ${new Date(closesAt).toISOString()} compacts them`;
+    const at = new Date(closesAt).toISOString();
+    const how =
+      lakeArguments === null
+        ? `its hours are closed at ${at}`
+        : `npm run invoke -- compact --now ${at}${lakeArguments.map((argument) => ` ${argument}`).join('')} compacts them`;
+    return `  compaction: no closed hour yet (${summary.hoursWaiting} waiting); ${how}`;
   }
   return (
     `  compaction: ${summary.hoursCompacted} hours into ${summary.filesWritten} Parquet files ` +

@@ -88,6 +88,34 @@ describe('Command: npm run local (end to end, read back with DuckDB)', () => {
     // Two commands of 200000 events each: a minute on a quiet machine, several on a busy one.
   }, 300_000);
 
+  it('prints a compaction command for hours it did not compact, which compacts every record of them', async () => {
+    const shortDir = await mkdtemp(join(tmpdir(), 'capture-local-short-'));
+    try {
+      // Prepare: a run too short for the schedule to find a closed hour
+      const { stdout } = await run(
+        'npm',
+        ['run', 'local', '--', '--events', '2000', '--dir', shortDir, '--until-drained'],
+        { timeout: 300_000 },
+      );
+      const printed = /npm run invoke -- (compact .*) compacts them/.exec(stdout);
+      expect(printed, stdout).not.toBeNull();
+
+      // Act: the printed command, as a user pastes it
+      const compaction = await run('npm', ['run', 'invoke', '--', ...(printed?.[1] ?? '').split(' ')], {
+        timeout: 300_000,
+      });
+
+      // Assess
+      const rowsWritten = compaction.stdout
+        .split('\n')
+        .filter((line) => line.includes('"event":"capture.compaction"'))
+        .reduce((sum, line) => sum + (JSON.parse(line) as { rowsWritten: number }).rowsWritten, 0);
+      expect(rowsWritten).toBe(2000);
+    } finally {
+      await rm(shortDir, { recursive: true, force: true });
+    }
+  });
+
   it('runs the Lambda function on MSK-shaped batches into the S3 emulator: each (partition, offset) once', async () => {
     const s3Dir = await mkdtemp(join(tmpdir(), 'capture-local-s3-'));
     try {
