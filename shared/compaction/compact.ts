@@ -10,6 +10,7 @@ import { hourOf, partitionDoneWithHour } from './hours.js';
 import { type IcebergTarget, icebergCompactionTable } from './icebergTable.js';
 import { clearMarkers, LATE_LOOKBACK_HOURS, markedHours } from './lateMarkers.js';
 import { compactNextUnit, type UnitOutcome } from './nextUnit.js';
+import { oldestRawHour } from './oldestRawHour.js';
 import { listRawObjectsOfHour } from './rawObjects.js';
 import type { CompactionLimits } from './unitFiles.js';
 import { readWatermark, writeWatermark } from './watermark.js';
@@ -91,7 +92,10 @@ export async function compactClosedHours(
   const currentHour = hourOf(now);
   const lookbackStart = currentHour - (options.lookbackHours ?? LATE_LOOKBACK_HOURS);
   const recorded = await readWatermark(store.objects, topic.name, group);
-  const watermark = recorded ?? lookbackStart;
+  // A group's first run starts at the topic's oldest raw hour, so what was captured before
+  // compaction was deployed is compacted too, not left beyond the lookback.
+  const oldest = recorded === null ? await oldestRawHour(store.objects, topic, partitions) : null;
+  const watermark = recorded ?? Math.min(lookbackStart, oldest ?? lookbackStart);
   const markers = await markedHours(store.objects, topic.name);
   const maxHours = options.maxHours ?? DEFAULT_MAX_HOURS;
   const complete = new Set<number>();

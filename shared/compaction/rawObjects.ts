@@ -49,8 +49,8 @@ export async function listRawObjectsOfHour(
   for (const partition of partitions) {
     const pathOf = objectPathOf(topic, partition);
     const folders = minutesOfHour(hour).map((minute) => {
-      const atZero = splitPath(pathOf(probe(topic, kind, minute, 0)));
-      const atWidest = splitPath(pathOf(probe(topic, kind, minute, WIDEST_POSITION)));
+      const atZero = splitPath(pathOf(probeObject(topic, kind, minute, 0)));
+      const atWidest = splitPath(pathOf(probeObject(topic, kind, minute, WIDEST_POSITION)));
       const namePrefix = commonPrefix(atZero.name, atWidest.name);
       const owned = owners.get(atZero.folder) ?? [];
       owned.push({ partition, minute, namePrefix });
@@ -91,7 +91,7 @@ async function listCaptureObjects(
   for (const partition of partitions) {
     const pathOf = objectPathOf(topic, partition);
     const folders = minutesOfHour(hour).map((minute) => {
-      const name = pathOf(probe(topic, kind, minute, 0)).slice(0, -extension.length);
+      const name = pathOf(probeObject(topic, kind, minute, 0)).slice(0, -extension.length);
       owners.set(name, { partition, minute });
       return splitPath(name).folder;
     });
@@ -117,7 +117,7 @@ function captureOwner<T>(path: string, owners: ReadonlyMap<string, T>): T | unde
 }
 
 /** The main object of a minute: what the layout names once a minute is sealed, at position `first`. */
-function probe(topic: TopicConfig, kind: ObjectKind, minute: number, first: number) {
+export function probeObject(topic: TopicConfig, kind: ObjectKind, minute: number, first: number) {
   const encoding = encodingOfKind(topic, kind);
   return {
     kind,

@@ -108,6 +108,34 @@ describe('Function: compactClosedHours after a compaction outage (watermark)', (
     expect(await readWatermark(store.objects, TOPIC.name, 'all')).toBe(hourAt(fed) / HOUR_MS);
   });
 
+  it('commits the hours captured before compaction was deployed, from the oldest, beyond the lookback', async () => {
+    // Prepare: five days of capture, with a gap of a day, and no compaction run yet
+    const store = await freshFsStore();
+    const lake = feed(store);
+    const fed = [
+      ...Array.from({ length: 48 }, (_, hour) => hour),
+      ...Array.from({ length: 72 }, (_, hour) => 72 + hour),
+    ];
+    for (const hour of fed) await lake.hourOfRecords(hour);
+
+    // Act: compaction is deployed, and runs every hour until it has caught up
+    const runs: CompactionSummary[] = [];
+    for (let hour = 144; runs.length === 0 || (runs.at(-1)?.hoursBehind ?? 0) > 0; hour++) {
+      if (hour > 144 + 10) throw new Error('compaction never caught up');
+      lake.at(hourAt(hour, 10));
+      runs.push(await compactClosedHours(lake.context));
+    }
+
+    // Assess: every hour captured is in the table, oldest first, none twice
+    expect(fed.length).toBeGreaterThan(LATE_LOOKBACK_HOURS);
+    expect(runs[0]).toMatchObject({ hoursCompacted: DEFAULT_MAX_HOURS });
+    const order = await committedHoursInOrder(store);
+    expect(order).toEqual([...order].sort());
+    expect(order[0]).toBe(new Date(hourAt(0)).toISOString());
+    expect(new Set(order).size).toBe(fed.length);
+    expect((await readCompactedRows(store.objects, TOPIC.name)).length).toBe(2 * fed.length);
+  });
+
   it('commits a late object of an hour older than the lookback, through the marker its sealer left', async () => {
     // Prepare: hour 0 compacted long ago, then a record for it arrives two days later
     const store = await freshFsStore();
