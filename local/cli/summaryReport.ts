@@ -68,8 +68,7 @@ function readingHint(topic: TopicConfig, glob: string): string[] {
 /**
  * What the runner's hourly compaction schedule did, and where its files are. `closesAt` is a time at
  * which every hour of the run is closed, and `lakeArguments` the options that name the run's lake and
- * topic to `npm run invoke` (null when it cannot name the topic): the command shown compacts them. A
- * much later time would not: a first run looks back only `LATE_LOOKBACK_HOURS`.
+ * topic to `npm run invoke` (null when it cannot name the topic): the command shown compacts them.
  */
 export function describeCompaction(
   summary: CompactionSummary,
