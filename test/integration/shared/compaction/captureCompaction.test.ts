@@ -47,6 +47,7 @@ function expectedRow(partition: string, position: number, brokerTime: number): R
   const keys = [`device-${position}`, { base64: 'wyg=' }, undefined];
   return {
     _partition: partition,
+    _generation: 0,
     _position: position,
     _offset: String(4294967296 + position * 512),
     _timestamp: brokerTime,
