@@ -32,7 +32,12 @@ const rawJson = (JSON as unknown as { rawJSON(text: string): object }).rawJSON;
  * @example parseExactJson('{"id":1234567890123456789,"n":7}') // { id: 1234567890123456789n, n: 7 }
  */
 export function parseExactJson(text: string): unknown {
-  return LONG_NUMBER_TOKEN.test(text) ? JSON.parse(text, keepIntegerDigits) : JSON.parse(text);
+  return mayHoldWideIntegers(text) ? JSON.parse(text, keepIntegerDigits) : JSON.parse(text);
+}
+
+/** False when `JSON.parse` gives every integer of the text exactly: no number token has 16 digits. */
+export function mayHoldWideIntegers(text: string): boolean {
+  return LONG_NUMBER_TOKEN.test(text);
 }
 
 function keepIntegerDigits(_key: string, value: unknown, context?: ReviverContext): unknown {
