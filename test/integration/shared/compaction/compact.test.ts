@@ -363,6 +363,55 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(second?.rescuedRows).toBe(1);
   });
 
+  it('writes integers past 2^53 exactly: longs as longs, beyond int64 as decimal(20,0) or JSON text, none rounded', async () => {
+    // Prepare: bodies as producers write them (JSON.stringify cannot); 12:00 makes amount a double
+    const store = await freshStore();
+    const lake = harness(store);
+    const deliver = (position: number, minute: number, body: string) =>
+      ingestBatch(lake.context, [
+        makeRecord({
+          partition: '0',
+          position,
+          brokerTime: at(minute < 60 ? 12 : 13, minute % 60),
+          body: Buffer.from(body),
+        }),
+      ]);
+    const huge = '1234567890123456789012345678901234567890';
+    await deliver(0, 10, `{"id":1234567890123456789,"big":18446744073709551615,"huge":${huge},"amount":2.5}`);
+    await deliver(1, 20, '{"id":9007199254740993,"big":7,"huge":1,"amount":3}');
+    await lake.sealAt(at(13, 5));
+    await compactClosedHours(lake.context, { lookbackHours: 3 });
+    await deliver(2, 70, '{"id":-9223372036854775808,"big":-18446744073709551616,"amount":9007199254740993}');
+    await lake.sealAt(at(14, 5));
+
+    // Act
+    await compactClosedHours(lake.context, { lookbackHours: 3 });
+
+    // Assess: DuckDB gives BIGINT as a bigint, and a decimal, cast to text, with all its digits
+    const rows = (
+      await readCompactedRows(
+        store.objects,
+        TOPIC.name,
+        '_position, id, big::VARCHAR AS big, huge, amount, _rescued_data',
+      )
+    ).sort((a, b) => Number(a._position) - Number(b._position));
+    expect(rows.map((row) => row.id)).toEqual([
+      1234567890123456789n,
+      9007199254740993n,
+      -9223372036854775808n,
+    ]);
+    expect(rows.map((row) => row.big)).toEqual(['18446744073709551615', '7', '-18446744073709551616']);
+    expect(rows.map((row) => row.huge)).toEqual([huge, '1', null]);
+    expect(rows.map((row) => row.amount)).toEqual([2.5, 3, null]);
+    expect(rows[2]?._rescued_data).toBe('{"/amount":9007199254740993}');
+    const [first, second] = await committedUnits(store.objects, TOPIC.name);
+    expect(
+      Object.fromEntries((first?.columns ?? []).map((column) => [column.name, column.type])),
+    ).toMatchObject({ id: 'long', big: 'decimal(20,0)', huge: 'json', amount: 'double' });
+    expect(second?.changes).toContainEqual(expect.objectContaining({ path: 'amount', change: 'rescued' }));
+    expect(second?.rescuedRows).toBe(1);
+  });
+
   it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
     // Prepare: ingestion accepts any depth
     const store = await freshStore();
