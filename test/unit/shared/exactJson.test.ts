@@ -64,8 +64,83 @@ describe('Function: parseExactJson', () => {
     );
   });
 
-  it('fails on text that is not JSON, as JSON.parse does', () => {
-    expect(() => parseExactJson('{"id":12345678901234567890')).toThrow(SyntaxError);
+  it('gives back any JSON value holding integers of any size, strings of digits and markers included', () => {
+    // Prepare: integers as bigints where a double cannot hold them, as parseExactJson gives them
+    const exact = (integer: bigint) => (Number.isSafeInteger(Number(integer)) ? Number(integer) : integer);
+    const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(exact),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom(
+          '1234567890123456789',
+          '\ue000',
+          '\\ue000',
+          '\ue0001234567890123456789',
+          'a:12345678901234567',
+        ),
+        fc.string(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value')),
+        fc.dictionary(fc.string(), tie('value')),
+      ),
+    }));
+    fc.assert(
+      fc.property(value, (original) => {
+        // Act
+        const text = JSON.stringify(withExactIntegers(original));
+
+        // Assess: the text parsed again is the value (JSON.parse makes -0 a 0 too)
+        expect(parseExactJson(text)).toEqual(
+          JSON.parse(
+            JSON.stringify(withExactIntegers(original)),
+            (_key, item, context?: { source?: string }) =>
+              typeof item === 'number' && !Number.isSafeInteger(item) && /^-?\d+$/.test(context?.source ?? '')
+                ? BigInt(context?.source ?? '')
+                : item,
+          ),
+        );
+        expect(JSON.stringify(withExactIntegers(parseExactJson(text)))).toBe(text);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('parses a line nested far deeper than recursion can go, its integers exact', () => {
+    // Prepare
+    const text = `${'[{"a":'.repeat(50_000)}12345678901234567890${'}]'.repeat(50_000)}`;
+
+    // Act
+    let value = parseExactJson(text);
+
+    // Assess
+    for (let depth = 0; depth < 50_000; depth++) value = (value as { a: unknown }[])[0]?.a;
+    expect(value).toBe(12345678901234567890n);
+  });
+
+  it('keeps strings that hold its marker characters as written, beside integers it restores', () => {
+    // Prepare: U+E000 literally and as an escape, each followed by digits
+    const text =
+      '{"a":"\uE0001234567890123456789","b":"\\ue000","c":"\ue0011234567890123456789","id":1234567890123456789}';
+
+    // Act
+    const value = parseExactJson(text);
+
+    // Assess
+    expect(value).toEqual({
+      a: '\uE0001234567890123456789',
+      b: '\ue000',
+      c: '\ue0011234567890123456789',
+      id: 1234567890123456789n,
+    });
+  });
+
+  it.each([
+    ['an unclosed object', '{"id":12345678901234567890'],
+    ['a long integer with a leading zero', '{"id":01234567890123456789}'],
+  ])('fails on %s, as JSON.parse does', (_what, text) => {
+    expect(() => parseExactJson(text)).toThrow(SyntaxError);
   });
 });
 
