@@ -26,9 +26,10 @@ type Converter = (value: unknown, path: Path, rescue: Rescue) => unknown;
 /**
  * Turns rows (column name to parsed JSON, integers past 2^53 as bigints) into the column arrays the
  * Parquet writer takes, each value in the form its type is written in (bigint for `long`,
- * microseconds for `timestamp`, nested objects and arrays for structs and lists), never rounded. A value that does not fit its type, and a key no column has, is
- * not dropped: it goes with its path to {@link RESCUE_COLUMN} when the columns have it. Rows are
- * shaped as they come, so a row group is held once, as column values, never also as rows.
+ * microseconds for `timestamp`, nested objects and arrays for structs and lists), never rounded. A
+ * value that does not fit its type, and a key no column has, is not dropped: it goes with its path
+ * to {@link RESCUE_COLUMN} when the columns have it. Rows are shaped as they come, so a row group is
+ * held once, as column values, never also as rows.
  */
 export interface RowShaper {
   /** Shapes one row into the row group being built. */
