@@ -3,6 +3,7 @@ import { parseCaptureEnqueuedTime } from '../encode/captureEventData.js';
 import { type EventDataRecord, openCaptureContainer, type PropertyValue } from '../encode/captureReader.js';
 import { bytesAsJson } from '../encode/jsonValue.js';
 import { CaptureError } from '../errors.js';
+import { parseExactJson } from '../exactJson.js';
 import { generationInPath } from '../paths/layoutPath.js';
 import { addBody, ENVELOPE_COLUMNS, type RawRow } from './rows.js';
 
@@ -107,7 +108,7 @@ function addCaptureBody(row: Record<string, unknown>, sources: Record<string, st
     const text = body.toString('utf8');
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseExactJson(text);
     } catch {
       row[ENVELOPE_COLUMNS.bodyText] = text;
       sources[ENVELOPE_COLUMNS.bodyText] = SOURCES.bodyText;

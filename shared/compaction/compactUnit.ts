@@ -60,8 +60,13 @@ export async function compactUnit<State>(
   } = await writeFiles(table, objects, snapshot, inputs, now, limits);
   const { inferred } = written;
   const read = { rawObjectsRead: inputs.rawObjects.length, rawBytesRead: inferred.rawBytesRead };
-  const { columns: unitColumns, rescues: unitRescues } = inferred.schema;
-  const evolution = evolveTable(tableColumnsOf(table, widened).columns, unitColumns, unitRescues);
+  const { columns: unitColumns, rescues: unitRescues, beyondDouble } = inferred.schema;
+  const evolution = evolveTable(
+    tableColumnsOf(table, widened).columns,
+    unitColumns,
+    unitRescues,
+    beyondDouble,
+  );
 
   for (const file of written.files) await objects.publish(file.path, file.chunks);
   // Measured against the table the claim saw, not against what this run had to commit, so a rerun
@@ -73,6 +78,7 @@ export async function compactUnit<State>(
           columnsOfClaim(table, inputs.tableSchemaAtClaim, unit.topic).columns,
           unitColumns,
           unitRescues,
+          beyondDouble,
         ).changes.filter((change) => change.change === 'added');
   const changes = [
     ...unitChanges(inferred),
@@ -120,18 +126,21 @@ async function writeFiles<State>(
     const claimed = columnsOfClaim(table, inputs.tableSchemaAtClaim, inputs.unit.topic);
     const attempt = await writeUnitFiles(objects, inputs, null, claimed.columns, limits, claimed.fieldIdOf);
     const { schema } = attempt.inferred;
-    const grows = evolveTable(claimed.columns, schema.columns, schema.rescues).changes.some(
-      (change) => change.change === 'added',
-    );
+    const grows = evolveTable(
+      claimed.columns,
+      schema.columns,
+      schema.rescues,
+      schema.beyondDouble,
+    ).changes.some((change) => change.change === 'added');
     if (!grows && attempt.misfits === 0) return { written: attempt, columns: claimed.columns, snapshot };
     await objects.deleteStaged(attempt.files.flatMap((file) => file.chunks));
     inferred = attempt.inferred;
   }
   inferred ??= await inferUnit(objects, inputs);
   const widened = await table.widen(snapshot, inferred.schema, now);
-  const { columns: unitColumns, rescues } = inferred.schema;
+  const { columns: unitColumns, rescues, beyondDouble } = inferred.schema;
   const tableColumns = tableColumnsOf(table, widened);
-  const evolution = evolveTable(tableColumns.columns, unitColumns, rescues);
+  const evolution = evolveTable(tableColumns.columns, unitColumns, rescues, beyondDouble);
   const columns = fileColumnsOf(tableColumns.columns, unitColumns, evolution.rescues);
   return {
     written: await writeUnitFiles(objects, inputs, inferred, columns, limits, tableColumns.fieldIdOf),

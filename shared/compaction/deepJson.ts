@@ -20,7 +20,8 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
 
 /**
  * `JSON.stringify` of a parsed JSON value at any depth, with an explicit stack instead of recursion:
- * the same text for the values `JSON.parse` yields (objects keep their key order).
+ * the same text for the values `JSON.parse` yields (objects keep their key order), and bigints (see
+ * `parseExactJson`) as their digits.
  */
 export function stringifyDeep(value: unknown): string {
   const parts: string[] = [];
@@ -32,6 +33,10 @@ export function stringifyDeep(value: unknown): string {
       continue;
     }
     const current = next.value;
+    if (typeof current === 'bigint') {
+      parts.push(current.toString());
+      continue;
+    }
     if (typeof current !== 'object' || current === null) {
       parts.push(JSON.stringify(current) ?? 'null');
       continue;

@@ -25,7 +25,7 @@ export function deltaCompactionTable(objects: ObjectStore, topic: string): Compa
 
     async widen(snapshot, unit, now) {
       const committed = await commitNext(objects, snapshot, (latest) => {
-        const evolution = evolveTable(tableColumnsOf(latest), unit.columns, unit.rescues);
+        const evolution = evolveTable(tableColumnsOf(latest), unit.columns, unit.rescues, unit.beyondDouble);
         const created = latest.metadata === null;
         const added = evolution.changes.filter((change) => change.change === 'added');
         if (!created && added.length === 0) return null;

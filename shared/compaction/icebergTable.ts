@@ -79,7 +79,7 @@ export function icebergCompactionTable(
     async widen(state, unit, now) {
       const grow = (columns: readonly StructField[] | null): StructField[] | null => {
         const table = dataColumnsOf(renamed(columns ?? [], PRODUCT_NAMES));
-        const evolution = evolveTable(table, unit.columns, unit.rescues);
+        const evolution = evolveTable(table, unit.columns, unit.rescues, unit.beyondDouble);
         const added = evolution.changes.some((change) => change.change === 'added');
         return columns !== null && !added
           ? null

@@ -1,4 +1,5 @@
 import { CaptureError } from '../errors.js';
+import { withExactIntegers } from '../exactJson.js';
 import type { DataType, StructField } from '../tables/dataType.js';
 import type { JsonRow } from './schema.js';
 import { RESCUE_COLUMN } from './tableEvolution.js';
@@ -23,11 +24,12 @@ class Rescue {
 type Converter = (value: unknown, path: Path, rescue: Rescue) => unknown;
 
 /**
- * Turns rows (column name to parsed JSON) into the column arrays the Parquet writer takes, each value
- * in the form its type is written in (bigint for `long`, microseconds for `timestamp`, nested objects
- * and arrays for structs and lists). A value that does not fit its type, and a key no column has, is
- * not dropped: it goes with its path to {@link RESCUE_COLUMN} when the columns have it. Rows are
- * shaped as they come, so a row group is held once, as column values, never also as rows.
+ * Turns rows (column name to parsed JSON, integers past 2^53 as bigints) into the column arrays the
+ * Parquet writer takes, each value in the form its type is written in (bigint for `long`,
+ * microseconds for `timestamp`, nested objects and arrays for structs and lists), never rounded. A
+ * value that does not fit its type, and a key no column has, is not dropped: it goes with its path
+ * to {@link RESCUE_COLUMN} when the columns have it. Rows are shaped as they come, so a row group is
+ * held once, as column values, never also as rows.
  */
 export interface RowShaper {
   /** Shapes one row into the row group being built. */
@@ -80,7 +82,7 @@ export function createRowShaper(columns: readonly StructField[], { strict }: { s
         for (const name in values) {
           if (!known.has(name) && !valueless(values[name])) rescue.add([name], values[name]);
         }
-        (arrays[rescueIndex] as unknown[]).push(rescue.values);
+        (arrays[rescueIndex] as unknown[]).push(rescue.values && withExactIntegers(rescue.values));
       }
       if (rescue.values !== null) {
         if (!rescuing && !strict) misfits++;
@@ -118,13 +120,22 @@ function valueless(value: unknown): boolean {
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 function converterOf(type: DataType, rescuing: boolean): Converter {
   switch (type.kind) {
     case 'boolean':
       return (value) => (typeof value === 'boolean' ? value : MISFIT);
     case 'long':
-      return (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : MISFIT);
+      return (value) =>
+        typeof value === 'number'
+          ? Number.isSafeInteger(value)
+            ? BigInt(value)
+            : MISFIT
+          : typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX
+            ? value
+            : MISFIT;
     case 'integer':
       return (value) =>
         Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX
@@ -136,12 +147,14 @@ function converterOf(type: DataType, rescuing: boolean): Converter {
           ? value
           : typeof value === 'string'
             ? (NON_FINITE_FLOATS[value] ?? MISFIT)
-            : MISFIT;
+            : typeof value === 'bigint'
+              ? exactDouble(value)
+              : MISFIT;
     case 'string':
       return (value) => (typeof value === 'string' ? value : MISFIT);
     case 'json':
-      // The writer serializes the value itself.
-      return (value) => value;
+      // The writer serializes the value itself, and would turn bigints into doubles first.
+      return withExactIntegers;
     case 'timestamp':
       // The metadata column's rows carry epoch milliseconds; registry-typed fields ISO text. The
       // column holds microseconds.
@@ -155,15 +168,32 @@ function converterOf(type: DataType, rescuing: boolean): Converter {
       return (value) => (typeof value === 'string' ? orMisfit(daysOfIsoDate(value)) : MISFIT);
     case 'decimal': {
       const { precision, scale } = type;
-      // The writer takes a bigint as the unscaled value, exactly.
+      // The writer takes a bigint as the unscaled value, exactly. Text comes from registry decoding,
+      // integers from inference (a unit whose integers went beyond 64 bits).
       return (value) =>
-        typeof value === 'string' ? orMisfit(unscaledOfDecimalText(value, precision, scale)) : MISFIT;
+        typeof value === 'string'
+          ? orMisfit(unscaledOfDecimalText(value, precision, scale))
+          : typeof value === 'bigint' || Number.isSafeInteger(value)
+            ? orMisfit(unscaledOfInteger(BigInt(value as bigint | number), precision, scale))
+            : MISFIT;
     }
     case 'struct':
       return structConverter(type.fields, rescuing);
     case 'array':
       return arrayConverter(converterOf(type.element, rescuing));
   }
+}
+
+/** A double only when it is exactly the integer: 2^60 is, 2^53 + 1 is not. */
+function exactDouble(value: bigint): number | typeof MISFIT {
+  const double = Number(value);
+  return Number.isFinite(double) && BigInt(double) === value ? double : MISFIT;
+}
+
+/** The unscaled value of an integer in a `decimal(precision, scale)` column, null when it has too many digits. */
+function unscaledOfInteger(value: bigint, precision: number, scale: number): bigint | null {
+  const unscaled = value * 10n ** BigInt(scale);
+  return (unscaled < 0n ? -unscaled : unscaled).toString().length > precision ? null : unscaled;
 }
 
 function orMisfit<T>(value: T | null): T | typeof MISFIT {

@@ -1,4 +1,5 @@
 import { CaptureError } from '../errors.js';
+import { parseExactJson } from '../exactJson.js';
 import { generationInPath } from '../paths/layoutPath.js';
 import type { RegistryKindName } from '../registry/schemaRef.js';
 import { MAX_COLUMN_NESTING, nestsDeeperThan, stringifyDeep } from './deepJson.js';
@@ -70,7 +71,7 @@ export function* rowsOfJsonLines(
     if (line === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = parseExactJson(line);
     } catch (error) {
       throw new CaptureError(`${objectPath} line ${lineNumber} is not JSON: the raw object is damaged`, {
         retriable: false,

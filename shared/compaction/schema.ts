@@ -1,6 +1,13 @@
 import { type DataType, LONG, STRING, type StructField, TIMESTAMP } from '../tables/dataType.js';
 import { type DeclaredBody, unifyDeclared } from './registryColumns/declaredTypes.js';
-import { newShape, observeShape, resolveFields, type ShapeNode, type ShapeNote } from './typeInference.js';
+import {
+  collectBeyondDouble,
+  newShape,
+  observeShape,
+  resolveFields,
+  type ShapeNode,
+  type ShapeNote,
+} from './typeInference.js';
 
 /**
  * The columns of a compaction unit, found from its rows in one pass: the metadata columns with their
@@ -43,6 +50,8 @@ export interface UnitSchema {
   readonly addedLater: readonly string[];
   /** Some values fit no column (a key clashing with another but for case): the rescue column is needed. */
   readonly rescues: boolean;
+  /** Paths holding integers beyond ±2^53, which a `double` column would round (see `evolveTable`). */
+  readonly beyondDouble: ReadonlySet<string>;
 }
 
 /**
@@ -54,6 +63,8 @@ export interface UnitSchema {
 export class SchemaObserver {
   private readonly shapes = new Map<string, ShapeNode>();
   private readonly declared = new Map<string, DataType>();
+  /** Declared columns that held an integer beyond ±2^53 (inferred ones keep that in their shapes). */
+  private readonly declaredBeyondDouble = new Set<string>();
   /** Every column but the metadata ones, in order of first appearance. */
   private readonly order: string[] = [];
   private readonly sources: Record<string, string> = { ...METADATA_SOURCES };
@@ -78,6 +89,7 @@ export class SchemaObserver {
         const known = this.declared.get(name);
         if (known === undefined) this.sources[name] = `${source}, typed by ${declaredBody?.declaredBy}`;
         this.declared.set(name, known === undefined ? declaredType : unifyDeclared(known, declaredType));
+        if (typeof value === 'bigint') this.declaredBeyondDouble.add(name);
         continue;
       }
       let shape = this.shapes.get(name);
@@ -116,6 +128,8 @@ export class SchemaObserver {
       taken.add(folded);
       fields.push({ name, type });
     }
+    const beyondDouble = new Set(this.declaredBeyondDouble);
+    for (const [name, shape] of inferredShapes) collectBeyondDouble(shape, name, beyondDouble);
     return {
       columns: [...METADATA_COLUMNS, ...fields],
       sources: this.sources,
@@ -124,6 +138,7 @@ export class SchemaObserver {
         .map((field) => field.name)
         .filter((name) => !(this.firstColumns?.has(name) ?? false)),
       rescues,
+      beyondDouble,
     };
   }
 }

@@ -32,15 +32,18 @@ export interface TableEvolution {
 /**
  * The table's columns grown by the unit's (both top-level fields, metadata columns included), and
  * the rescue column when the unit has values to rescue: `unitRescues` says the unit's own rows had
- * some (a key clashing with another but for case), the merge finds the rest.
+ * some (a key clashing with another but for case), the merge finds the rest. `beyondDouble` names
+ * the unit's paths holding integers beyond ±2^53 (see `UnitSchema`): where the table has `double`,
+ * those a double would round are rescued.
  */
 export function evolveTable(
   table: readonly StructField[],
   unit: readonly StructField[],
   unitRescues: boolean,
+  beyondDouble: ReadonlySet<string> = new Set(),
 ): TableEvolution {
   const changes: TableChange[] = [];
-  const merged = mergeFields(table, unit, '', changes);
+  const merged = mergeFields(table, unit, '', { changes, beyondDouble });
   const rescues = merged.rescues || unitRescues;
   if (rescues && !merged.fields.some((field) => field.name === RESCUE_COLUMN)) {
     merged.fields.push(RESCUE_FIELD);
@@ -53,12 +56,19 @@ export function evolveTable(
   return { columns: merged.fields, changes, rescues };
 }
 
+/** What a merge reads about the unit beyond its types, and what it reports. */
+interface Merge {
+  readonly changes: TableChange[];
+  readonly beyondDouble: ReadonlySet<string>;
+}
+
 function mergeFields(
   table: readonly StructField[],
   unit: readonly StructField[],
   path: string,
-  changes: TableChange[],
+  merge: Merge,
 ): { fields: StructField[]; rescues: boolean } {
+  const { changes } = merge;
   const fields = [...table];
   let rescues = false;
   for (const field of unit) {
@@ -81,7 +91,7 @@ function mergeFields(
       continue;
     }
     const existing = fields[index] as StructField;
-    const type = mergeType(existing.type, field.type, fieldPath, changes);
+    const type = mergeType(existing.type, field.type, fieldPath, merge);
     rescues ||= type.rescues;
     fields[index] = { name: existing.name, type: type.type };
   }
@@ -92,29 +102,49 @@ function mergeType(
   table: DataType,
   unit: DataType,
   path: string,
-  changes: TableChange[],
+  merge: Merge,
 ): { type: DataType; rescues: boolean } {
+  const { changes } = merge;
   if (table.kind === 'json') return { type: table, rescues: false };
   if (table.kind === 'struct' && unit.kind === 'struct') {
-    const merged = mergeFields(table.fields, unit.fields, path, changes);
+    const merged = mergeFields(table.fields, unit.fields, path, merge);
     return { type: { kind: 'struct', fields: merged.fields }, rescues: merged.rescues };
   }
   if (table.kind === 'array' && unit.kind === 'array') {
-    const element = mergeType(table.element, unit.element, `${path}[]`, changes);
+    const element = mergeType(table.element, unit.element, `${path}[]`, merge);
     return { type: { kind: 'array', element: element.type }, rescues: element.rescues };
   }
   if (typeName(table) === typeName(unit)) return { type: table, rescues: false };
-  // Integers are doubles without loss (within 2^53, as JSON.parse gives them anyway), and a
-  // registry schema's `int` fits a `long` (a later version that widened it meets the older table).
-  if (table.kind === 'double' && (unit.kind === 'long' || unit.kind === 'integer'))
-    return { type: table, rescues: false };
+  // Integers are doubles without loss within ±2^53; beyond, the row shaper rescues those a double
+  // would round. A registry schema's `int` fits a `long` (a later version that widened it meets the
+  // older table).
+  if (table.kind === 'double' && (unit.kind === 'long' || unit.kind === 'integer')) {
+    if (!merge.beyondDouble.has(path)) return { type: table, rescues: false };
+    changes.push({
+      path,
+      change: 'rescued',
+      detail: `the table has double and this unit integers beyond 2^53: those a double would round are kept in ${RESCUE_COLUMN}`,
+    });
+    return { type: table, rescues: true };
+  }
   if (table.kind === 'long' && unit.kind === 'integer') return { type: table, rescues: false };
+  if (table.kind === 'decimal' && decimalHolds(table, unit)) return { type: table, rescues: false };
   changes.push({
     path,
     change: 'rescued',
     detail: `the table has ${typeName(table)} and this unit ${typeName(unit)}: values that are not ${typeName(table)} are kept in _rescued_data`,
   });
   return { type: table, rescues: true };
+}
+
+/**
+ * A decimal holds every value of a narrower one, and every `long` (19 digits at most) once it has
+ * 19 digits before its point: a table whose integers once went beyond 64 bits is `decimal(20,0)`.
+ */
+function decimalHolds(table: DataType & { kind: 'decimal' }, unit: DataType): boolean {
+  const wholeDigits = table.precision - table.scale;
+  if (unit.kind === 'long' || unit.kind === 'integer') return wholeDigits >= 19;
+  return unit.kind === 'decimal' && unit.scale <= table.scale && unit.precision - unit.scale <= wholeDigits;
 }
 
 /**

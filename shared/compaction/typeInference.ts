@@ -7,12 +7,16 @@ import {
   STRING,
   type StructField,
 } from '../tables/dataType.js';
+import { RESCUE_COLUMN } from './tableEvolution.js';
 
 /**
  * Type inference over JSON values, the way Spark infers JSON (objects are structs holding the union of
  * the fields seen, arrays are lists of their elements' unified type, integers meeting fractions are
- * doubles), except that a genuine conflict at a path (an object in one row, a string in another)
- * keeps only that path as JSON text instead of turning its whole top-level field into a string.
+ * doubles, integers beyond 64 bits are decimals), except that a genuine conflict at a path (an object
+ * in one row, a string in another) keeps only that path as JSON text instead of turning its whole
+ * top-level field into a string. Integers come exact (bigints past 2^53, see `parseExactJson`), and
+ * no rule here rounds one: where Spark would take a double, the integers a double cannot hold are
+ * rescued, or the path is JSON text.
  *
  * Observation holds one small node per distinct path, never the values, so it runs over an hour in
  * bounded memory; resolution then turns the nodes into types and notes what it had to decide.
@@ -24,6 +28,15 @@ const FRACTION_SEEN = 4;
 const STRING_SEEN = 8;
 const OBJECT_SEEN = 16;
 const ARRAY_SEEN = 32;
+/** An integer beyond the 64-bit range, which no `long` holds. */
+const HUGE_INTEGER_SEEN = 64;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** Spark's `DecimalType.MAX_PRECISION`, and Delta's and Parquet's. */
+const MAX_DECIMAL_DIGITS = 38;
+/** A `long` as a decimal, as Spark widens one meeting a bigger integer: every int64 has 19 digits or fewer. */
+const LONG_DECIMAL_DIGITS = 20;
 
 /**
  * Below this depth a value is typed as a whole JSON text: Delta's schema string nests three JSON
@@ -43,10 +56,14 @@ export interface ShapeNode {
   element: ShapeNode | null;
   /** A value here nested deeper than {@link MAX_TYPED_DEPTH}: the path is kept as JSON text. */
   tooDeep: boolean;
+  /** An integer beyond ±2^53 came here: a double would round it. */
+  beyondDouble: boolean;
+  /** The most digits of an integer beyond the 64-bit range here, 0 without one. */
+  hugeDigits: number;
 }
 
 export function newShape(): ShapeNode {
-  return { kinds: 0, fields: new Map(), element: null, tooDeep: false };
+  return { kinds: 0, fields: new Map(), element: null, tooDeep: false, beyondDouble: false, hugeDigits: 0 };
 }
 
 /** Adds one value (and everything inside it) to what the path is known to hold. */
@@ -58,6 +75,9 @@ export function observeShape(node: ShapeNode, value: unknown, depth = 1): void {
       return;
     case 'number':
       node.kinds |= Number.isSafeInteger(value) ? INTEGER_SEEN : FRACTION_SEEN;
+      return;
+    case 'bigint':
+      observeWideInteger(node, value);
       return;
     case 'string':
       node.kinds |= STRING_SEEN;
@@ -92,6 +112,27 @@ export function observeShape(node: ShapeNode, value: unknown, depth = 1): void {
   }
 }
 
+/** An integer past ±2^53, as `parseExactJson` gives it: a `long` up to 64 bits, beyond that a decimal. */
+function observeWideInteger(node: ShapeNode, value: bigint): void {
+  node.beyondDouble = true;
+  if (value >= INT64_MIN && value <= INT64_MAX) {
+    node.kinds |= INTEGER_SEEN;
+    return;
+  }
+  node.kinds |= HUGE_INTEGER_SEEN;
+  node.hugeDigits = Math.max(node.hugeDigits, (value < 0n ? -value : value).toString().length);
+}
+
+/**
+ * Adds the paths under `path` (`id`, `order.items[].ref`) where an integer beyond ±2^53 came: a table
+ * that has `double` there cannot take all of them (see `evolveTable`).
+ */
+export function collectBeyondDouble(node: ShapeNode, path: string, into: Set<string>): void {
+  if (node.beyondDouble) into.add(path);
+  for (const [name, child] of node.fields) collectBeyondDouble(child, `${path}.${name}`, into);
+  if (node.element !== null) collectBeyondDouble(node.element, `${path}[]`, into);
+}
+
 /** A decision resolution made about a path, for the schema report. */
 export interface ShapeNote {
   /** `user.country`, `order.items[].unitPrice`. */
@@ -120,6 +161,7 @@ const KIND_NAMES: readonly [number, string][] = [
   [STRING_SEEN, 'string'],
   [OBJECT_SEEN, 'object'],
   [ARRAY_SEEN, 'array'],
+  [HUGE_INTEGER_SEEN, 'integer beyond 64 bits'],
 ];
 
 function kindsSeen(kinds: number): string {
@@ -151,8 +193,12 @@ export function resolveShape(node: ShapeNode, path: string, notes: ShapeNote[]):
     case FRACTION_SEEN:
       return { type: DOUBLE, rescues: false };
     case INTEGER_SEEN | FRACTION_SEEN:
-      notes.push({ path, change: 'widened', detail: 'integers and fractions: written as double' });
-      return { type: DOUBLE, rescues: false };
+    case HUGE_INTEGER_SEEN | FRACTION_SEEN:
+    case INTEGER_SEEN | HUGE_INTEGER_SEEN | FRACTION_SEEN:
+      return resolveDouble(node, path, notes);
+    case HUGE_INTEGER_SEEN:
+    case INTEGER_SEEN | HUGE_INTEGER_SEEN:
+      return resolveHugeIntegers(node, path, notes);
     case STRING_SEEN:
       return { type: STRING, rescues: false };
     case ARRAY_SEEN:
@@ -167,6 +213,43 @@ export function resolveShape(node: ShapeNode, path: string, notes: ShapeNote[]):
       });
       return { type: JSON_TEXT, rescues: false };
   }
+}
+
+/** Integers meeting fractions are doubles, as in Spark; an integer a double would round is rescued instead. */
+function resolveDouble(node: ShapeNode, path: string, notes: ShapeNote[]): ResolvedShape {
+  if (!node.beyondDouble) {
+    notes.push({ path, change: 'widened', detail: 'integers and fractions: written as double' });
+    return { type: DOUBLE, rescues: false };
+  }
+  notes.push({
+    path,
+    change: 'widened',
+    detail: `integers and fractions: written as double, and integers beyond 2^53 that a double would round are kept in ${RESCUE_COLUMN}`,
+  });
+  return { type: DOUBLE, rescues: true };
+}
+
+/**
+ * Integers beyond the 64-bit range are `decimal(p,0)` (p at least 20, which every `long` fits), as
+ * Spark infers them; past 38 digits no decimal holds them, and where Spark takes a double, which
+ * would round them, the path is JSON text, its digits exact.
+ */
+function resolveHugeIntegers(node: ShapeNode, path: string, notes: ShapeNote[]): ResolvedShape {
+  if (node.hugeDigits > MAX_DECIMAL_DIGITS) {
+    notes.push({
+      path,
+      change: 'kept-as-json',
+      detail: `integers of more than ${MAX_DECIMAL_DIGITS} digits, which no decimal holds: written as JSON text`,
+    });
+    return { type: JSON_TEXT, rescues: false };
+  }
+  const precision = Math.max(LONG_DECIMAL_DIGITS, node.hugeDigits);
+  notes.push({
+    path,
+    change: 'widened',
+    detail: `integers beyond the 64-bit range: written as decimal(${precision},0)`,
+  });
+  return { type: { kind: 'decimal', precision, scale: 0 }, rescues: false };
 }
 
 function resolveArray(node: ShapeNode, path: string, notes: ShapeNote[]): ResolvedShape {

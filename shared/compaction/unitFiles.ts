@@ -19,7 +19,7 @@ import { assertDisjointPositions, assertRisingPosition, PositionTally } from './
  * The version of what compaction writes for given inputs (columns, encodings, writer): raise it with
  * any change that alters the Parquet bytes, so files of the old version are never reused as the new.
  */
-const PARQUET_OUTPUT_VERSION = 'hyparquet-writer-0.17/3';
+const PARQUET_OUTPUT_VERSION = 'hyparquet-writer-0.17/4';
 
 /** Sizes that bound a compaction's memory and shape its output. */
 export interface CompactionLimits {

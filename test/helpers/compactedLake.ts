@@ -45,16 +45,18 @@ export async function tableFilePaths(objects: ObjectStore, topic: string): Promi
 /**
  * The rows of every file the Delta log lists, as DuckDB reads them (an independent Parquet reader),
  * with the file each came from. Files are copied out of the store first, since DuckDB reads local
- * paths.
+ * paths. `select` picks the columns, e.g. casting a decimal to text, which DuckDB would otherwise
+ * hand over as a double.
  */
 export async function readCompactedRows(
   objects: ObjectStore,
   topic: string,
+  select = '*',
 ): Promise<Record<string, unknown>[]> {
   const files = await tableFilePaths(objects, topic);
   if (files.length === 0) return [];
   return withLocalCopies(objects, files, async (connection, local) => {
-    const sql = `SELECT * FROM read_parquet([${local.map((path) => `'${path}'`).join(', ')}], union_by_name = true, filename = true)`;
+    const sql = `SELECT ${select} FROM read_parquet([${local.map((path) => `'${path}'`).join(', ')}], union_by_name = true, filename = true)`;
     return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
   });
 }

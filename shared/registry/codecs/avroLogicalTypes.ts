@@ -17,14 +17,31 @@ abstract class DecodingLogicalType extends avro.types.LogicalType {
   }
 }
 
+/**
+ * A logical type on `long` whose values come as exact bigints. avsc builds a logical type's
+ * underlying `long` itself rather than taking the registry's {@link EXACT_LONG}, and its own long
+ * refuses values past 2^53, which microseconds reach from the year 2255: 9999-12-31, a usual
+ * "valid until" sentinel, is 253402300799999999.
+ */
+abstract class ExactLongLogicalType extends DecodingLogicalType {
+  constructor(schema: avro.Schema, options?: Record<string, unknown>) {
+    // The hook sees this very schema only as the underlying type is built, after avsc has chosen
+    // the logical type for it.
+    super(schema, {
+      ...options,
+      typeHook: (underlying: avro.Schema) => (underlying === schema ? EXACT_LONG : undefined),
+    });
+  }
+}
+
 class TimestampMillis extends DecodingLogicalType {
   protected override _fromValue(ms: number): string {
     return isoInstant(ms, '', 'Z');
   }
 }
 
-class TimestampMicros extends DecodingLogicalType {
-  protected override _fromValue(micros: number): string {
+class TimestampMicros extends ExactLongLogicalType {
+  protected override _fromValue(micros: bigint): string {
     return isoFromMicros(micros, 'Z');
   }
 }
@@ -35,8 +52,8 @@ class LocalTimestampMillis extends DecodingLogicalType {
   }
 }
 
-class LocalTimestampMicros extends DecodingLogicalType {
-  protected override _fromValue(micros: number): string {
+class LocalTimestampMicros extends ExactLongLogicalType {
+  protected override _fromValue(micros: bigint): string {
     return isoFromMicros(micros, '');
   }
 }
@@ -49,12 +66,12 @@ class DateDays extends DecodingLogicalType {
 
 class TimeMillis extends DecodingLogicalType {
   protected override _fromValue(ms: number): string {
-    return isoTimeOfDay(ms * 1000);
+    return isoTimeOfDay(BigInt(ms) * 1000n);
   }
 }
 
-class TimeMicros extends DecodingLogicalType {
-  protected override _fromValue(micros: number): string {
+class TimeMicros extends ExactLongLogicalType {
+  protected override _fromValue(micros: bigint): string {
     return isoTimeOfDay(micros);
   }
 }

@@ -14,10 +14,15 @@ export function isoInstant(epochMs: number, belowMs: string, zone: 'Z' | ''): st
   return `${whole}.${millis}${belowMs.replace(/(?:000)+$/, '')}${zone}`;
 }
 
-/** Microseconds since the epoch (Avro `timestamp-micros`) as ISO text. */
-export function isoFromMicros(micros: number, zone: 'Z' | ''): string {
-  const ms = Math.floor(micros / 1000);
-  return isoInstant(ms, String(micros - ms * 1000).padStart(3, '0'), zone);
+/**
+ * Microseconds since the epoch (Avro `timestamp-micros`, exact as a bigint) as ISO text.
+ *
+ * @example isoFromMicros(253402300799999999n, 'Z') // '9999-12-31T23:59:59.999999Z'
+ */
+export function isoFromMicros(micros: bigint, zone: 'Z' | ''): string {
+  // Floor division: a time before 1970 has its microseconds counted up from the millisecond below.
+  const ms = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  return isoInstant(Number(ms), String(micros - ms * 1000n).padStart(3, '0'), zone);
 }
 
 /** Days since 1970-01-01 (Avro `date`) as `YYYY-MM-DD`. */
@@ -26,6 +31,6 @@ export function isoDate(days: number): string {
 }
 
 /** Microseconds after midnight (Avro `time-micros`; `time-millis` times 1000) as `HH:MM:SS[.ffffff]`. */
-export function isoTimeOfDay(micros: number): string {
+export function isoTimeOfDay(micros: bigint): string {
   return isoFromMicros(micros, '').slice(11);
 }

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { captureOutput, stopWithThisProcess } from '../../../local/emulators/childProcesses.js';
 import { ensureTableReaders, READERS_PYTHON, sparkJars } from '../../../local/emulators/tableReaders.js';
+import { parseExactJson } from '../../../shared/exactJson.js';
 
 /** A view Spark reads before running a query: a table or files, by format. */
 export interface SparkView {
@@ -84,7 +85,12 @@ export async function startTableReaders(): Promise<TableReaders> {
   const ask = <T>(request: Record<string, unknown>): Promise<T> => {
     const answer = queue.then(async () => {
       child.stdin.write(`${JSON.stringify(request)}\n`);
-      const response = JSON.parse(await nextLine()) as { ok: boolean; error?: string; errorClass?: string };
+      // Python writes 64-bit integers with every digit, which JSON.parse would round past 2^53.
+      const response = parseExactJson(await nextLine()) as {
+        ok: boolean;
+        error?: string;
+        errorClass?: string;
+      };
       if (!response.ok) throw new Error(`${request.op}: ${response.errorClass}: ${response.error}`);
       return response as T;
     });

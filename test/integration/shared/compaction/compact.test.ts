@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lake, openLake } from '../../../../local/emulators/openLake.js';
 import { crashingStore, SimulatedCrash } from '../../../../local/faults/crashingStore.js';
 import { claimUnitInputs } from '../../../../shared/compaction/claim.js';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
 import { hourOf } from '../../../../shared/compaction/hours.js';
 import { listRawObjectsOfHour } from '../../../../shared/compaction/rawObjects.js';
+import { tableRootOf } from '../../../../shared/compaction/tableLayout.js';
 import { COMPACTED_PREFIX } from '../../../../shared/paths/lakePaths.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
@@ -19,6 +22,7 @@ import {
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
 import { FRESH_STORES } from '../../../helpers/freshStores.js';
 import { readLines } from '../../../helpers/lakeReader.js';
+import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
 
 const at = (hour: number, minute: number, second = 0) => Date.UTC(2026, 10, 21, hour, minute, second);
 const TOPIC = topicConfig({ jsonl: { envelope: true } });
@@ -95,6 +99,37 @@ async function smallClosedHour(store: CaptureStore) {
   await lake.sealAt(at(13, 5));
   return lake.context;
 }
+
+/**
+ * Two hours of bodies as producers write them (JSON.stringify cannot): ids past 2^53, integers beyond
+ * int64 and beyond 38 digits; 12:00 makes `amount` a double, then 13:00 brings it an integer past
+ * 2^53. Each hour is compacted once it is sealed.
+ */
+async function compactWideIntegers(store: CaptureStore): Promise<void> {
+  const lake = harness(store);
+  const deliver = (position: number, hour: number, minute: number, body: string) =>
+    ingestBatch(lake.context, [
+      makeRecord({ partition: '0', position, brokerTime: at(hour, minute), body: Buffer.from(body) }),
+    ]);
+  await deliver(
+    0,
+    12,
+    10,
+    `{"id":1234567890123456789,"big":18446744073709551615,"huge":${HUGE},"amount":2.5}`,
+  );
+  await deliver(1, 12, 20, '{"id":9007199254740993,"big":7,"huge":1,"amount":3}');
+  await lake.sealAt(at(13, 5));
+  await compactClosedHours(lake.context, { lookbackHours: 3 });
+  await deliver(
+    2,
+    13,
+    10,
+    '{"id":-9223372036854775808,"big":-18446744073709551616,"amount":9007199254740993}',
+  );
+  await lake.sealAt(at(14, 5));
+  await compactClosedHours(lake.context, { lookbackHours: 3 });
+}
+const HUGE = '1234567890123456789012345678901234567890';
 
 describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshStore) => {
   it('compacts closed hours into Parquet that DuckDB reads as exactly the raw records, and waits for open ones', async () => {
@@ -363,6 +398,38 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(second?.rescuedRows).toBe(1);
   });
 
+  it('writes integers past 2^53 exactly: longs as longs, beyond int64 as decimal(20,0) or JSON text, none rounded', async () => {
+    // Prepare
+    const store = await freshStore();
+
+    // Act
+    await compactWideIntegers(store);
+
+    // Assess: DuckDB gives BIGINT as a bigint, and a decimal, cast to text, with all its digits
+    const rows = (
+      await readCompactedRows(
+        store.objects,
+        TOPIC.name,
+        '_position, id, big::VARCHAR AS big, huge, amount, _rescued_data',
+      )
+    ).sort((a, b) => Number(a._position) - Number(b._position));
+    expect(rows.map((row) => row.id)).toEqual([
+      1234567890123456789n,
+      9007199254740993n,
+      -9223372036854775808n,
+    ]);
+    expect(rows.map((row) => row.big)).toEqual(['18446744073709551615', '7', '-18446744073709551616']);
+    expect(rows.map((row) => row.huge)).toEqual([HUGE, '1', null]);
+    expect(rows.map((row) => row.amount)).toEqual([2.5, 3, null]);
+    expect(rows[2]?._rescued_data).toBe('{"/amount":9007199254740993}');
+    const [first, second] = await committedUnits(store.objects, TOPIC.name);
+    expect(
+      Object.fromEntries((first?.columns ?? []).map((column) => [column.name, column.type])),
+    ).toMatchObject({ id: 'long', big: 'decimal(20,0)', huge: 'json', amount: 'double' });
+    expect(second?.changes).toContainEqual(expect.objectContaining({ path: 'amount', change: 'rescued' }));
+    expect(second?.rescuedRows).toBe(1);
+  });
+
   it('keeps a body nested deeper than the Parquet writer can go as its JSON text', async () => {
     // Prepare: ingestion accepts any depth
     const store = await freshStore();
@@ -464,5 +531,39 @@ describe.each(FRESH_STORES)('Function: compactClosedHours on %s', (_name, freshS
     expect(published.reduce((sum, hours) => sum + hours, rerun.hoursCompacted)).toBe(1);
     expect(await visibleCompacted(context.store)).toEqual(await visibleCompacted(reference.store));
     expect(await compactedRecords(context.store)).toEqual(await rawRecords(context.store));
+  });
+});
+
+describe('Function: compactClosedHours, its table read by delta-rs', () => {
+  let readers: TableReaders;
+  let lake: Lake | undefined;
+
+  beforeAll(async () => {
+    readers = await startTableReaders();
+  }, 120_000);
+
+  afterAll(async () => {
+    await readers?.close();
+    await lake?.close();
+  });
+
+  it('reads ids past 2^53 as exact int64 and integers beyond int64 as exact decimal(20,0)', async () => {
+    // Prepare
+    lake = await openLake('fs');
+    await compactWideIntegers(lake.store);
+
+    // Act
+    const table = await readers.deltaRs(join(lake.where, tableRootOf(TOPIC.name)));
+
+    // Assess: delta-rs sends int64 as JSON numbers with every digit, decimals as their text
+    expect(table.schema).toMatch(/\bid: int64\b/);
+    expect(table.schema).toMatch(/\bbig: decimal128\(20, 0\)/);
+    const rows = [...table.rows].sort((a, b) => Number(a._position) - Number(b._position));
+    expect(rows.map((row) => [row.id, row.big])).toEqual([
+      [1234567890123456789n, '18446744073709551615'],
+      [9007199254740993n, '7'],
+      [-9223372036854775808n, '-18446744073709551616'],
+    ]);
+    expect(rows[2]?._rescued_data).toBe('{"/amount":9007199254740993}');
   });
 });

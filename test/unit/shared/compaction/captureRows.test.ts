@@ -207,6 +207,18 @@ describe('Function: rowsOfCaptureObject', () => {
     expect(counted[0]).toBe(97);
   });
 
+  it('keeps a JSON body’s integers past 2^53 to the last digit', async () => {
+    // Prepare
+    const body = Buffer.from('{"id":1234567890123456789,"small":7}');
+    const file = await captureFile([Buffer.concat(eventDataChunks(makeRecord({ position: 1, body })))], 1);
+
+    // Act
+    const [row] = [...rowsOfCaptureObject(file, NAME, '3', () => {})];
+
+    // Assess
+    expect(row?.row).toMatchObject({ id: 1234567890123456789n, small: 7 });
+  });
+
   it('leaves the body columns out for a null Body', async () => {
     // Prepare
     const file = await captureFile([handMadeDatum('11/21/2026 9:05:00 AM', 0)], 1);

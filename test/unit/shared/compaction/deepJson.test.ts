@@ -15,6 +15,14 @@ describe('Function: stringifyDeep', () => {
     );
   });
 
+  it('writes bigints, integers too long for a double, as their digits', () => {
+    // Act
+    const written = stringifyDeep({ id: 1234567890123456789n, list: [-(2n ** 70n)] });
+
+    // Assess
+    expect(written).toBe('{"id":1234567890123456789,"list":[-1180591620717411303424]}');
+  });
+
   it('writes values nested far deeper than JSON.stringify can', () => {
     // Prepare
     const text = `${'[{"a":'.repeat(50_000)}1${'}]'.repeat(50_000)}`;

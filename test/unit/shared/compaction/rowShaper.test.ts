@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRowShaper } from '../../../../shared/compaction/rowShaper.js';
 import { RESCUE_FIELD } from '../../../../shared/compaction/tableEvolution.js';
-import { DATE, DOUBLE, LONG, STRING, TIMESTAMP } from '../../../../shared/tables/dataType.js';
+import { DATE, DOUBLE, JSON_TEXT, LONG, STRING, TIMESTAMP } from '../../../../shared/tables/dataType.js';
 
 const ORDER = {
   name: 'order',
@@ -93,6 +93,47 @@ describe('Function: createRowShaper', () => {
       { '/order/id': 7, '/order/items/0/quantity': 1.5, '/order/items/1/a~1b': true, '/extra': { x: 1 } },
     ]);
     expect(shaper.rescuedRows()).toBe(1);
+  });
+
+  it('writes every 64-bit integer exactly into long, decimal and double columns, and rescues one that would change', () => {
+    // Prepare
+    const shaper = createRowShaper(
+      [
+        { name: 'id', type: LONG },
+        { name: 'big', type: { kind: 'decimal', precision: 20, scale: 0 } },
+        { name: 'ratio', type: DOUBLE },
+        RESCUE_FIELD,
+      ],
+      { strict: true },
+    );
+
+    // Act
+    shaper.add({ id: 1234567890123456789n, big: 18446744073709551615n, ratio: 2n ** 60n });
+    shaper.add({ id: -(2n ** 63n), big: 7, ratio: 0.5 });
+    shaper.add({ id: 2n ** 63n, big: 10n ** 20n, ratio: 2n ** 53n + 1n });
+    const { columns } = shaper.take();
+
+    // Assess: the third row's values are beyond a long, decimal(20,0) and a double's exact integers
+    expect(columns.slice(0, 3)).toEqual([
+      [1234567890123456789n, -(2n ** 63n), null],
+      [18446744073709551615n, 7n, null],
+      [2 ** 60, 0.5, null],
+    ]);
+    expect(JSON.stringify(columns[3])).toBe(
+      '[null,null,{"/id":9223372036854775808,"/big":100000000000000000000,"/ratio":9007199254740993}]',
+    );
+  });
+
+  it('keeps the digits of integers past 2^53 in JSON text columns', () => {
+    // Prepare
+    const shaper = createRowShaper([{ name: 'meta', type: JSON_TEXT }], { strict: true });
+
+    // Act
+    shaper.add({ meta: { ids: [1234567890123456789n, 'x'], n: 1 } });
+    const [meta] = shaper.take().columns;
+
+    // Assess: the Parquet writer stringifies the value as it is given
+    expect(JSON.stringify(meta?.[0])).toBe('{"ids":[1234567890123456789,"x"],"n":1}');
   });
 
   it('fails a strict shaping that meets a misfit without a rescue column, and counts it otherwise', () => {

@@ -4,7 +4,7 @@ import type { DeclaredBody } from '../../../../shared/compaction/registryColumns
 import { SchemaObserver } from '../../../../shared/compaction/schema.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
-import { type DataType, STRING, TIMESTAMP, typeName } from '../../../../shared/tables/dataType.js';
+import { type DataType, LONG, STRING, TIMESTAMP, typeName } from '../../../../shared/tables/dataType.js';
 import { committedUnits, readCompactedValues } from '../../../helpers/compactedLake.js';
 import { makeRecord, topicConfig } from '../../../helpers/factories.js';
 import { freshFsStore } from '../../../helpers/freshStores.js';
@@ -88,6 +88,38 @@ describe('Class: SchemaObserver', () => {
       typeName(schema.columns.find((column) => column.name === 'amount')?.type ?? { kind: 'string' }),
     ).toBe('struct<value:double>');
     expect(schema.notes).toContainEqual(expect.objectContaining({ path: 'amount.value', change: 'widened' }));
+  });
+
+  it.each([
+    ['integers past 2^53 within 64 bits', [9007199254740993n, -(2n ** 63n), 7], 'long', false],
+    ['integers beyond 64 bits, with longs', [2n ** 64n, 7], 'decimal(20,0)', false],
+    ['integers of 25 digits', [10n ** 24n], 'decimal(25,0)', false],
+    ['integers of more than 38 digits', [10n ** 38n, 1], 'json', false],
+    ['integers past 2^53 meeting fractions', [9007199254740993n, 0.5], 'double', true],
+    ['integers beyond 64 bits meeting fractions', [2n ** 64n, 0.5], 'double', true],
+  ])('types %s as %s, rescuing: %s, so no integer is rounded', (_what, values, type, rescues) => {
+    // Act
+    const observer = new SchemaObserver();
+    for (const id of values) observer.observe({ id }, {});
+    const schema = observer.resolve();
+
+    // Assess
+    expect(typeName(schema.columns.find((column) => column.name === 'id')?.type ?? STRING)).toBe(type);
+    expect(schema.rescues).toBe(rescues);
+  });
+
+  it('names the paths whose integers go beyond 2^53, inferred or declared, for a table that has double there', () => {
+    // Prepare
+    const declared: DeclaredBody = { fields: new Map([['ref', LONG]]), declaredBy: 'confluent schema 1' };
+    const observer = new SchemaObserver();
+
+    // Act
+    observer.observe({ order: { items: [{ id: 2n ** 60n, n: 1 }] }, count: 3 }, {});
+    observer.observe({ ref: 2n ** 62n }, { ref: 'body.ref' }, declared);
+    const schema = observer.resolve();
+
+    // Assess
+    expect([...schema.beyondDouble].sort()).toEqual(['order.items[].id', 'ref']);
   });
 
   it.each([

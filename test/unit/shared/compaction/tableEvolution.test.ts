@@ -47,6 +47,10 @@ describe('Function: evolveTable', () => {
     ['the same decimal', decimal(12, 2), decimal(12, 2), false],
     ['another decimal', decimal(12, 2), decimal(14, 4), true],
     ['a registry int where the table has long', LONG, INTEGER, false],
+    ['long where the table has decimal(20,0) (integers once beyond 64 bits)', decimal(20, 0), LONG, false],
+    ['a narrower decimal', decimal(20, 0), decimal(19, 0), false],
+    ['long where the table has a decimal too narrow for every long', decimal(18, 0), LONG, true],
+    ['integers beyond 64 bits where the table has long', LONG, decimal(20, 0), true],
     ['a string where the table has a struct', struct([{ name: 'id', type: STRING }]), STRING, true],
     [
       'anything where the table has JSON text',
@@ -66,6 +70,22 @@ describe('Function: evolveTable', () => {
     expect(evolution.columns[0]?.type).toEqual(tableType);
     expect(evolution.rescues).toBe(rescues);
     expect(evolution.columns.some((column) => column.name === RESCUE_COLUMN)).toBe(rescues);
+  });
+
+  it('rescues where the table has double only when the unit’s integers there go beyond 2^53', () => {
+    // Prepare
+    const table = [{ name: 'order', type: struct([{ name: 'amount', type: DOUBLE }]) }];
+    const unit = [{ name: 'order', type: struct([{ name: 'amount', type: LONG }]) }];
+
+    // Act
+    const small = evolveTable(table, unit, false, new Set(['order.other']));
+    const wide = evolveTable(table, unit, false, new Set(['order.amount']));
+
+    // Assess
+    expect(small.rescues).toBe(false);
+    expect(wide.rescues).toBe(true);
+    expect(names(wide.columns)).toEqual(['order:struct<amount:double>', `${RESCUE_COLUMN}:json`]);
+    expect(wide.changes).toContainEqual(expect.objectContaining({ path: 'order.amount', change: 'rescued' }));
   });
 
   it('rescues a field whose name the table has in other letter case, as Delta cannot tell them apart', () => {

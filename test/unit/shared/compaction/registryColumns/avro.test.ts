@@ -1,5 +1,12 @@
+import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { avroDeclaredFields } from '../../../../../shared/compaction/registryColumns/avro.js';
+import { createRowShaper } from '../../../../../shared/compaction/rowShaper.js';
+import { rowsOfJsonLines } from '../../../../../shared/compaction/rows.js';
+import { SchemaObserver } from '../../../../../shared/compaction/schema.js';
+import { compileAvro } from '../../../../../shared/registry/codecs/avro.js';
+import { EXACT_LONG } from '../../../../../shared/registry/codecs/avroLogicalTypes.js';
+import { decodedJson } from '../../../../../shared/registry/decodedJson.js';
 import { typeName } from '../../../../../shared/tables/dataType.js';
 
 const text = (schema: unknown, references: unknown[] = []) => ({
@@ -146,5 +153,52 @@ describe('Function: avroDeclaredFields', () => {
 
   it('declares nothing for a schema that is not a record: the body is one column, inferred', () => {
     expect(avroDeclaredFields(text('string')).size).toBe(0);
+  });
+});
+
+describe('Avro longs from decoding to compacted columns', () => {
+  it('writes a long past 2^53 and a timestamp-micros of 9999-12-31 exactly, through the raw line', () => {
+    // Prepare: the producer's record, encoded with avsc's exact long, decoded as ingestion decodes it
+    const schema = text({
+      type: 'record',
+      name: 'Account',
+      fields: [
+        { name: 'id', type: 'long' },
+        { name: 'validTo', type: { type: 'long', logicalType: 'timestamp-micros' } },
+      ],
+    });
+    // The same record's bytes, written as its underlying longs (avsc's own long stops at 2^53)
+    const payload = avro.Type.forSchema(
+      {
+        type: 'record',
+        name: 'Account',
+        fields: [
+          { name: 'id', type: 'long' },
+          { name: 'validTo', type: 'long' },
+        ],
+      },
+      { registry: { long: EXACT_LONG } },
+    ).toBuffer({ id: 1234567890123456789n, validTo: 253402300799999999n });
+    const body = decodedJson(compileAvro(schema)(payload).value);
+    const line = `{"partition":"0","offset":"1","position":1,"timestamp":"2026-11-21T12:00:00.000Z","body":${body}}\n`;
+    const declared = { fields: avroDeclaredFields(schema), declaredBy: 'confluent schema 1' };
+
+    // Act
+    const [raw] = [...rowsOfJsonLines(line, 'raw/accounts/0/2026/11/21/12/00/00.jsonl', '0', true)];
+    const observer = new SchemaObserver();
+    observer.observe(raw?.row ?? {}, raw?.sources ?? {}, declared);
+    const { columns } = observer.resolve();
+    const shaper = createRowShaper(columns, { strict: true });
+    shaper.add(raw?.row ?? {});
+    const shaped = shaper.take().columns;
+
+    // Assess
+    expect(body).toBe('{"id":1234567890123456789,"validTo":"9999-12-31T23:59:59.999999Z"}');
+    const byName = Object.fromEntries(columns.map((column, index) => [column.name, shaped[index]?.[0]]));
+    expect(byName).toMatchObject({ id: 1234567890123456789n, validTo: 253402300799999999n });
+    expect(typesOf(new Map(columns.map((column) => [column.name, column.type])))).toMatchObject({
+      id: 'long',
+      validTo: 'timestamp',
+    });
   });
 });

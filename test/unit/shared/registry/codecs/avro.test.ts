@@ -12,6 +12,18 @@ function decodeOne(fieldType: unknown, underlying: unknown): unknown {
   ).f;
 }
 
+/** A long as Avro's zigzag varint, for values plain avsc will not write (past 2^53). */
+function zigzagLong(value: bigint): Buffer {
+  let zigzag = value >= 0n ? value << 1n : (-value << 1n) - 1n;
+  const bytes: number[] = [];
+  while (zigzag >= 0x80n) {
+    bytes.push(Number((zigzag & 0x7fn) | 0x80n));
+    zigzag >>= 7n;
+  }
+  bytes.push(Number(zigzag));
+  return Buffer.from(bytes);
+}
+
 const fixed = (size: number, logicalType: string, extra: object = {}) => ({
   type: 'fixed',
   name: `F${size}${logicalType.replace('-', '')}`,
@@ -105,22 +117,43 @@ describe('Function: compileAvro', () => {
   });
 
   it('keeps a long past 2^53 exact, as a JSON number', () => {
-    // Prepare: 2^53 + 1 as Avro's zigzag varint, which a double cannot hold
-    const value = 2n ** 53n + 1n;
-    let zigzag = value << 1n;
-    const bytes: number[] = [];
-    while (zigzag >= 0x80n) {
-      bytes.push(Number((zigzag & 0x7fn) | 0x80n));
-      zigzag >>= 7n;
-    }
-    bytes.push(Number(zigzag));
-
     // Act
-    const { value: decoded } = compileAvro({ definition: '"long"', references: [] })(Buffer.from(bytes));
+    const { value: decoded } = compileAvro({ definition: '"long"', references: [] })(
+      zigzagLong(2n ** 53n + 1n),
+    );
 
     // Assess
     expect(decodedJson(decoded)).toBe('9007199254740993');
   });
+
+  it.each([
+    [
+      'timestamp-micros of 9999-12-31, past 2^53',
+      'timestamp-micros',
+      253402300799999999n,
+      '9999-12-31T23:59:59.999999Z',
+    ],
+    [
+      'local-timestamp-micros past 2^53',
+      'local-timestamp-micros',
+      253402300799999999n,
+      '9999-12-31T23:59:59.999999',
+    ],
+    ['timestamp-micros just before 1970', 'timestamp-micros', -1n, '1969-12-31T23:59:59.999999Z'],
+    ['time-micros', 'time-micros', 86_399_999_999n, '23:59:59.999999'],
+  ])(
+    'decodes %s exactly, where avsc’s own long refuses values past 2^53',
+    (_what, logicalType, micros, expected) => {
+      // Act
+      const { value } = compileAvro({
+        definition: JSON.stringify({ type: 'long', logicalType }),
+        references: [],
+      })(zigzagLong(micros));
+
+      // Assess
+      expect(value).toBe(expected);
+    },
+  );
 
   it('writes a union of two records as Avro JSON encoding, naming the branch', () => {
     // Prepare

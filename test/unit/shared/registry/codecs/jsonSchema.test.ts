@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileJsonSchema } from '../../../../../shared/registry/codecs/jsonSchema.js';
+import { decodedJson } from '../../../../../shared/registry/decodedJson.js';
 
 const ORDER_SCHEMA = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -25,6 +26,14 @@ describe('Function: compileJsonSchema', () => {
 
     // Assess
     expect(value).toEqual({ value: { id: 'o-1', total: { units: 5 } } });
+  });
+
+  it('keeps an integer past 2^53 to the last digit, on the line it decodes to', () => {
+    // Act
+    const { value } = decode(Buffer.from('{"id":"o-2","total":{"units":1234567890123456789}}'));
+
+    // Assess
+    expect(decodedJson(value)).toBe('{"id":"o-2","total":{"units":1234567890123456789}}');
   });
 
   it.each([
