@@ -38,6 +38,7 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
     <dependency><groupId>org.apache.spark</groupId><artifactId>spark-avro_2.13</artifactId><version>4.0.2</version></dependency>
     <dependency><groupId>io.airlift</groupId><artifactId>aircompressor</artifactId><version>0.27</version></dependency>
     <dependency><groupId>org.apache.iceberg</groupId><artifactId>iceberg-spark-runtime-4.0_2.13</artifactId><version>1.10.1</version></dependency>
+    <dependency><groupId>org.apache.iceberg</groupId><artifactId>iceberg-aws-bundle</artifactId><version>1.10.1</version></dependency>
   </dependencies>
 </project>
 `;
