@@ -22,9 +22,9 @@ const INSTALLED_STAMP = join(JARS_DIR, 'installed-pom.xml');
 /**
  * The jars Spark needs beside the pyspark wheel, which brings Spark itself, Scala and Hadoop's client:
  * Delta for Spark 4.0 (and its storage layer), spark-avro (Capture's Avro), aircompressor's pure-Java
- * zstd codec (open-source Hadoop has none without its native library), and Iceberg's Spark runtime for
- * the Iceberg tables that come next. Copied without their transitive dependencies, which the wheel
- * already has.
+ * zstd codec (open-source Hadoop has none without its native library), Iceberg's Spark runtime, and
+ * Iceberg's AWS bundle (its Glue catalog and S3FileIO, with the AWS SDK they need inside). Copied
+ * without their transitive dependencies, which the wheel already has.
  */
 const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
