@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,9 +8,17 @@ import {
   type RunningRestCatalog,
   startRestCatalogServer,
 } from '../../../../../local/emulators/restCatalogServer.js';
+import {
+  type CrashPoint,
+  crashSwitch,
+  guardedStore,
+  SimulatedCrash,
+} from '../../../../../local/faults/crashingStore.js';
 import { compactClosedHours } from '../../../../../shared/compaction/compact.js';
 import type { IcebergTarget } from '../../../../../shared/compaction/icebergTable.js';
 import { tableRootOf } from '../../../../../shared/compaction/tableLayout.js';
+import type { ObjectStore } from '../../../../../shared/store.js';
+import { createFsStore } from '../../../../../shared/stores/fs/createFsStore.js';
 import { loadIcebergTable } from '../../../../../shared/tables/iceberg/commit.js';
 import { restCatalog } from '../../../../../shared/tables/iceberg/restCatalog.js';
 import { topicConfig } from '../../../../helpers/factories.js';
@@ -43,6 +51,15 @@ let conflicts = 0;
 let afterRace: string[];
 let read: PyIcebergRead;
 
+async function createNamespace(namespace: string): Promise<void> {
+  const created = await fetch(`${server.uri}/v1/namespaces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ namespace: [namespace] }),
+  });
+  expect(created.status).toBe(200);
+}
+
 /**
  * Iceberg's REST catalog server (the fixture its compatibility kit uses) over a lake in a folder.
  * Two partition groups compact the two captured hours at once, made to race deterministically: group
@@ -54,12 +71,7 @@ beforeAll(async () => {
   warehouse = await mkdtemp(join(tmpdir(), 'rest-catalog-warehouse-'));
   server = await startRestCatalogServer(pathToFileURL(warehouse).href);
   readers = await startTableReaders();
-  const created = await fetch(`${server.uri}/v1/namespaces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ namespace: [NAMESPACE] }),
-  });
-  expect(created.status).toBe(200);
+  await createNamespace(NAMESPACE);
   lake = await openLake('fs');
   const lakeLocation = `${pathToFileURL(lake.where).href}/`;
   const iceberg = (send: typeof fetch): IcebergTarget => ({
@@ -166,4 +178,79 @@ describe('Function: restCatalog (Iceberg’s REST catalog server)', () => {
       },
     ]);
   });
+});
+
+describe('Function: restCatalog after a crash before or after any store or REST call', () => {
+  it('holds one snapshot per unit and every record once after a rerun, wherever the crash came', async () => {
+    // Prepare: the captured hours once (one partition group, so the calls come in one order), copied
+    // into a fresh lake with a namespace of its own in the catalog for each crash point
+    const topic = topicConfig({ ...TOPIC, compaction: { partitionsPerGroup: 8, table: 'iceberg' } });
+    const captured = await openLake('fs');
+    const scratch = await mkdtemp(join(tmpdir(), 'rest-iceberg-crashes-'));
+    try {
+      const { context, raw: records } = await captureTwoHoursOfOrders(captured, topic);
+      const run = async (name: string, crash: CrashPoint | null) => {
+        const root = join(scratch, name);
+        await cp(captured.where, root, { recursive: true });
+        const location = `${pathToFileURL(root).href}/`;
+        const namespace = `crash_${name.replaceAll('-', '_')}`;
+        await createNamespace(namespace);
+        const store = createFsStore(root);
+        const { guard, calls } = crashSwitch(crash);
+        const restCalls: string[] = [];
+        const crashingFetch: typeof fetch = (input, init) => {
+          restCalls.push(
+            `${init?.method ?? 'GET'} ${String(input).replace(/^.*\/v1\/namespaces\/[^/]+/, '')}`,
+          );
+          return guard(() => fetch(input, init));
+        };
+        const target = (send: typeof fetch, objects: ObjectStore): IcebergTarget => ({
+          lakeLocation: location,
+          catalog: (tableRoot) =>
+            restCatalog(tableRoot, {
+              uri: server.uri,
+              namespace,
+              table: TOPIC.name,
+              objects,
+              lakeLocation: location,
+              fetch: send,
+            }),
+        });
+        const crashing = guardedStore(store, guard);
+        const first = compactClosedHours(
+          { ...context, store: crashing },
+          { lookbackHours: 3, iceberg: target(crashingFetch, crashing.objects) },
+        );
+        if (crash === null) await first;
+        else await expect(first).rejects.toBeInstanceOf(SimulatedCrash);
+        const rerun = target(fetch, store.objects);
+        await compactClosedHours({ ...context, store }, { lookbackHours: 3, iceberg: rerun });
+        const { metadata } = await loadIcebergTable(store.objects, rerun.catalog(ROOT));
+        return { calls: calls(), restCalls, snapshots: metadata?.snapshots ?? [] };
+      };
+      const { calls, restCalls, snapshots: clean } = await run('clean', null);
+      expect(clean).toHaveLength(2);
+      // The table registered, then its widening for user.plan and an append per hour as changes.
+      expect(restCalls.filter((call) => call === 'POST /register')).toHaveLength(1);
+      expect(restCalls.filter((call) => call === `POST /tables/${TOPIC.name}`)).toHaveLength(3);
+
+      for (const when of ['before', 'after'] as const) {
+        for (let call = 0; call < calls; call++) {
+          // Act
+          const { snapshots } = await run(`${when}-${call}`, { call, when });
+
+          // Assess
+          const what = `crash ${when} call ${call}`;
+          const units = snapshots.map((snapshot) => snapshot.summary['stream-capture.unit']);
+          expect(units, what).toHaveLength(2);
+          expect(new Set(units).size, what).toBe(2);
+          expect(snapshots.at(-1)?.summary['total-records'], what).toBe(String(records.size));
+        }
+      }
+      expect(calls).toBeGreaterThan(restCalls.length);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+      await captured.close();
+    }
+  }, 600_000);
 });
