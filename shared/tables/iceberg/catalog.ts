@@ -19,8 +19,8 @@ export interface IcebergCatalog {
   /**
    * Writes `bytes` (or, when `writesMetadata`, what changed since `previous`) as the table's next
    * metadata (version `previous.version + 1`, or 1 for a new table) and makes it current, only if
-   * `previous` still is. Returns the new pointer, or null when
-   * another writer committed first: the caller reads the table again and decides again.
+   * `previous` still is. Returns the new pointer, or null when another writer committed first: the
+   * caller reads the table again and decides again.
    */
   commit(previous: MetadataPointer | null, bytes: Buffer): Promise<MetadataPointer | null>;
 }

@@ -39,11 +39,17 @@ export function restCatalog(root: string, options: RestCatalogOptions): IcebergC
   const tableUrl = `${base}/tables/${encodeURIComponent(table)}`;
 
   const call = async (url: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
-    const response = await send(url, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    let response: Response;
+    try {
+      response = await send(url, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      // No answer: a commit may have taken effect or not, which the next run finds out from the table.
+      throw new TransientStoreError(`${description}: ${url} did not answer`, { cause: error });
+    }
     const text = await response.text();
     const json: unknown = text === '' ? null : JSON.parse(text);
     if (response.status >= 500) {
