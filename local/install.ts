@@ -3,6 +3,7 @@ import { ensureAvroTools } from './emulators/avroTools.js';
 import { ensureIcebergReader } from './emulators/icebergReader.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
 import { ensureConnectInstalled } from './emulators/kafkaConnect.js';
+import { ensureRestCatalogServer } from './emulators/restCatalogServer.js';
 import { ensureS3Server } from './emulators/s3Server.js';
 import { ensureSchemaRegistryInstalled } from './emulators/schemaRegistry.js';
 import { ensureTableReaders } from './emulators/tableReaders.js';
@@ -23,7 +24,13 @@ const TOOLS = {
     what: 'the independent table readers: Apache Spark with Delta and spark-avro, delta-rs (PyPI, Maven Central)',
     install: ensureTableReaders,
   },
-  iceberg: { what: 'pyiceberg, the independent Iceberg reader (PyPI)', install: ensureIcebergReader },
+  iceberg: {
+    what: "pyiceberg, the independent Iceberg reader (PyPI), and Iceberg's REST catalog server (Maven Central)",
+    install: async () => {
+      await ensureIcebergReader();
+      await ensureRestCatalogServer();
+    },
+  },
   connect: {
     what: 'Kafka Connect with FileStreamSink and the console consumer, the bench’s peers (Maven Central)',
     install: ensureConnectInstalled,

@@ -7,17 +7,40 @@ const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * moto's server for AWS Glue alone (the Schema Registry API: create_registry, create_schema,
- * register_schema_version, get_schema_version), from the S3 server's venv. Unlike S3, Glue has no
- * conditional writes to serialize, so requests run on werkzeug's threads as they come.
+ * moto's server for AWS Glue alone: the Schema Registry API (create_registry, create_schema,
+ * register_schema_version, get_schema_version) and the Data Catalog's databases and tables, from the
+ * S3 server's venv. Two changes, so that it decides an Iceberg commit as Glue does. moto ignores
+ * UpdateTable's \`VersionId\`, where Glue refuses the update with ConcurrentModificationException
+ * unless the table is still at that version: the server checks it. And requests run one at a time,
+ * so that check and the update are one step, as Glue's are.
  */
 const MOTO_GLUE_SERVER = `
-import logging, sys
+import logging, sys, threading
 from werkzeug.serving import run_simple
+from moto.core.exceptions import JsonRESTError
+from moto.glue.responses import GlueResponse
 from moto.moto_server.werkzeug_app import MotoRequestHandler, create_backend_app
 
+moto_update_table = GlueResponse.update_table
+
+def update_table(self):
+    expected = self.parameters.get("VersionId")
+    if expected is not None:
+        table = self.glue_backend.get_table(self.parameters["DatabaseName"], self.parameters["TableInput"]["Name"])
+        if str(table._current_version) != expected:
+            raise JsonRESTError("ConcurrentModificationException", f"the table is at version {table._current_version}, not {expected}")
+    return moto_update_table(self)
+
+GlueResponse.update_table = update_table
+moto_app = create_backend_app("glue")
+one_request_at_a_time = threading.Lock()
+
+def serialized_app(environ, start_response):
+    with one_request_at_a_time:
+        return list(moto_app(environ, start_response))
+
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
-run_simple(sys.argv[1], int(sys.argv[2]), create_backend_app("glue"), threaded=True, request_handler=MotoRequestHandler)
+run_simple(sys.argv[1], int(sys.argv[2]), serialized_app, threaded=True, request_handler=MotoRequestHandler)
 `;
 
 export interface RunningGlueRegistry {

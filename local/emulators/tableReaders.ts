@@ -22,9 +22,9 @@ const INSTALLED_STAMP = join(JARS_DIR, 'installed-pom.xml');
 /**
  * The jars Spark needs beside the pyspark wheel, which brings Spark itself, Scala and Hadoop's client:
  * Delta for Spark 4.0 (and its storage layer), spark-avro (Capture's Avro), aircompressor's pure-Java
- * zstd codec (open-source Hadoop has none without its native library), and Iceberg's Spark runtime for
- * the Iceberg tables that come next. Copied without their transitive dependencies, which the wheel
- * already has.
+ * zstd codec (open-source Hadoop has none without its native library), Iceberg's Spark runtime, and
+ * Iceberg's AWS bundle (its Glue catalog and S3FileIO, with the AWS SDK they need inside). Copied
+ * without their transitive dependencies, which the wheel already has.
  */
 const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -38,6 +38,7 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
     <dependency><groupId>org.apache.spark</groupId><artifactId>spark-avro_2.13</artifactId><version>4.0.2</version></dependency>
     <dependency><groupId>io.airlift</groupId><artifactId>aircompressor</artifactId><version>0.27</version></dependency>
     <dependency><groupId>org.apache.iceberg</groupId><artifactId>iceberg-spark-runtime-4.0_2.13</artifactId><version>1.10.1</version></dependency>
+    <dependency><groupId>org.apache.iceberg</groupId><artifactId>iceberg-aws-bundle</artifactId><version>1.10.1</version></dependency>
   </dependencies>
 </project>
 `;

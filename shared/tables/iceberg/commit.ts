@@ -45,7 +45,12 @@ export async function commitMetadata(
     const next = await plan(current);
     if (next === null) return { state: current, committed: false };
     const pointer = await catalog.commit(current.pointer, Buffer.from(`${JSON.stringify(next, null, 2)}\n`));
-    if (pointer !== null) return { state: { pointer, metadata: next }, committed: true };
+    if (pointer !== null) {
+      const metadata = catalog.writesMetadata
+        ? parseTableMetadata(await objects.read(pointer.path), pointer.path)
+        : next;
+      return { state: { pointer, metadata }, committed: true };
+    }
     current = await loadIcebergTable(objects, catalog);
   }
   throw new TransientStoreError(

@@ -1,14 +1,17 @@
 """pyiceberg reading an Iceberg table the product committed, as a user would: a static table from its
-metadata file (or from the table's folder, through metadata/version-hint.text). Prints one JSON
+metadata file (or from the table's folder, through metadata/version-hint.text), or a table of a
+catalog pyiceberg loads from properties (`{"type": "glue", "glue.endpoint": ...}`). Prints one JSON
 document: the current schema with field ids, the partition spec, each snapshot's summary, and the rows
 (sorted by _source_partition and _position), values in JSON (dates and timestamps as ISO strings).
 
 Usage: python icebergReader.py <metadata file or table folder URI>
+       python icebergReader.py --catalog '<properties as JSON>' <database.table>
 """
 import datetime
 import json
 import sys
 
+from pyiceberg.catalog import load_catalog
 from pyiceberg.table import StaticTable
 
 
@@ -35,7 +38,10 @@ def field_ids(field_type, path, out):
     return out
 
 
-table = StaticTable.from_metadata(sys.argv[1])
+if sys.argv[1] == "--catalog":
+    table = load_catalog("catalog", **json.loads(sys.argv[2])).load_table(sys.argv[3])
+else:
+    table = StaticTable.from_metadata(sys.argv[1])
 rows = table.scan().to_arrow().to_pylist()
 rows.sort(key=lambda row: (row.get("_source_partition") or "", row.get("_position") or 0))
 print(json.dumps({

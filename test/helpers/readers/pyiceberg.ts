@@ -18,10 +18,20 @@ export interface PyIcebergRead {
 
 const SCRIPT = fileURLToPath(new URL('./icebergReader.py', import.meta.url));
 
-/** Reads a table with pyiceberg from a metadata file or a table folder (`file:///…/compacted/orders`). */
-export async function readWithPyIceberg(location: string): Promise<PyIcebergRead> {
+/** A table in a catalog pyiceberg loads (`load_catalog`): its properties and the table's `database.table`. */
+export interface CatalogTable {
+  readonly properties: Readonly<Record<string, string>>;
+  readonly table: string;
+}
+
+/**
+ * Reads a table with pyiceberg from a metadata file or a table folder (`file:///…/compacted/orders`),
+ * or through a catalog.
+ */
+export async function readWithPyIceberg(from: string | CatalogTable): Promise<PyIcebergRead> {
   await ensureIcebergReader();
-  const { stdout } = await promisify(execFile)(ICEBERG_READER_PYTHON, [SCRIPT, location], {
+  const args = typeof from === 'string' ? [from] : ['--catalog', JSON.stringify(from.properties), from.table];
+  const { stdout } = await promisify(execFile)(ICEBERG_READER_PYTHON, [SCRIPT, ...args], {
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(stdout) as PyIcebergRead;

@@ -7,7 +7,7 @@ process is ready); anything Spark or py4j print goes to stderr. Requests:
 
   {"op": "delta_rs", "uri": ..., "storageOptions": {...}}
       -> {"version", "files": [uri...], "schema": "...", "rows": [...]}
-  {"op": "spark_sql", "views": [{"name", "format", "path", "options", "schema"?}], "sql": ...}
+  {"op": "spark_sql", "views": [{"name", "format", "path", "options", "schema"?}], "conf"?: {...}, "sql": ...}
       -> {"schemas": {view: Spark's JSON schema}, "rows": [...]}
   {"op": "stream_start", "name", "format", "path", "schema", "options", "checkpoint", "output"}
       -> {}: a Structured Streaming file-source query into Parquet, triggered every 200 ms
@@ -107,6 +107,9 @@ def reader(request):
 
 
 def spark_sql(request):
+    # Session settings, such as a catalog's (spark.sql.catalog.<name>.*): Spark reads them at its first use.
+    for key, value in (request.get("conf") or {}).items():
+        spark().conf.set(key, value)
     schemas = {}
     for view in request.get("views") or []:
         frame = reader(view)

@@ -40,7 +40,12 @@ export interface SparkAnswer {
  */
 export interface TableReaders {
   deltaRs(uri: string, storageOptions?: Readonly<Record<string, string>>): Promise<DeltaRsRead>;
-  spark(sql: string, views?: readonly SparkView[]): Promise<SparkAnswer>;
+  /** Runs `sql` over the views, after setting `conf` in the session (a catalog's settings, say). */
+  spark(
+    sql: string,
+    views?: readonly SparkView[],
+    conf?: Readonly<Record<string, string>>,
+  ): Promise<SparkAnswer>;
   /** Starts a Structured Streaming file-source query over `path` into Parquet, triggered every 200 ms. */
   startStream(stream: SparkView & { readonly schema: string }): Promise<void>;
   /** Returns once the stream has processed every file there is now; it goes on running. */
@@ -52,8 +57,11 @@ export interface TableReaders {
 
 const SCRIPT = fileURLToPath(new URL('./tableReader.py', import.meta.url));
 
-/** Installs the readers when missing (CI installs them beforehand: npm run spark:install) and starts them. */
-export async function startTableReaders(): Promise<TableReaders> {
+/**
+ * Installs the readers when missing (CI installs them beforehand: npm run spark:install) and starts
+ * them, with `env` added to their environment (AWS credentials for a catalog on an emulator, say).
+ */
+export async function startTableReaders(env: Readonly<Record<string, string>> = {}): Promise<TableReaders> {
   await ensureTableReaders();
   const scratch = await mkdtemp(join(tmpdir(), 'table-readers-'));
   const child = spawn(READERS_PYTHON, [SCRIPT], {
@@ -64,6 +72,7 @@ export async function startTableReaders(): Promise<TableReaders> {
       READER_TMP: scratch,
       PYSPARK_PYTHON: READERS_PYTHON,
       SPARK_LOCAL_IP: '127.0.0.1',
+      ...env,
     },
   });
   const stop = stopWithThisProcess(child, 30_000);
@@ -103,7 +112,7 @@ export async function startTableReaders(): Promise<TableReaders> {
   await nextLine();
   return {
     deltaRs: (uri, storageOptions) => ask({ op: 'delta_rs', uri, storageOptions }),
-    spark: (sql, views = []) => ask({ op: 'spark_sql', sql, views }),
+    spark: (sql, views = [], conf = {}) => ask({ op: 'spark_sql', sql, views, conf }),
     startStream: async (stream) => {
       await ask({
         op: 'stream_start',

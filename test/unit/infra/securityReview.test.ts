@@ -49,15 +49,20 @@ const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-
 
 /** Every way a topic reaches its Kafka source, so every conditional grant is in some stack. */
 const TOPICS = {
-  /** MSK with IAM access control: kafka-cluster permissions, the MSK execution role; a Glue Schema Registry. */
+  /**
+   * MSK with IAM access control: kafka-cluster permissions, the MSK execution role; a Glue Schema
+   * Registry, and an Iceberg table in the Glue Data Catalog, so Glue grants of both kinds meet.
+   */
   'capture-payments': {
     topic: mskTopic({
       jsonl: { envelope: true },
       registry: { kind: 'glue', registryName: 'payments-registry' },
+      compaction: { table: 'iceberg' },
     }),
     secrets: [],
     keys: [],
     registries: ['payments-registry'],
+    tables: [{ database: 'capture_payments', table: 'payments' }],
   },
   /** MSK with SASL/SCRAM: a secret and the customer-managed key that encrypts it. */
   'capture-refunds': {
@@ -71,6 +76,7 @@ const TOPICS = {
     secrets: [secret('AmazonMSK_refunds')],
     keys: [KMS_KEY],
     registries: [],
+    tables: [],
   },
   /** Self-managed brokers in a VPC with mutual TLS and a private root CA: network interfaces, two secrets. */
   'capture-telemetry': {
@@ -94,6 +100,7 @@ const TOPICS = {
     secrets: [secret('telemetry-client'), secret('telemetry-root-ca'), secret('telemetry-registry')],
     keys: [],
     registries: [],
+    tables: [],
   },
 } as const;
 type StackName = keyof typeof TOPICS;
@@ -151,14 +158,14 @@ describe('Security review: IAM of the CDK stacks', () => {
   /** Every rule over one template: the problems, each naming the rule's statement. */
   function review(name: StackName, template: CloudFormationTemplate): string[] {
     const statements = policyStatements(template);
-    const { secrets, keys, registries } = TOPICS[name];
+    const { secrets, keys, registries, tables } = TOPICS[name];
     return [
       ...findWildcardActions(statements),
       ...findUnscopedResources(statements, UNSCOPABLE_ACTIONS),
       ...findS3ScopeProblems(statements, lakeOf(template)),
       ...findOpenPrincipals(template, statements),
       ...findSecretScopeProblems(statements, { secrets, keys }),
-      ...findGlueScopeProblems(statements, { registries }),
+      ...findGlueScopeProblems(statements, { registries, tables }),
       ...findForeignInvocations(template, statements),
       ...findManagedPolicyProblems(template, MANAGED_POLICIES),
     ];
@@ -176,7 +183,7 @@ describe('Security review: IAM of the CDK stacks', () => {
     expect(problems).toEqual([]);
   });
 
-  it('reviews every kind of grant the stacks make: secrets, keys, network interfaces and invocations', () => {
+  it('reviews every kind of grant the stacks make: secrets, keys, network interfaces, invocations and Glue', () => {
     // Act
     const actions = new Set(
       stackNames.flatMap((name) =>
@@ -193,17 +200,21 @@ describe('Security review: IAM of the CDK stacks', () => {
       's3:DeleteObject',
       'kafka-cluster:ReadData',
       'glue:GetSchemaVersion',
+      'glue:GetTable',
+      'glue:UpdateTable',
     ]) {
       expect(actions).toContain(action);
     }
   });
 
-  /** A statement added to the ingestion role's policy of `name`, as a careless change would add it. */
-  function withIngestStatement(name: StackName, statement: Record<string, unknown>): CloudFormationTemplate {
+  /** A statement added to a role's policy of `name` (the ingestion role's unless named), as a careless change would add it. */
+  function withIngestStatement(
+    name: StackName,
+    statement: Record<string, unknown>,
+    policy = 'FunctionsIngestServiceRoleDefaultPolicy',
+  ): CloudFormationTemplate {
     const template = structuredClone(templateOf(name));
-    const id = Object.keys(template.Resources).find((candidate) =>
-      candidate.startsWith('FunctionsIngestServiceRoleDefaultPolicy'),
-    );
+    const id = Object.keys(template.Resources).find((candidate) => candidate.startsWith(policy));
     const document = template.Resources[id ?? '']?.Properties?.PolicyDocument as { Statement: unknown[] };
     document.Statement.push(statement);
     return template;
@@ -281,10 +292,19 @@ describe('Security review: IAM of the CDK stacks', () => {
       'a Glue action beyond reading schema versions',
       () => ({
         Effect: 'Allow',
+        Action: 'glue:DeleteSchema',
+        Resource: 'arn:aws:glue:eu-west-1:123456789012:registry/payments-registry',
+      }),
+      /allows glue:DeleteSchema; a function only reads schema versions/,
+    ],
+    [
+      'a table action on its registry',
+      () => ({
+        Effect: 'Allow',
         Action: 'glue:GetTable',
         Resource: 'arn:aws:glue:eu-west-1:123456789012:registry/payments-registry',
       }),
-      /allows glue:GetTable; a function only reads schema versions/,
+      /glue:GetTable on .*registry\/payments-registry, not the topic's Iceberg table/,
     ],
     [
       'schema versions of another registry',
@@ -293,7 +313,7 @@ describe('Security review: IAM of the CDK stacks', () => {
         Action: 'glue:GetSchemaVersion',
         Resource: 'arn:aws:glue:eu-west-1:123456789012:schema/other/*',
       }),
-      /glue:\* on .*schema\/other\/\*, not the registry the config names/,
+      /glue:GetSchemaVersion on .*schema\/other\/\*, not the registry the config names/,
     ],
   ] as const)("fails when the Glue topic's ingestion role is given %s", (_case, statementFor, problem) => {
     // Prepare
@@ -305,6 +325,86 @@ describe('Security review: IAM of the CDK stacks', () => {
     // Assess
     expect(problems).toEqual([expect.stringMatching(problem)]);
   });
+
+  /** A Data Catalog ARN of the stack's account and region, as the stack renders one. */
+  const catalogArn = (resource: string) => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':glue:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:${resource}`,
+      ],
+    ],
+  });
+
+  it.each([
+    [
+      'a Glue action beyond reading and updating its table',
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:DeleteTable',
+        Resource: catalogArn('table/capture_payments/payments'),
+      }),
+      /allows glue:DeleteTable; a function only reads schema versions, and reads and updates its Iceberg table/,
+    ],
+    [
+      'every table of its database',
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:UpdateTable',
+        Resource: catalogArn('table/capture_payments/*'),
+      }),
+      /glue:UpdateTable on .*:table\/capture_payments\/\*, not the topic's Iceberg table/,
+    ],
+    [
+      "another topic's table",
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:GetTable',
+        Resource: catalogArn('table/capture_refunds/refunds'),
+      }),
+      /glue:GetTable on .*:table\/capture_refunds\/refunds, not the topic's Iceberg table/,
+    ],
+    [
+      "another account's catalog",
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:GetTable',
+        Resource: 'arn:aws:glue:eu-west-1:210987654321:catalog',
+      }),
+      /glue:GetTable on arn:aws:glue:eu-west-1:210987654321:catalog, not the topic's Iceberg table/,
+    ],
+    [
+      'a schema action on its table',
+      () => ({
+        Effect: 'Allow',
+        Action: 'glue:GetSchemaVersion',
+        Resource: catalogArn('table/capture_payments/payments'),
+      }),
+      /glue:GetSchemaVersion on .*:table\/capture_payments\/payments, not the registry the config names/,
+    ],
+  ] as const)(
+    "fails when the Iceberg topic's compaction worker is given %s",
+    (_case, statementFor, problem) => {
+      // Prepare
+      const template = withIngestStatement(
+        'capture-payments',
+        statementFor(),
+        'FunctionsCompactionWorkerServiceRoleDefaultPolicy',
+      );
+
+      // Act
+      const problems = review('capture-payments', template);
+
+      // Assess
+      expect(problems).toEqual([expect.stringMatching(problem)]);
+    },
+  );
 
   it.each([
     [

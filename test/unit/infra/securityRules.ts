@@ -205,39 +205,72 @@ export function findSecretScopeProblems(
   );
 }
 
-/** What a function may do with a Glue Schema Registry: read one schema version by its id. */
-const GLUE_ACTIONS = new Set(['glue:GetSchemaVersion']);
+/**
+ * What a function may do with Glue, by what it reaches: read one schema version of a Schema Registry
+ * by its id, and read and move (`UpdateTable`) the topic's Iceberg table in the Data Catalog.
+ */
+const GLUE_ACTIONS: Readonly<Record<string, 'registry' | 'table'>> = {
+  'glue:GetSchemaVersion': 'registry',
+  'glue:GetTable': 'table',
+  'glue:UpdateTable': 'table',
+};
+
+/** A Data Catalog ARN of the stack's own account and region, as an environment-agnostic stack renders it. */
+const OWN_CATALOG_ARN = /^arn:AWS::Partition:glue:AWS::Region:AWS::AccountId:/;
 
 /**
- * Allow statements with a Glue action other than reading a schema version, or on anything but the
- * registry the topic's config names and that registry's schemas (`registry/<name>`,
- * `schema/<name>/*`): never another registry, every schema of the account, or a Data Catalog table.
+ * Allow statements with a Glue action other than those of `GLUE_ACTIONS`, or on anything but what
+ * that action is for: a schema version on the registry the topic's config names and that registry's
+ * schemas (`registry/<name>`, `schema/<name>/*`); a table action on the topic's Iceberg table and the
+ * two ARNs Glue checks a table action against besides (`catalog`, `database/<database>`,
+ * `table/<database>/<table>`), of the stack's own account and region. Never another registry or
+ * table, every schema or table of a database or account, or a table action on a registry (nor the
+ * reverse).
  */
 export function findGlueScopeProblems(
   statements: readonly LocatedStatement[],
-  configured: { registries: readonly string[] },
+  configured: {
+    registries: readonly string[];
+    tables: readonly { readonly database: string; readonly table: string }[];
+  },
 ): string[] {
-  const allowedSuffixes = configured.registries.flatMap((name) => [`:registry/${name}`, `:schema/${name}/*`]);
-  return statements.filter(allows).flatMap(({ where, statement }) => {
-    const glueActions = actionsOf(statement).filter((action) => action.startsWith('glue:'));
-    if (glueActions.length === 0) return [];
-    return [
-      ...glueActions
-        .filter((action) => !GLUE_ACTIONS.has(action))
-        .map((action) => `${where}: allows ${action}; a function only reads schema versions`),
-      ...resourcesOf(statement)
-        // Rendered ARNs hold the partition, region and account as `AWS::Partition` and so on.
-        .filter(
-          (resource) =>
-            !resource.startsWith('arn:') ||
-            !resource.includes(':glue:') ||
-            !allowedSuffixes.some((suffix) => resource.endsWith(suffix)),
+  const allowed = {
+    registry: (resource: string) =>
+      resource.startsWith('arn:') &&
+      resource.includes(':glue:') &&
+      configured.registries.some(
+        (name) => resource.endsWith(`:registry/${name}`) || resource.endsWith(`:schema/${name}/*`),
+      ),
+    table: (resource: string) => {
+      const [, name] = resource.split(OWN_CATALOG_ARN);
+      return (
+        name !== undefined &&
+        configured.tables.some(
+          ({ database, table }) =>
+            name === 'catalog' || name === `database/${database}` || name === `table/${database}/${table}`,
         )
-        .map(
-          (resource) => `${where}: glue:* on ${resource}, not the registry the config names or its schemas`,
-        ),
-    ];
-  });
+      );
+    },
+  };
+  const what = {
+    registry: 'the registry the config names or its schemas',
+    table: "the topic's Iceberg table, its database or its account's catalog",
+  };
+  return statements.filter(allows).flatMap(({ where, statement }) =>
+    actionsOf(statement)
+      .filter((action) => action.startsWith('glue:'))
+      .flatMap((action) => {
+        const kind = GLUE_ACTIONS[action];
+        if (kind === undefined) {
+          return [
+            `${where}: allows ${action}; a function only reads schema versions, and reads and updates its Iceberg table`,
+          ];
+        }
+        return resourcesOf(statement)
+          .filter((resource) => !allowed[kind](resource))
+          .map((resource) => `${where}: ${action} on ${resource}, not ${what[kind]}`);
+      }),
+  );
 }
 
 /** Allow statements that invoke a function other than one of the stack's own. */
