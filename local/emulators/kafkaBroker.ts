@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
 import { exitOf, freePorts, runToEnd, stopWithThisProcess } from './childProcesses.js';
+import { installMavenJars, mavenJarsInstalled } from './mavenJars.js';
 
 /**
  * The newest Kafka inside the range @platformatic/kafka is tested against (3.5 to 4.2): the broker
@@ -22,7 +23,6 @@ export const STOP_GRACE_MS = 20_000;
 const INSTALL_DIR = fileURLToPath(new URL(`../../.tools/kafka/${KAFKA_VERSION}/`, import.meta.url));
 const JARS = join(INSTALL_DIR, 'jars');
 /** Written last, holding the pom it was installed from: a half-done or outdated install is redone. */
-const INSTALLED_STAMP = join(INSTALL_DIR, 'installed-pom.xml');
 /** Where `npm run kafka:start` keeps a broker's data unless told otherwise. */
 export const DEFAULT_DATA_DIR = '.local/kafka';
 
@@ -93,30 +93,14 @@ export interface RunningKafkaBroker {
  * await ensureKafkaInstalled(); // `npm run kafka:install` runs this
  */
 export async function ensureKafkaInstalled(): Promise<void> {
-  const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
-  if (installed === POM) return;
-  process.stderr.write(`Installing Apache Kafka ${KAFKA_VERSION} into .tools/kafka/ (once, about 30 s)...\n`);
-  await rm(INSTALL_DIR, { recursive: true, force: true });
-  await mkdir(INSTALL_DIR, { recursive: true });
-  const pom = join(INSTALL_DIR, 'pom.xml');
-  await writeFile(pom, POM);
-  await runToEnd(
-    'mvn',
-    [
-      '--batch-mode',
-      '--quiet',
-      '--file',
-      pom,
-      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-      `-DoutputDirectory=${JARS}`,
-      '-DincludeScope=runtime',
-    ],
-    {
-      missing: 'mvn was not found: install Maven 3.6 or later (Debian/Ubuntu: apt-get install maven)',
-      failed: `Maven could not fetch Kafka ${KAFKA_VERSION}: check that Maven Central is reachable, then run npm run kafka:install again`,
-    },
-  );
-  await writeFile(INSTALLED_STAMP, POM);
+  await installMavenJars({
+    folder: INSTALL_DIR,
+    jars: JARS,
+    pom: POM,
+    options: ['-DincludeScope=runtime'],
+    announce: `Installing Apache Kafka ${KAFKA_VERSION} into .tools/kafka/ (once, about 30 s)...`,
+    failed: `Maven could not fetch Kafka ${KAFKA_VERSION}: check that Maven Central is reachable, then run npm run kafka:install again`,
+  });
 }
 
 /**
@@ -148,8 +132,7 @@ interface LaunchedBroker {
 }
 
 async function launchBroker(options: KafkaBrokerOptions, detached: boolean): Promise<LaunchedBroker> {
-  const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
-  if (installed === null)
+  if (!(await mavenJarsInstalled(INSTALL_DIR)))
     throw new Error('Kafka is not installed in .tools/kafka/: run npm run kafka:install');
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const [freeClientPort, controllerPort] = (await freePorts(2)) as [number, number];

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runToEnd, stopWithThisProcess } from './childProcesses.js';
+import { stopWithThisProcess } from './childProcesses.js';
 import { KAFKA_VERSION } from './kafkaBroker.js';
+import { installMavenJars, mavenJarsInstalled } from './mavenJars.js';
 
 /**
  * The peers the bench compares our Kafka capture with, from Maven Central: Apache Kafka Connect
@@ -19,7 +20,6 @@ const INSTALL_DIR = fileURLToPath(
 );
 const JARS = join(INSTALL_DIR, 'jars');
 /** Written last, holding the pom it was installed from: a half-done or outdated install is redone. */
-const INSTALLED_STAMP = join(INSTALL_DIR, 'installed-pom.xml');
 
 const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -54,32 +54,14 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
  * await ensureConnectInstalled(); // `npm run tools:install` runs this
  */
 export async function ensureConnectInstalled(): Promise<void> {
-  const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
-  if (installed === POM) return;
-  process.stderr.write(
-    `Installing Kafka Connect ${CONNECT_RUNTIME_VERSION} (FileStreamSink ${CONNECT_FILE_VERSION}) into .tools/connect/ (once)...\n`,
-  );
-  await rm(INSTALL_DIR, { recursive: true, force: true });
-  await mkdir(INSTALL_DIR, { recursive: true });
-  const pom = join(INSTALL_DIR, 'pom.xml');
-  await writeFile(pom, POM);
-  await runToEnd(
-    'mvn',
-    [
-      '--batch-mode',
-      '--quiet',
-      '--file',
-      pom,
-      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-      `-DoutputDirectory=${JARS}`,
-      '-DincludeScope=runtime',
-    ],
-    {
-      missing: 'mvn was not found: install Maven 3.6 or later (Debian/Ubuntu: apt-get install maven)',
-      failed: `Maven could not fetch Kafka Connect ${CONNECT_RUNTIME_VERSION}: check that Maven Central is reachable, then run npm run tools:install again`,
-    },
-  );
-  await writeFile(INSTALLED_STAMP, POM);
+  await installMavenJars({
+    folder: INSTALL_DIR,
+    jars: JARS,
+    pom: POM,
+    options: ['-DincludeScope=runtime'],
+    announce: `Installing Kafka Connect ${CONNECT_RUNTIME_VERSION} (FileStreamSink ${CONNECT_FILE_VERSION}) into .tools/connect/ (once)...`,
+    failed: `Maven could not fetch Kafka Connect ${CONNECT_RUNTIME_VERSION}: check that Maven Central is reachable, then run npm run tools:install again`,
+  });
 }
 
 export interface ConnectSinkOptions {
@@ -168,7 +150,6 @@ export async function startConsoleConsumer(bootstrap: string, topic: string): Pr
 }
 
 async function assertInstalled(): Promise<void> {
-  const installed = await readFile(INSTALLED_STAMP, 'utf8').catch(() => null);
-  if (installed === null)
+  if (!(await mavenJarsInstalled(INSTALL_DIR)))
     throw new Error('Kafka Connect is not installed in .tools/connect/: run npm run tools:install');
 }

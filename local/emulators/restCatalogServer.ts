@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { captureOutput, exitOf, freePorts, runToEnd, stopWithThisProcess } from './childProcesses.js';
+import { captureOutput, exitOf, freePorts, stopWithThisProcess } from './childProcesses.js';
+import { installMavenJars } from './mavenJars.js';
 
 /** Git-ignored, inside the work tree. */
 const JARS_DIR = fileURLToPath(new URL('../../.tools/iceberg-rest/', import.meta.url));
 /** Written last, holding the pom it was installed from: a half-done or outdated install is redone. */
-const INSTALLED_STAMP = join(JARS_DIR, 'installed-pom.xml');
 const START_TIMEOUT_MS = 60_000;
 
 /**
@@ -44,29 +43,15 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
  * await ensureRestCatalogServer(); // `npm run iceberg:install` runs this
  */
 export async function ensureRestCatalogServer(): Promise<void> {
-  if ((await readFile(INSTALLED_STAMP, 'utf8').catch(() => null)) === POM) return;
-  process.stderr.write("Installing Iceberg's REST catalog server into .tools/iceberg-rest/ (once)...\n");
-  await rm(JARS_DIR, { recursive: true, force: true });
-  await mkdir(JARS_DIR, { recursive: true });
-  const pom = join(JARS_DIR, 'pom.xml');
-  await writeFile(pom, POM);
-  await runToEnd(
-    'mvn',
-    [
-      '--batch-mode',
-      '--quiet',
-      '--file',
-      pom,
-      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-      `-DoutputDirectory=${JARS_DIR}`,
-    ],
-    {
-      missing: 'mvn was not found: install Maven 3.6 or later (Debian/Ubuntu: apt-get install maven)',
-      failed:
-        'Maven could not fetch the REST catalog server: check that Maven Central is reachable, then run npm run iceberg:install again',
-    },
-  );
-  await writeFile(INSTALLED_STAMP, POM);
+  await installMavenJars({
+    folder: JARS_DIR,
+    jars: JARS_DIR,
+    pom: POM,
+    options: [],
+    announce: "Installing Iceberg's REST catalog server into .tools/iceberg-rest/ (once)...",
+    failed:
+      'Maven could not fetch the REST catalog server: check that Maven Central is reachable, then run npm run iceberg:install again',
+  });
 }
 
 export interface RunningRestCatalog {

@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runToEnd } from './childProcesses.js';
+import { installMavenJars } from './mavenJars.js';
 import { ensurePythonVenv, type PythonVenv, venvPython } from './pythonVenv.js';
 
 const READERS: PythonVenv = {
@@ -17,7 +17,6 @@ export const READERS_PYTHON = venvPython(READERS);
 /** Git-ignored, inside the work tree, apart from the venv (a venv reinstall clears its folder). */
 const JARS_DIR = fileURLToPath(new URL('../../.tools/spark-jars/', import.meta.url));
 /** Written last, holding the pom it was installed from: a half-done or outdated install is redone. */
-const INSTALLED_STAMP = join(JARS_DIR, 'installed-pom.xml');
 
 /**
  * The jars Spark needs beside the pyspark wheel, which brings Spark itself, Scala and Hadoop's client:
@@ -60,30 +59,13 @@ export async function sparkJars(): Promise<string[]> {
  */
 export async function ensureTableReaders(): Promise<void> {
   await ensurePythonVenv(READERS);
-  if ((await readFile(INSTALLED_STAMP, 'utf8').catch(() => null)) === POM) return;
-  process.stderr.write(
-    'Installing the jars Spark reads Delta, Avro and zstd with into .tools/spark-jars/ (once)...\n',
-  );
-  await rm(JARS_DIR, { recursive: true, force: true });
-  await mkdir(JARS_DIR, { recursive: true });
-  const pom = join(JARS_DIR, 'pom.xml');
-  await writeFile(pom, POM);
-  await runToEnd(
-    'mvn',
-    [
-      '--batch-mode',
-      '--quiet',
-      '--file',
-      pom,
-      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-      `-DoutputDirectory=${JARS_DIR}`,
-      '-DexcludeTransitive=true',
-    ],
-    {
-      missing: 'mvn was not found: install Maven 3.6 or later (Debian/Ubuntu: apt-get install maven)',
-      failed:
-        'Maven could not fetch the Spark jars: check that Maven Central is reachable, then run npm run spark:install again',
-    },
-  );
-  await writeFile(INSTALLED_STAMP, POM);
+  await installMavenJars({
+    folder: JARS_DIR,
+    jars: JARS_DIR,
+    pom: POM,
+    options: ['-DexcludeTransitive=true'],
+    announce: 'Installing the jars Spark reads Delta, Avro and zstd with into .tools/spark-jars/ (once)...',
+    failed:
+      'Maven could not fetch the Spark jars: check that Maven Central is reachable, then run npm run spark:install again',
+  });
 }
