@@ -14,14 +14,14 @@ export function lakePage(view: LakeView): string {
       `Lake console: ${topic.name}`,
       html`<h1>Lake console: ${topic.name}</h1>
 <p class="muted">${topic.format}, ${topic.compression}, layout ${topic.layout} · ${view.where} · read-only</p>
-<h2>Minutes</h2>
-${gridSection(view.grid)}
-<h2>Records and lag</h2>
-${chartsSection(view)}
-<h2 id="dead-letters">Dead letters</h2>
-${deadLettersSection(view.deadLetters)}
-<h2 id="compaction">Compaction</h2>
-${compactionSection(view.compaction)}`,
+<section id="minutes"><h2>Minutes</h2>
+${gridSection(view.grid)}</section>
+<section id="charts"><h2>Records and lag</h2>
+${chartsSection(view)}</section>
+<section id="dead-letters"><h2>Dead letters</h2>
+${deadLettersSection(view.deadLetters)}</section>
+<section id="compaction"><h2>Compaction</h2>
+${compactionSection(view.compaction)}</section>`,
     ),
   );
 }

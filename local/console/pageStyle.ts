@@ -10,8 +10,8 @@ td, th { padding: 2px 6px; text-align: left; vertical-align: top; }
 table.list td, table.list th { border-bottom: 1px solid #ddd; }
 .grid-scroll { overflow-x: auto; max-width: 100%; }
 table.grid { border-spacing: 1px; border-collapse: separate; }
-table.grid th.minute { font-weight: normal; font-size: 11px; padding: 0; width: 12px; max-width: 12px; white-space: nowrap; overflow: visible; }
-table.grid td.cell { width: 12px; height: 18px; padding: 0; position: relative; }
+table.grid th.minute { font-weight: normal; font-size: 11px; padding: 0; width: 16px; max-width: 16px; white-space: nowrap; overflow: visible; }
+table.grid td.cell { width: 16px; height: 20px; padding: 0; position: relative; }
 table.grid td.cell a { display: block; width: 100%; height: 100%; }
 td.sealed { background: #2e8b57; } td.open { background: #f0c000; } td.sealing { background: #7fbf9f; }
 td.empty { background: #eee; }
