@@ -63,8 +63,7 @@ async function answer(
     return send(response, 200, 'application/json', JSON.stringify(await buildLakeView(source)));
   if (url.pathname === '/object') {
     const path = url.searchParams.get('path') ?? '';
-    // Only visible objects: the ledgers and staging are the pipeline's, and shown through the grid.
-    if (!path.startsWith(`${RAW_PREFIX}/`) && !path.startsWith(`${DEAD_LETTER_PREFIX}/`))
+    if (!isVisibleObjectPath(path))
       return send(response, 404, 'text/plain', 'only raw and dead-letter objects are shown\n');
     const bytes = await source.lake.objects.read(path);
     return send(
@@ -75,6 +74,19 @@ async function answer(
     );
   }
   send(response, 404, 'text/plain', 'not found\n');
+}
+
+/**
+ * Only visible objects: the ledgers and staging are the pipeline's, shown through the grid. A `..`
+ * or empty segment is refused too, since on the filesystem store it would climb out of the lake.
+ */
+function isVisibleObjectPath(path: string): boolean {
+  const [prefix, ...rest] = path.split('/');
+  return (
+    (prefix === RAW_PREFIX || prefix === DEAD_LETTER_PREFIX) &&
+    rest.length > 0 &&
+    rest.every((segment) => segment !== '' && segment !== '.' && segment !== '..')
+  );
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {
