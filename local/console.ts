@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { localTopic } from './cli/localTopic.js';
-import { startConsoleServer } from './console/consoleServer.js';
-import { readOnlyLakeOf } from './console/readOnlyLake.js';
+import { serveConsole, untilInterrupted } from './console/serveConsole.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 
 const USAGE = `Usage: npm run console -- [options]
@@ -65,23 +64,21 @@ runCommand('npm run console', async () => {
     emulators: { azuriteConnectionString: values.azurite, s3Endpoint: values['s3-endpoint'] },
     readOnly: true,
   });
-  const running = await startConsoleServer(
-    {
-      lake: readOnlyLakeOf(lake.store),
-      topic,
-      where: lake.where,
-      logFile: join(values.dir, '_logs', 'invocations.jsonl'),
+  try {
+    const running = await serveConsole(
+      {
+        store: lake.store,
+        topic,
+        where: lake.where,
+        logFile: join(values.dir, '_logs', 'invocations.jsonl'),
+      },
+      port,
       hours,
-      cache: new Map(),
-    },
-    port,
-  );
-  console.log(`Lake console of topic "${topic.name}" (read-only): ${running.url}  (Ctrl-C stops it)`);
-  const stop = async () => {
+    );
+    console.log('Ctrl-C stops it.');
+    await untilInterrupted();
     await running.close();
+  } finally {
     await lake.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  }
 });
