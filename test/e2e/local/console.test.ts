@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { ingestBatch } from '../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../shared/pipeline/sealTimer.js';
 import { createFsStore } from '../../../shared/stores/fs/createFsStore.js';
 import { makeRecord } from '../../helpers/factories.js';
+import { type RunningCommand, startNpmCommand } from '../../helpers/runningCommand.js';
 
 const run = promisify(execFile);
 
@@ -36,28 +37,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Starts `npm run console` on the lake and resolves with the URL it prints. */
-function startConsole(dir: string): Promise<{ url: string; child: ChildProcess }> {
-  // A process group of its own, so stopping it stops npm's children (tsx, node) too.
-  const child = spawn('npm', ['run', 'console', '--', '--dir', dir, '--port', '0'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const seen = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)?.[0];
-      if (url) resolve({ url, child });
-    };
-    child.stdout?.on('data', seen);
-    child.stderr?.on('data', seen);
-    child.once('exit', (code) =>
-      reject(new Error(`npm run console exited (${code}) before serving:\n${output}`)),
-    );
-  });
-}
-
 /** A partition the run left alone receives one record that is not JSON and one that is, then sealed. */
 async function addDeadLetter(dir: string): Promise<void> {
   let now = Date.now();
@@ -76,12 +55,11 @@ async function addDeadLetter(dir: string): Promise<void> {
 
 describe('Command: npm run console (end to end, in headless Chromium)', () => {
   let dir = '';
-  let consoleProcess: ChildProcess | undefined;
+  let lakeConsole: RunningCommand | undefined;
   let browser: BrowserContext | undefined;
   afterAll(async () => {
     await browser?.close();
-    if (consoleProcess?.pid !== undefined && consoleProcess.exitCode === null)
-      process.kill(-consoleProcess.pid, 'SIGTERM');
+    await lakeConsole?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -111,8 +89,11 @@ describe('Command: npm run console (end to end, in headless Chromium)', () => {
     await mkdir(SCREENSHOTS, { recursive: true });
 
     // Act
-    const started = await startConsole(dir);
-    consoleProcess = started.child;
+    const started = await startNpmCommand(
+      ['run', 'console', '--', '--dir', dir, '--port', '0'],
+      /http:\/\/127\.0\.0\.1:\d+\//,
+    );
+    lakeConsole = started.command;
     browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -120,7 +101,7 @@ describe('Command: npm run console (end to end, in headless Chromium)', () => {
       viewport: { width: 1100, height: 900 },
     });
     const page = await browser.newPage();
-    await page.goto(started.url);
+    await page.goto(started.match[0]);
 
     // Assess: the run's three partitions are sealed in every minute, and the minutes span its ten
     const cells = page.locator('tr[data-partition="0"] td.cell');
