@@ -54,8 +54,8 @@ const reads = pLimit(8);
 /**
  * Partitions × minutes for the `hours` hours up to the lake's newest minute (the newest the ledgers
  * have closed or hold, so a lake captured yesterday shows its own last hours), from the first to the
- * last minute that has anything. Raw and dead-letter objects are found by the topic's layout as compaction finds
- * them; open and sealing minutes come from the ledgers.
+ * last minute that has anything. Raw and dead-letter objects are found by the topic's layout as
+ * compaction finds them; open and sealing minutes come from the ledgers.
  */
 export async function buildMinuteGrid(
   lake: ReadOnlyLake,
@@ -71,6 +71,7 @@ export async function buildMinuteGrid(
   if (newest === null) return { minutes: [], partitions: [] };
   const newestHour = Math.floor(newest / 60);
   const listed = { data: new Map<string, ObjectFacts[]>(), deadletter: new Map<string, ObjectFacts[]>() };
+  const busy: number[] = [];
   for (let hour = newestHour - hours + 1; hour <= newestHour; hour++) {
     for (const kind of ['data', 'deadletter'] as const) {
       const found = await listRawObjectsOfHour(lake.objects, topic, hour, partitions, kind);
@@ -78,17 +79,20 @@ export async function buildMinuteGrid(
         found.map(({ path }) => reads(() => factsOf(lake.objects, path, cache))),
       );
       found.forEach(({ partition, minute }, index) => {
+        busy.push(minute);
         const key = `${partition}/${minute}`;
         listed[kind].set(key, [...(listed[kind].get(key) ?? []), facts[index] as ObjectFacts]);
       });
     }
   }
   const windowStart = (newestHour - hours + 1) * 60;
-  const busy = [...listed.data.keys(), ...listed.deadletter.keys()].map((key) => Number(key.split('/')[1]));
   for (const ledger of ledgers.values()) busy.push(...unsealedMinutes(ledger));
   if (busy.length === 0) return { minutes: [], partitions: [] };
-  const first = Math.max(windowStart, Math.min(...busy));
-  const last = Math.max(...busy);
+  const first = Math.max(
+    windowStart,
+    busy.reduce((a, b) => Math.min(a, b)),
+  );
+  const last = busy.reduce((a, b) => Math.max(a, b));
   const minutes = Array.from({ length: last - first + 1 }, (_, index) => first + index);
   return {
     minutes,
@@ -145,6 +149,9 @@ async function factsOf(objects: ObjectReader, path: string, cache: ObjectFactsCa
   return facts;
 }
 
+// Minutes are folded with reduce, not spread into Math.min: a big topic's window holds more of them
+// than a call takes arguments.
+
 /** Minutes a ledger holds records of that are not visible yet: open and sealing ones. */
 function unsealedMinutes(ledger: PartitionLedger): number[] {
   return [...ledger.open.map((segment) => segment.minute), ...ledger.pending.map((object) => object.minute)];
@@ -156,7 +163,7 @@ function newestMinute(ledgers: readonly PartitionLedger[]): number | null {
     ...unsealedMinutes(ledger),
     ...(ledger.closedThrough === null ? [] : [ledger.closedThrough]),
   ]);
-  return minutes.length === 0 ? null : Math.max(...minutes);
+  return minutes.length === 0 ? null : minutes.reduce((a, b) => Math.max(a, b));
 }
 
 /** Partition numbers in numeric order (2 before 10), any other id after them. */
