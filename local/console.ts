@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { localTopic } from './cli/localTopic.js';
-import { serveConsole, untilInterrupted } from './console/serveConsole.js';
+import { DEFAULT_CONSOLE_HOURS, serveConsole, untilInterrupted } from './console/serveConsole.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 
 const USAGE = `Usage: npm run console -- [options]
@@ -32,7 +32,7 @@ const { values } = parseCommandArgs(
       topic: { type: 'string' },
       format: { type: 'string' },
       layout: { type: 'string' },
-      hours: { type: 'string', default: '3' },
+      hours: { type: 'string', default: String(DEFAULT_CONSOLE_HOURS) },
       port: { type: 'string', default: '8020' },
       help: { type: 'boolean', default: false },
     },

@@ -32,7 +32,7 @@ export function page(title: string, body: Html): Html {
 <body>${body}</body></html>`;
 }
 
-export function minuteLabel(minute: number): string {
+function minuteLabel(minute: number): string {
   return new Date(minute * 60_000).toISOString().slice(11, 16);
 }
 

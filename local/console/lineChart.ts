@@ -18,7 +18,7 @@ const WIDTH = 640;
 const HEIGHT = 180;
 const MARGIN = { left: 64, right: 12, top: 12, bottom: 28 };
 
-export function seriesColor(index: number): string {
+function seriesColor(index: number): string {
   return PALETTE[index % PALETTE.length] as string;
 }
 

@@ -167,6 +167,6 @@ function newestMinute(ledgers: readonly PartitionLedger[]): number | null {
 }
 
 /** Partition numbers in numeric order (2 before 10), any other id after them. */
-export function sortedPartitions(partitions: readonly string[]): string[] {
+function sortedPartitions(partitions: readonly string[]): string[] {
   return [...new Set(partitions)].sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -32,7 +32,7 @@ export async function ensureChromium(): Promise<void> {
     throw new Error(`apt-get installed chromium, but not at ${CHROMIUM}: ${HOW_TO_INSTALL}`);
 }
 
-export async function chromiumInstalled(): Promise<boolean> {
+async function chromiumInstalled(): Promise<boolean> {
   return access(CHROMIUM).then(
     () => true,
     () => false,
