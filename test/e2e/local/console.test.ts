@@ -37,12 +37,20 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** A partition the run left alone receives one record that is not JSON and one that is, then sealed. */
+/**
+ * A partition the run left alone receives one record that is not JSON and one that is, timed in the
+ * run's last minute (whatever the wall clock says by now, however long the run took), then sealed.
+ */
 async function addDeadLetter(dir: string): Promise<void> {
   let now = Date.now();
   const topic = localTopic(undefined, undefined);
   const context: CaptureContext = { topic, store: createFsStore(dir), clock: () => now };
-  const brokerTime = now - 90_000;
+  const lastObject = (await context.store.objects.list('raw/')).at(-1) ?? '';
+  const [, year, month, day, hour, minute] = (
+    /\/(\d{4})\/(\d\d)\/(\d\d)\/(\d\d)\/(\d\d)\//.exec(lastObject) ?? []
+  ).map(Number);
+  if (minute === undefined) throw new Error(`the run sealed no object in a minute folder: ${lastObject}`);
+  const brokerTime = Date.UTC(year as number, (month as number) - 1, day, hour, minute, 30);
   const record = (position: number, body: string) =>
     makeRecord({ topic: topic.name, partition: '3', position, brokerTime, body: Buffer.from(body) });
   await ingestBatch(context, [
