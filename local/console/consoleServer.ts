@@ -5,7 +5,7 @@ import { escapeHtml } from './html.js';
 import { lakePage } from './lakePage.js';
 import { buildLakeView, type ConsoleSource } from './lakeView.js';
 import { objectPage } from './objectPage.js';
-import { decodeObject } from './objectRecords.js';
+import { type DecodedObject, decodeObject } from './objectRecords.js';
 
 export interface RunningConsole {
   /** `http://127.0.0.1:<port>/` */
@@ -66,14 +66,18 @@ async function answer(
     if (!isVisibleObjectPath(path))
       return send(response, 404, 'text/plain', 'only raw and dead-letter objects are shown\n');
     const bytes = await source.lake.objects.read(path);
-    return send(
-      response,
-      200,
-      'text/html',
-      objectPage(path, bytes.length, decodeObject(path, bytes, FIRST_RECORDS)),
-    );
+    return send(response, 200, 'text/html', objectPage(path, bytes.length, decodedOrError(path, bytes)));
   }
   send(response, 404, 'text/plain', 'not found\n');
+}
+
+/** A damaged object's page says what is wrong with it, rather than failing the request. */
+function decodedOrError(path: string, bytes: Buffer): DecodedObject | Error {
+  try {
+    return decodeObject(path, bytes, FIRST_RECORDS);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 /**

@@ -35,8 +35,7 @@ export async function deadLettersByReason(
     row.cells.flatMap((cell) => cell.deadLetters.map((object) => object.path)),
   );
   for (const path of paths) {
-    const text = decompressObject(path, await objects.read(path)).toString('utf8');
-    for (const line of text.split('\n')) {
+    for (const line of await linesOf(objects, path)) {
       if (line === '') continue;
       const entry = parsedLine(path, line);
       const group = byReason.get(entry.reason) ?? { count: 0, entries: [] };
@@ -48,6 +47,17 @@ export async function deadLettersByReason(
   return [...byReason]
     .map(([reason, { count, entries }]) => ({ reason, count, entries }))
     .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
+/** The object's lines; a damaged object is one line that says so, shown under a reason of its own. */
+async function linesOf(objects: ObjectReader, path: string): Promise<string[]> {
+  const bytes = await objects.read(path);
+  try {
+    return decompressObject(path, bytes).toString('utf8').split('\n');
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return [JSON.stringify({ reason: 'unreadable dead-letter object', detail })];
+  }
 }
 
 /** A dead-letter line (see `deadLetterLine`); a line that is not one is shown as such, not dropped. */

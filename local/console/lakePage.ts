@@ -44,6 +44,7 @@ function gridSection(grid: MinuteGrid): Html {
 <span><i style="background:#2e8b57"></i>sealed</span><span><i style="background:#7fbf9f"></i>sealing</span>
 <span><i style="background:#f0c000"></i>open (staged, not visible)</span><span><i style="background:#eee"></i>empty: idle or missing</span>
 <span><i style="background:#1f4fa0"></i>late object (corner)</span><span><i style="background:#c0392b"></i>dead letters (corner)</span>
+<span><i style="background:#2e8b57;outline:2px solid #000;outline-offset:-2px"></i>unreadable object (outlined)</span>
 </p>
 <p class="muted">UTC, from ${first} ${minuteLabel(grid.minutes[0] as number)}; click a cell for its object's first records.</p>
 <div class="grid-scroll"><table class="grid">
@@ -57,12 +58,19 @@ ${grid.partitions.map(
 
 function gridCell(partition: string, cell: MinuteCell): Html {
   const late = cell.objects.filter((object) => object.late);
-  const classes = ['cell', cell.state, late.length > 0 && 'late', cell.deadLetters.length > 0 && 'dead'];
+  const unreadable = [...cell.objects, ...cell.deadLetters].some((object) => object.unreadable !== null);
+  const classes = [
+    'cell',
+    cell.state,
+    late.length > 0 && 'late',
+    cell.deadLetters.length > 0 && 'dead',
+    unreadable && 'unreadable',
+  ];
   const title = [
     `partition ${partition}, ${minuteLabel(cell.minute)}: ${cell.state}`,
     ...cell.objects.map(
       (object) =>
-        `${object.late ? 'late object' : 'object'}: ${object.records} records, ${object.bytes} bytes`,
+        `${object.late ? 'late object' : 'object'}: ${object.unreadable === null ? `${object.records} records` : `unreadable (${object.unreadable})`}, ${object.bytes} bytes`,
     ),
     ...(cell.open ? [`open: ${cell.open.records} records, ${cell.open.bytes} bytes staged`] : []),
     ...cell.deadLetters.map((object) => `dead letters: ${object.records}`),

@@ -12,6 +12,11 @@ export interface ObjectFacts {
   readonly path: string;
   readonly bytes: number;
   readonly records: number;
+  /**
+   * Why the object could not be decoded (a damaged file): shown on its cell, so one bad object does
+   * not hide the rest of the lake from the operator who needs to find it. `records` is then 0.
+   */
+  readonly unreadable: string | null;
   /** An additional object of a minute sealed before (`.late` in its name). */
   readonly late: boolean;
 }
@@ -139,14 +144,17 @@ async function factsOf(objects: ObjectReader, path: string, cache: ObjectFactsCa
   const known = cache.get(path);
   if (known) return known;
   const bytes = await objects.read(path);
-  const facts = {
-    path,
-    bytes: bytes.length,
-    records: decodeObject(path, bytes, 0).records,
-    late: /\.late\./.test(path),
-  };
+  const facts = { path, bytes: bytes.length, late: /\.late\./.test(path), ...recordsOf(path, bytes) };
   cache.set(path, facts);
   return facts;
+}
+
+function recordsOf(path: string, bytes: Buffer): Pick<ObjectFacts, 'records' | 'unreadable'> {
+  try {
+    return { records: decodeObject(path, bytes, 0).records, unreadable: null };
+  } catch (error) {
+    return { records: 0, unreadable: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 // Minutes are folded with reduce, not spread into Math.min: a big topic's window holds more of them

@@ -14,7 +14,7 @@ table.grid th.minute { font-weight: normal; font-size: 11px; padding: 0; width: 
 table.grid td.cell { width: 16px; height: 20px; padding: 0; position: relative; }
 table.grid td.cell a { display: block; width: 100%; height: 100%; }
 td.sealed { background: #2e8b57; } td.open { background: #f0c000; } td.sealing { background: #7fbf9f; }
-td.empty { background: #eee; }
+td.empty { background: #eee; } td.cell.unreadable { outline: 2px solid #000; outline-offset: -2px; }
 td.cell.late::after { content: ''; position: absolute; right: 0; top: 0; border: 4px solid #1f4fa0; border-left-color: transparent; border-bottom-color: transparent; }
 td.cell.dead::before { content: ''; position: absolute; left: 0; bottom: 0; border: 4px solid #c0392b; border-right-color: transparent; border-top-color: transparent; }
 .legend span { margin-right: 14px; white-space: nowrap; } .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; }
