@@ -1,5 +1,6 @@
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { ensureAvroTools } from './emulators/avroTools.js';
+import { ensureChromium } from './emulators/chromium.js';
 import { ensureIcebergReader } from './emulators/icebergReader.js';
 import { ensureKafkaInstalled } from './emulators/kafkaBroker.js';
 import { ensureConnectInstalled } from './emulators/kafkaConnect.js';
@@ -31,6 +32,10 @@ const TOOLS = {
       await ensureRestCatalogServer();
     },
   },
+  chromium: {
+    what: "Debian's Chromium, the console's end-to-end test's browser (apt, as root)",
+    install: ensureChromium,
+  },
   connect: {
     what: 'Kafka Connect with FileStreamSink and the console consumer, the bench’s peers (Maven Central)',
     install: ensureConnectInstalled,
@@ -41,9 +46,9 @@ type Tool = keyof typeof TOOLS;
 const USAGE = `Usage: tsx local/install.ts <tool>... | all
 
 ${Object.entries(TOOLS)
-  .map(([name, tool]) => `  ${name.padEnd(8)}${tool.what}`)
+  .map(([name, tool]) => `  ${name.padEnd(10)}${tool.what}`)
   .join('\n')}
-  all     every one of them`;
+  all       every one of them`;
 
 runCommand('install', async () => {
   const { positionals } = parseCommandArgs({ allowPositionals: true }, USAGE);

@@ -9,6 +9,7 @@ import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { localTopic } from './cli/localTopic.js';
 import { createProgress } from './cli/progress.js';
 import { describeCompaction, describeOutput } from './cli/summaryReport.js';
+import { serveConsole, untilInterrupted } from './console/serveConsole.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 import { PLATFORMS, type Platform } from './platforms/kafka/triggerFunctions.js';
 import { platformFunctions } from './platforms/platformFunctions.js';
@@ -40,6 +41,8 @@ them through the ingestion function and the seal timer, exactly as the cloud wou
                       Event Hubs Capture's Avro, deflated)
   --layout capture|hive|kafka-connect|<template>  the embedded topic's object names (default
                       {topic}/{yyyy}/{MM}/{dd}/{HH}/{mm}; capture uses the namespace "local")
+  --console           serve the lake console (npm run console) on 127.0.0.1 while the run goes, and
+                      after it until Ctrl-C; --console-port <n> (default 8020, 0 for any free one)
 
 From a Kafka topic, as the Azure Kafka trigger or the Lambda event source mapping reads it:
   --source kafka      read --topic with the topic's consumer group (capture-local without --config),
@@ -87,6 +90,8 @@ const { values } = parseCommandArgs(
       'from-beginning': { type: 'boolean', default: false },
       format: { type: 'string' },
       layout: { type: 'string' },
+      console: { type: 'boolean', default: false },
+      'console-port': { type: 'string', default: '8020' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -108,6 +113,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (values.console && (values.produce !== undefined || values.source !== 'generator'))
+    fail('--console serves generated runs so far: beside a Kafka run, start npm run console on its --dir');
   if (values.produce !== undefined) return produceToKafka();
   if (values.source === 'kafka') return captureFromKafka();
   if (values.source !== 'generator') fail('--source must be generator or kafka');
@@ -127,6 +134,9 @@ async function main(): Promise<void> {
     emulators: runningEmulators(),
   });
   const logFile = invocationLogFile();
+  const lakeConsole = values.console
+    ? await serveConsole({ store: lake.direct, topic, where: lake.where, logFile }, consolePort())
+    : null;
 
   // Event time runs on a timeline that ends now; the clock follows the newest delivered event, so a
   // run of any length shows minute objects being sealed without waiting for the wall clock.
@@ -179,7 +189,12 @@ async function main(): Promise<void> {
     console.log(
       describeCompaction(compaction, hoursClosedAt(now, topic.sealDelaySeconds), invokeLakeArguments()),
     );
+    if (lakeConsole) {
+      console.log(`The console stays at ${lakeConsole.url} with the finished run; Ctrl-C stops it.`);
+      await untilInterrupted();
+    }
   } finally {
+    await lakeConsole?.close();
     await lake.close();
   }
 }
@@ -225,6 +240,12 @@ function retryWaits(value: string): { firstDelayMs: number; maxDelayMs: number }
   const maxDelayMs = positiveInteger('retry-wait-ms', longest);
   if (maxDelayMs < firstDelayMs) fail('--retry-wait-ms takes the first wait, then the longest: 500,5000');
   return { firstDelayMs, maxDelayMs };
+}
+
+function consolePort(): number {
+  const port = Number(values['console-port']);
+  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) fail('--console-port must be a port number');
+  return port;
 }
 
 /** Emulators named on the command line, to use instead of starting one. */

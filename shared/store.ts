@@ -27,6 +27,12 @@ export interface ObjectStore {
   read(path: string): Promise<Buffer>;
 }
 
+/**
+ * The reading half of an `ObjectStore`: what readers of the lake (the Delta log, watermarks, raw
+ * listings) need, so a caller holding only this, like the read-only console, can use them.
+ */
+export type ObjectReader = Pick<ObjectStore, 'list' | 'read'>;
+
 /** The ledger as stored: the state and an opaque version (an ETag, a file generation). */
 export interface VersionedLedger {
   readonly state: PartitionLedger;

@@ -49,6 +49,11 @@ export interface LakeOptions {
   readonly tally?: RequestTally | undefined;
   /** An S3 client to share (one per test file): each client keeps a pool of sockets. */
   readonly s3Client?: S3Client | undefined;
+  /**
+   * Opened only to be looked at (the console): a bucket restored from `<dir>/s3/<bucket>` is not
+   * saved back on close, so the folder stays as the command that wrote the lake left it.
+   */
+  readonly readOnly?: boolean | undefined;
 }
 
 export interface Lake {
@@ -195,10 +200,14 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     // The emulator keeps buckets in memory: the lake lives in a folder between commands.
     const snapshot = resolve(options.dir, 's3', bucket);
     await restoreBucket(client, bucket, snapshot);
-    cleanups.push(async () => {
-      await saveBucket(client, bucket, snapshot);
-    });
-    where = `${where} (saved to ${snapshot} when the command ends)`;
+    if (options.readOnly) {
+      where = `${where} (restored from ${snapshot})`;
+    } else {
+      cleanups.push(async () => {
+        await saveBucket(client, bucket, snapshot);
+      });
+      where = `${where} (saved to ${snapshot} when the command ends)`;
+    }
   } else if (options.dir === undefined && options.emulators?.s3Endpoint !== undefined) {
     cleanups.push(() => deleteBucket(client, bucket));
   }

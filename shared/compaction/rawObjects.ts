@@ -3,7 +3,7 @@ import type { TopicConfig } from '../config/schema.js';
 import type { ObjectKind } from '../coordinates.js';
 import { encodingOfKind, fileExtensionOf } from '../encode/encodings.js';
 import { objectPathOf } from '../paths/lakePaths.js';
-import type { ObjectStore } from '../store.js';
+import type { ObjectReader } from '../store.js';
 import { minutesOfHour } from './hours.js';
 
 /** A visible raw data object of the hour, with the partition its path names. */
@@ -37,7 +37,7 @@ const AFTER_CAPTURE_NAME = /^(-(g\d+-)?\d{20}(\.late)?)?(\.[A-Za-z0-9]+)+$/;
  * call per distinct hour folder, not one per minute.
  */
 export async function listRawObjectsOfHour(
-  objects: ObjectStore,
+  objects: ObjectReader,
   topic: TopicConfig,
   hour: number,
   partitions: readonly string[],
@@ -79,7 +79,7 @@ export async function listRawObjectsOfHour(
  * (partition, minute) of any hour names a given path, so nothing is attributed twice or wrongly.
  */
 async function listCaptureObjects(
-  objects: ObjectStore,
+  objects: ObjectReader,
   topic: TopicConfig,
   hour: number,
   partitions: readonly string[],

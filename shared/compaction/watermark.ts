@@ -1,5 +1,5 @@
 import { CaptureError } from '../errors.js';
-import type { ObjectStore } from '../store.js';
+import type { ObjectReader, ObjectStore } from '../store.js';
 import { HOUR_MS } from './hours.js';
 import { tableRootOf } from './tableLayout.js';
 import { hourIso } from './unitPaths.js';
@@ -25,7 +25,7 @@ export function watermarkPath(topic: string, group: string): string {
 
 /** The first hour (hours since the epoch) the group has not completed, or null before its first run. */
 export async function readWatermark(
-  objects: ObjectStore,
+  objects: ObjectReader,
   topic: string,
   group: string,
 ): Promise<number | null> {

@@ -1,7 +1,7 @@
 import type { SchemaElement } from 'hyparquet-writer';
 import { CaptureError } from '../../errors.js';
 import { STAGING_PREFIX } from '../../paths/lakePaths.js';
-import type { ObjectStore } from '../../store.js';
+import type { ObjectReader, ObjectStore } from '../../store.js';
 import type { AddAction, MetadataAction, ProtocolAction } from './actions.js';
 import { checkpointPath, lastCheckpointPath, type TableRoot } from './logFiles.js';
 import { type DeltaSnapshot, emptySnapshot } from './tableState.js';
@@ -202,7 +202,7 @@ const stringRecord = (value: unknown): Record<string, string> => {
  * since. This is what a checkpoint lists, and what a reader of the table reads.
  */
 export async function filesOf(
-  objects: ObjectStore,
+  objects: ObjectReader,
   snapshot: DeltaSnapshot,
 ): Promise<Map<string, AddAction>> {
   const files = new Map<string, AddAction>();
@@ -226,7 +226,7 @@ export async function filesOf(
 }
 
 async function checkpointRows(
-  objects: ObjectStore,
+  objects: ObjectReader,
   root: TableRoot,
   version: number,
   columns: string[],
@@ -250,7 +250,7 @@ async function checkpointRows(
  * writer's checkpoints, or another writer's (Spark's, delta-rs's), for the columns this writer needs.
  */
 export async function readCheckpoint(
-  objects: ObjectStore,
+  objects: ObjectReader,
   root: TableRoot,
   version: number,
 ): Promise<DeltaSnapshot> {

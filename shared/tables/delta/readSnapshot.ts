@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../store.js';
+import type { ObjectReader } from '../../store.js';
 import type { AddAction } from './actions.js';
 import { parseCommit } from './actions.js';
 import { filesOf, parseLastCheckpoint, readCheckpoint } from './checkpoint.js';
@@ -13,7 +13,7 @@ import { applyCommit, type DeltaSnapshot, emptySnapshot } from './tableState.js'
  * @example
  * const snapshot = await loadSnapshot(store.objects, 'compacted/orders/');
  */
-export async function loadSnapshot(objects: ObjectStore, root: TableRoot): Promise<DeltaSnapshot> {
+export async function loadSnapshot(objects: ObjectReader, root: TableRoot): Promise<DeltaSnapshot> {
   let snapshot = emptySnapshot(root);
   const hint = lastCheckpointPath(root);
   if ((await objects.list(hint)).includes(hint)) {
@@ -25,7 +25,7 @@ export async function loadSnapshot(objects: ObjectStore, root: TableRoot): Promi
 
 /** The snapshot brought up to the newest version: every commit after it, in order. */
 export async function readCommitsAfter(
-  objects: ObjectStore,
+  objects: ObjectReader,
   snapshot: DeltaSnapshot,
 ): Promise<DeltaSnapshot> {
   let current = snapshot;
@@ -47,7 +47,7 @@ export async function readCommitsAfter(
  * The files the table holds at its newest version, as every Delta reader would list them: what an
  * independent reader (DuckDB on Parquet files) must read to read the table.
  */
-export async function listTableFiles(objects: ObjectStore, root: TableRoot): Promise<AddAction[]> {
+export async function listTableFiles(objects: ObjectReader, root: TableRoot): Promise<AddAction[]> {
   const files = await filesOf(objects, await loadSnapshot(objects, root));
   return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

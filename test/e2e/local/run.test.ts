@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { queryDuckDb as query } from '../../../local/audit/duckDb.js';
 import { createFsStore } from '../../../shared/stores/fs/createFsStore.js';
 import { tableFilePaths } from '../../helpers/compactedLake.js';
+import { startNpmCommand } from '../../helpers/runningCommand.js';
 
 const run = promisify(execFile);
 
@@ -146,6 +147,52 @@ describe('Command: npm run local (end to end, read back with DuckDB)', () => {
       expect(totals).toEqual({ records: 20000, distinct_offsets: 20000 });
     } finally {
       await rm(s3Dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Command: npm run local -- --console', () => {
+  it('serves the lake console from the start of the run, and after it with every minute sealed until Ctrl-C', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'capture-local-console-'));
+    try {
+      // Act
+      const { command, match } = await startNpmCommand(
+        [
+          'run',
+          'local',
+          '--',
+          '--events',
+          '3000',
+          '--dir',
+          dir,
+          '--until-drained',
+          '--console',
+          '--console-port',
+          '0',
+        ],
+        /The console stays at (http:\/\/127\.0\.0\.1:\d+\/)/,
+      );
+      const response = await fetch(`${match[1]}lake.json`);
+      await command.stop('SIGINT');
+
+      // Assess
+      const view = (await response.json()) as { grid: { partitions: { cells: { state: string }[] }[] } };
+      const states = view.grid.partitions.flatMap((row) => row.cells.map((cell) => cell.state));
+      expect(view.grid.partitions).toHaveLength(4);
+      expect(new Set(states)).toEqual(new Set(['sealed']));
+      const output = command.output();
+      expect(output.indexOf('Lake console of topic "local-events"')).toBeGreaterThanOrEqual(0);
+      expect(output.indexOf('Lake console of topic')).toBeLessThan(output.indexOf('Captured 3000 records'));
+      // Ctrl-C ends it: soon nothing answers there any more.
+      const answering = () =>
+        fetch(match[1] as string).then(
+          () => 'answering',
+          () => 'gone',
+        );
+      await expect.poll(answering, { timeout: 30_000 }).toBe('gone');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
