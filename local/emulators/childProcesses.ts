@@ -59,9 +59,17 @@ export interface FailureMessages {
 }
 
 /** Runs a program to its end; a failure says what to do, followed by the program's own output. */
-export function runToEnd(program: string, args: readonly string[], messages: FailureMessages): Promise<void> {
+export function runToEnd(
+  program: string,
+  args: readonly string[],
+  messages: FailureMessages,
+  environment: Readonly<Record<string, string>> = {},
+): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...environment },
+    });
     const output = captureOutput(child);
     child.once('error', (error: NodeJS.ErrnoException) =>
       fail(new Error(error.code === 'ENOENT' ? messages.missing : `${messages.failed}\n${error.message}`)),

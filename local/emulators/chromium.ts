@@ -26,8 +26,10 @@ export async function ensureChromium(): Promise<void> {
     missing: `Chromium is not installed at ${CHROMIUM} and apt-get is not here (not Debian?): install Chromium there yourself`,
     failed: `apt-get could not install Chromium; ${HOW_TO_INSTALL}`,
   };
-  await runToEnd('apt-get', ['update'], messages);
-  await runToEnd('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], messages);
+  // No terminal to answer a package's questions: their defaults, as in any unattended install.
+  const unattended = { DEBIAN_FRONTEND: 'noninteractive' };
+  await runToEnd('apt-get', ['update'], messages, unattended);
+  await runToEnd('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], messages, unattended);
   if (!(await chromiumInstalled()))
     throw new Error(`apt-get installed chromium, but not at ${CHROMIUM}: ${HOW_TO_INSTALL}`);
 }
