@@ -19,6 +19,8 @@ const FIELD_PROBES = {
   minute: Date.UTC(2001, 0, 1, 1, 23),
 } as const;
 type TimeField = keyof typeof FIELD_PROBES;
+/** Each field's digits in a path; a template may repeat a token (`{yyyy}/{yyyy}{MM}`), read once. */
+const FIELD_WIDTHS: Readonly<Record<TimeField, number>> = { year: 4, month: 2, day: 2, hour: 2, minute: 2 };
 
 /**
  * The oldest hour (hours since the epoch) any raw data object of the partitions names, or null when
@@ -75,15 +77,17 @@ function timeShapeOf(topic: TopicConfig, partition: string): TimeShape | null {
     objectPathOf(topic, partition)(probeObject(topic, 'data', minuteOf(time), first));
   const base = pathAt(BASE_TIME);
   const fields = {} as Record<TimeField, number[]>;
+  const timePositions = new Set<number>();
   for (const [field, time] of Object.entries(FIELD_PROBES) as [TimeField, number][]) {
     const other = pathAt(time);
     const positions: number[] = [];
     for (let index = 0; index < base.length; index++) if (base[index] !== other[index]) positions.push(index);
     // A layout without this field cannot date an hour; the config's layout rules require it anyway.
-    if (positions.length === 0 || other.length !== base.length) return null;
-    fields[field] = positions;
+    if (positions.length < FIELD_WIDTHS[field] || other.length !== base.length) return null;
+    fields[field] = positions.slice(0, FIELD_WIDTHS[field]);
+    for (const position of positions) timePositions.add(position);
   }
-  const all = Object.values(fields).flat();
+  const all = [...timePositions];
   const elsewhere = pathAt(BASE_TIME, WIDEST_POSITION);
   let sharedUpTo = Math.max(...all) + 1;
   while (sharedUpTo < base.length && base[sharedUpTo] === elsewhere[sharedUpTo]) {
@@ -94,7 +98,7 @@ function timeShapeOf(topic: TopicConfig, partition: string): TimeShape | null {
     folder: base.slice(0, base.lastIndexOf('/', Math.min(...all)) + 1),
     base,
     fields,
-    timePositions: new Set(all),
+    timePositions,
     sharedUpTo,
   };
 }
@@ -114,7 +118,8 @@ function hourNamedBy(path: string, shape: TimeShape): number | null {
   const value = (field: TimeField) => Number(shape.fields[field].map((index) => path[index]).join(''));
   const [year, month, day, hour] = [value('year'), value('month'), value('day'), value('hour')];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23) return null;
-  return hourOf(Date.UTC(year, month - 1, day, hour));
+  const start = Date.UTC(year, month - 1, day, hour);
+  return Number.isFinite(start) ? hourOf(start) : null;
 }
 
 function isDigit(character: string): boolean {

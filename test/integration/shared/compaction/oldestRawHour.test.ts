@@ -16,6 +16,7 @@ const LAYOUTS: [string, Partial<TopicConfigInput>][] = [
   ['kafka-connect', { layout: 'kafka-connect' }],
   ['capture', { layout: 'capture', format: 'avro-capture', capture: { namespace: 'ns' } }],
   ['a template with the partition first', { layout: 'p{partition}/{topic}/{yyyy}-{MM}-{dd}/{HH}/{mm}' }],
+  ['a template that repeats its tokens', { layout: '{topic}/{yyyy}/{yyyy}{MM}{dd}/{HH}/{HH}{mm}' }],
 ];
 
 /** Publishes an object where the layout puts the minute of `time` of the partition. */
