@@ -35,7 +35,7 @@ export async function readWatermark(
   const hour = typeof file.completeBefore === 'string' ? Date.parse(file.completeBefore) : Number.NaN;
   if (file.format !== WATERMARK_FORMAT || Number.isNaN(hour)) {
     throw new CaptureError(
-      `${path} is not a compaction watermark of format ${WATERMARK_FORMAT}: delete it, and the next run starts at the lookback`,
+      `${path} is not a compaction watermark of format ${WATERMARK_FORMAT}: delete it, and the next run starts again at the topic's oldest raw hour, passing over the units the table holds`,
       { retriable: false },
     );
   }
