@@ -57,6 +57,15 @@ async function answer(
   response: ServerResponse,
 ): Promise<void> {
   if (request.method !== 'GET') return send(response, 405, 'text/plain', 'the console only reads: GET\n');
+  // Loopback alone does not keep other sites out: a page whose name a DNS server points at 127.0.0.1
+  // reaches the console as its own origin, but names its own host.
+  if (!isLoopbackHost(request.headers.host))
+    return send(
+      response,
+      403,
+      'text/plain',
+      'open the console at the address it printed (127.0.0.1 or localhost)\n',
+    );
   const url = new URL(request.url ?? '/', 'http://console');
   if (url.pathname === '/') return send(response, 200, 'text/html', lakePage(await buildLakeView(source)));
   if (url.pathname === '/lake.json')
@@ -69,6 +78,11 @@ async function answer(
     return send(response, 200, 'text/html', objectPage(path, bytes.length, decodedOrError(path, bytes)));
   }
   send(response, 404, 'text/plain', 'not found\n');
+}
+
+function isLoopbackHost(host: string | undefined): boolean {
+  const name = host?.replace(/:\d+$/, '');
+  return name === '127.0.0.1' || name === 'localhost';
 }
 
 /** A damaged object's page says what is wrong with it, rather than failing the request. */
@@ -98,6 +112,7 @@ function send(response: ServerResponse, status: number, type: string, body: stri
     'content-type': `${type}; charset=utf-8`,
     // The page runs no script and loads nothing: a policy that allows none keeps it so.
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
   });
   response.end(body);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningConsole, startConsoleServer } from '../../../../local/console/consoleServer.js';
 import { readOnlyLakeOf } from '../../../../local/console/readOnlyLake.js';
@@ -69,6 +70,24 @@ describe('Console: the server', () => {
 
     // Assess
     expect(response.status).toBe(404);
+  });
+
+  it('refuses a request naming another host, as a page of another site rebound to 127.0.0.1 would', async () => {
+    // Act
+    const statusFor = (host: string) =>
+      new Promise<number | undefined>((done, fail) => {
+        const sent = request(`${running.url}lake.json`, { headers: { host } }, (response) => {
+          response.resume();
+          done(response.statusCode);
+        });
+        sent.once('error', fail);
+        sent.end();
+      });
+    const port = new URL(running.url).port;
+
+    // Assess
+    expect(await statusFor(`attacker.example:${port}`)).toBe(403);
+    expect(await statusFor(`localhost:${port}`)).toBe(200);
   });
 
   it('answers anything but GET with 405', async () => {
