@@ -108,7 +108,10 @@ export class SchemaObserver {
     const inferredShapes = new Map([...this.shapes].filter(([name]) => !this.declared.has(name)));
     const inferred = resolveFields(inferredShapes, '', notes);
     const inferredTypes = new Map(inferred.fields.map((field) => [field.name, field.type]));
-    let rescues = inferred.rescues;
+    // Declared types are not checked against the values here (a uint64 past int64, a row without a
+    // writer schema holding "n/a" where one declares a long): a unit with declared columns always has
+    // the rescue column, so a misfit is kept there instead of failing its hour on every run.
+    let rescues = inferred.rescues || this.declared.size > 0;
     const fields: StructField[] = [];
     const taken = new Set<string>();
     for (const name of this.order) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
 import type { DeclaredBody } from '../../../../shared/compaction/registryColumns/declaredTypes.js';
-import { SchemaObserver } from '../../../../shared/compaction/schema.js';
+import { createRowShaper } from '../../../../shared/compaction/rowShaper.js';
+import { type JsonRow, SchemaObserver } from '../../../../shared/compaction/schema.js';
+import { evolveTable, RESCUE_COLUMN } from '../../../../shared/compaction/tableEvolution.js';
 import { ingestBatch } from '../../../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../../../shared/pipeline/sealTimer.js';
 import { type DataType, LONG, STRING, TIMESTAMP, typeName } from '../../../../shared/tables/dataType.js';
@@ -167,6 +169,30 @@ describe('Class: SchemaObserver', () => {
     // Assess
     expect(schema.rescues).toBe(true);
     expect(schema.notes).toContainEqual(expect.objectContaining({ path: 'user.ID', change: 'name-clash' }));
+  });
+
+  it('gives a unit with declared columns the rescue column, where a value its declared type cannot hold is kept', () => {
+    // Prepare: a uint64 past int64 under a schema declaring a long, and a row without a writer schema
+    const declared: DeclaredBody = { fields: new Map([['count', LONG]]), declaredBy: 'confluent schema 1' };
+    const rows = [{ count: 2n ** 64n - 1n }, { count: 'n/a' }, { count: 7 }];
+    const observer = new SchemaObserver();
+    observer.observe(rows[0] as JsonRow, { count: 'body.count' }, declared);
+    observer.observe(rows[1] as JsonRow, { count: 'body.count' });
+    observer.observe(rows[2] as JsonRow, { count: 'body.count' }, declared);
+
+    // Act: the columns the unit's files get, and its rows shaped as compaction shapes them
+    const schema = observer.resolve();
+    const { columns } = evolveTable([], schema.columns, schema.rescues);
+    const shaper = createRowShaper(columns, { strict: true });
+    for (const row of rows) shaper.add(row as JsonRow);
+
+    // Assess
+    expect(columns.map((column) => column.name)).toContain(RESCUE_COLUMN);
+    const { columns: values } = shaper.take();
+    const at = (name: string) => values[columns.findIndex((column) => column.name === name)];
+    expect(at('count')).toEqual([null, null, 7n]);
+    expect(shaper.rescuedRows()).toBe(2);
+    expect(JSON.stringify(at(RESCUE_COLUMN)?.[1])).toBe('{"/count":"n/a"}');
   });
 
   it('takes a body field’s type from the writer schema its row names, unified over the unit’s schema versions, and infers the rest', () => {
