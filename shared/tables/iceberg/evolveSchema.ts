@@ -1,10 +1,11 @@
+import { CaptureError } from '../../errors.js';
 import type { ObjectStore } from '../../store.js';
 import type { StructField } from '../dataType.js';
 import { locationOf, type TablePlace } from './appendFiles.js';
 import type { IcebergCatalog } from './catalog.js';
 import { commitMetadata, type IcebergState } from './commit.js';
 import { columnsOfIcebergSchema, icebergSchemaOf } from './icebergSchema.js';
-import { currentSchema, newTableMetadata, withSchema } from './tableMetadata.js';
+import { currentSchema, newTableMetadata, parseTableMetadata, withSchema } from './tableMetadata.js';
 
 export interface SchemaChange {
   /**
@@ -34,6 +35,7 @@ export function evolveSchema(
 ): Promise<{ state: IcebergState; committed: boolean }> {
   return commitMetadata(objects, catalog, state, async ({ metadata, pointer }) => {
     if (metadata === null || pointer === null) {
+      await refuseToBuryATable(objects, place, catalog.description);
       const columns = change.grow(null) ?? [];
       const { typed, lastColumnId } = icebergSchemaOf(columns, null, 0, 0);
       return newTableMetadata({
@@ -58,4 +60,23 @@ export function evolveSchema(
     const now = Math.max(change.now, metadata['last-updated-ms']);
     return withSchema(metadata, typed, lastColumnId, now, locationOf(place, pointer.path));
   });
+}
+
+/**
+ * A catalog without the table, over a folder whose newest metadata file has snapshots, lost its
+ * pointer (a stack update that rewrote the Glue table's parameters, a catalog restored from an old
+ * backup): a new table there would drop every hour committed so far from what readers see. Metadata
+ * without snapshots is a first commit that crashed before its catalog call, which a rerun replaces.
+ */
+async function refuseToBuryATable(objects: ObjectStore, place: TablePlace, catalog: string): Promise<void> {
+  const files = (await objects.list(`${place.root}metadata/`)).filter((path) =>
+    path.endsWith('.metadata.json'),
+  );
+  const newest = files.sort().at(-1);
+  if (newest === undefined) return;
+  if (parseTableMetadata(await objects.read(newest), newest).snapshots.length === 0) return;
+  throw new CaptureError(
+    `${catalog} has no current metadata, but ${newest} holds committed snapshots: the catalog lost the table's pointer. Point the catalog at that file (Glue: the table parameter metadata_location; the path catalog: metadata/version-hint.text) and run again; nothing was committed`,
+    { retriable: false },
+  );
 }

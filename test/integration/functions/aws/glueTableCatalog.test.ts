@@ -256,6 +256,34 @@ describe('Function: glueTableCatalog (moto’s Glue and S3)', () => {
   });
 });
 
+describe('Function: compactClosedHours into a Glue table that lost its pointer', () => {
+  it('refuses to start a new table over the metadata of one that holds snapshots, and says how to repair it', async () => {
+    // Prepare: the stack's table created again over the retained lake (a new Glue table, no metadata_location)
+    const database = 'recreated_by_a_stack_update';
+    await createTableAsTheStackDoes(glueClient(), database, lakeLocation);
+    const target: IcebergTarget = {
+      lakeLocation,
+      catalog: (root) =>
+        glueTableCatalog(root, {
+          client: glueClient(),
+          database,
+          table: TABLE,
+          objects: lake.store.objects,
+          lakeLocation,
+        }),
+    };
+
+    // Act
+    const run = compactClosedHours(context, { lookbackHours: 3, iceberg: target, partitions: ['0'] });
+
+    // Assess
+    await expect(run).rejects.toThrow(/lost the table's pointer\. Point the catalog at that file/);
+    const parameters = (await glueClient().send(new GetTableCommand({ DatabaseName: database, Name: TABLE })))
+      .Table?.Parameters;
+    expect(parameters?.metadata_location).toBeUndefined();
+  });
+});
+
 describe('Function: glueTableCatalog after a crash before or after any store or Glue call', () => {
   it('holds one snapshot per unit and every record once after a rerun, wherever the crash came', async () => {
     // Prepare: the captured hours once (one partition group, so the calls come in one order), copied
