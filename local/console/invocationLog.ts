@@ -25,8 +25,10 @@ export async function readInvocationSeries(file: string): Promise<InvocationSeri
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
-    return null;
+  } catch (error) {
+    // Only a missing log means "no log"; a log the console cannot read is an error to show.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
   const byPartition: Record<string, InvocationPoint[]> = {};
   let invocations = 0;
