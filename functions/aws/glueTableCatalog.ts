@@ -13,13 +13,12 @@ import { CaptureError } from '../../shared/errors.js';
 import { STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { ObjectStore } from '../../shared/store.js';
 import type { IcebergCatalog, MetadataPointer } from '../../shared/tables/iceberg/catalog.js';
+import { metadataFileVersion } from '../../shared/tables/iceberg/metadataFileVersion.js';
 
 /** Glue table parameters of an Iceberg table, as Iceberg's own Glue catalog, Athena and Firehose write them. */
 const TABLE_TYPE = 'table_type';
 const METADATA_LOCATION = 'metadata_location';
 const PREVIOUS_METADATA_LOCATION = 'previous_metadata_location';
-
-const VERSION_FILE = /\/(\d+)-[0-9a-f-]+\.metadata\.json$/;
 
 export interface GlueTableOptions {
   readonly client: GlueClient;
@@ -62,7 +61,7 @@ export function glueTableCatalog(root: string, options: GlueTableOptions): Icebe
       const location = Table?.Parameters?.[METADATA_LOCATION];
       const path = location === undefined ? null : lakePath(location);
       const pointer: MetadataPointer | null =
-        path === null ? null : { path, version: Number(VERSION_FILE.exec(path)?.[1] ?? 0) };
+        path === null ? null : { path, version: metadataFileVersion(path) };
       return { exists: true, versionId: Table?.VersionId, parameters: Table?.Parameters ?? {}, pointer };
     } catch (error) {
       if (error instanceof EntityNotFoundException) return { exists: false, parameters: {}, pointer: null };

@@ -5,6 +5,7 @@ import { locationOf, type TablePlace } from './appendFiles.js';
 import type { IcebergCatalog } from './catalog.js';
 import { commitMetadata, type IcebergState } from './commit.js';
 import { columnsOfIcebergSchema, icebergSchemaOf } from './icebergSchema.js';
+import { metadataFileVersion } from './metadataFileVersion.js';
 import { currentSchema, newTableMetadata, parseTableMetadata, withSchema } from './tableMetadata.js';
 
 export interface SchemaChange {
@@ -63,20 +64,38 @@ export function evolveSchema(
 }
 
 /**
- * A catalog without the table, over a folder whose newest metadata file has snapshots, lost its
- * pointer (a stack update that rewrote the Glue table's parameters, a catalog restored from an old
- * backup): a new table there would drop every hour committed so far from what readers see. Metadata
- * without snapshots is a first commit that crashed before its catalog call, which a rerun replaces.
+ * A catalog without the table, over a folder where a metadata file has snapshots, lost its pointer (a
+ * stack update that rewrote the Glue table's parameters, a catalog restored from an old backup): a new
+ * table there would drop every hour committed so far from what readers see. Metadata without snapshots
+ * is a first commit that crashed before its catalog call, which a rerun replaces. Newest first, so the
+ * file named is the one to point at; a commit that lost a race leaves a second file of its version,
+ * which is why every file is read, not the one that sorts last.
  */
 async function refuseToBuryATable(objects: ObjectStore, place: TablePlace, catalog: string): Promise<void> {
-  const files = (await objects.list(`${place.root}metadata/`)).filter((path) =>
-    path.endsWith('.metadata.json'),
-  );
-  const newest = files.sort().at(-1);
-  if (newest === undefined) return;
-  if (parseTableMetadata(await objects.read(newest), newest).snapshots.length === 0) return;
-  throw new CaptureError(
-    `${catalog} has no current metadata, but ${newest} holds committed snapshots: the catalog lost the table's pointer. Point the catalog at that file (Glue: the table parameter metadata_location; the path catalog: metadata/version-hint.text) and run again; nothing was committed`,
-    { retriable: false },
-  );
+  const files = (await objects.list(`${place.root}metadata/`))
+    .filter((path) => path.endsWith('.metadata.json'))
+    .sort((a, b) => metadataFileVersion(b) - metadataFileVersion(a));
+  let unreadable: string | null = null;
+  for (const path of files) {
+    let snapshots: number;
+    try {
+      snapshots = parseTableMetadata(await objects.read(path), path).snapshots.length;
+    } catch (error) {
+      if (!(error instanceof CaptureError || error instanceof SyntaxError)) throw error;
+      unreadable ??= `${path} (${error.message})`;
+      continue;
+    }
+    if (snapshots > 0) {
+      throw new CaptureError(
+        `${catalog} has no current metadata, but ${path} holds committed snapshots: the catalog lost the table's pointer. Point the catalog at that file (Glue: the table parameter metadata_location; the path catalog: metadata/version-hint.text) and run again; nothing was committed`,
+        { retriable: false },
+      );
+    }
+  }
+  if (unreadable !== null) {
+    throw new CaptureError(
+      `${catalog} has no current metadata, and ${unreadable} is no table metadata this writer reads, so it cannot tell whether a new table would hide committed hours. Point the catalog at the table's newest metadata file, or move the files that are not this table's out of ${place.root}metadata/, and run again; nothing was committed`,
+      { retriable: false },
+    );
+  }
 }

@@ -3,8 +3,7 @@ import { CaptureError } from '../../errors.js';
 import { ICEBERG_VERSION_HINT, STAGING_PREFIX } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import type { IcebergCatalog, MetadataPointer } from './catalog.js';
-
-const VERSION_FILE = /\/v(\d+)\.metadata\.json$/;
+import { metadataFileVersion } from './metadataFileVersion.js';
 
 /**
  * The catalog that is only files, as Iceberg's "File System Tables" and Hadoop catalog lay them out:
@@ -40,7 +39,7 @@ export function pathCatalog(objects: ObjectStore, root: string): IcebergCatalog 
       } else {
         // No hint yet: the table is new, or its first writer stopped before writing one.
         for (const path of await objects.list(`${folder}v`)) {
-          version = Math.max(version, Number(VERSION_FILE.exec(path)?.[1] ?? 0));
+          version = Math.max(version, metadataFileVersion(path));
         }
       }
       while (await exists(pointer(version + 1).path)) version++;

@@ -3,11 +3,9 @@ import { CaptureError, TransientStoreError } from '../../errors.js';
 import { STAGING_PREFIX } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import type { IcebergCatalog, MetadataPointer } from './catalog.js';
+import { metadataFileVersion } from './metadataFileVersion.js';
 import { restCommitOf } from './restUpdates.js';
 import { parseTableMetadata } from './tableMetadata.js';
-
-/** The version a metadata file's name starts with: `00004-<uuid>.metadata.json`, as Iceberg's catalogs name them. */
-const VERSION_FILE = /\/(\d+)-[0-9a-f-]+\.metadata\.json$/;
 
 export interface RestCatalogOptions {
   /** The catalog's base URI, without `/v1`: `http://127.0.0.1:8181`. */
@@ -76,7 +74,7 @@ export function restCatalog(root: string, options: RestCatalogOptions): IcebergC
       );
     }
     const path = location.slice(lakeLocation.length);
-    return { path, version: Number(VERSION_FILE.exec(path)?.[1] ?? 0) };
+    return { path, version: metadataFileVersion(path) };
   };
   const locationOf = (answer: unknown) =>
     (answer as { 'metadata-location'?: unknown } | null)?.['metadata-location'];

@@ -23,8 +23,9 @@ import {
 import { compactClosedHours } from '../../../../shared/compaction/compact.js';
 import type { IcebergTarget } from '../../../../shared/compaction/icebergTable.js';
 import { tableRootOf } from '../../../../shared/compaction/tableLayout.js';
+import { STAGING_PREFIX } from '../../../../shared/paths/lakePaths.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
-import type { CaptureStore } from '../../../../shared/store.js';
+import type { CaptureStore, ObjectStore } from '../../../../shared/store.js';
 import { createFsStore } from '../../../../shared/stores/fs/createFsStore.js';
 import { loadIcebergTable } from '../../../../shared/tables/iceberg/commit.js';
 import { topicConfig } from '../../../helpers/factories.js';
@@ -257,32 +258,87 @@ describe('Function: glueTableCatalog (moto’s Glue and S3)', () => {
 });
 
 describe('Function: compactClosedHours into a Glue table that lost its pointer', () => {
-  it('refuses to start a new table over the metadata of one that holds snapshots, and says how to repair it', async () => {
-    // Prepare: the stack's table created again over the retained lake (a new Glue table, no metadata_location)
+  const recreatedTarget = (database: string, objects: ObjectStore, location: string): IcebergTarget => ({
+    lakeLocation: location,
+    catalog: (root) =>
+      glueTableCatalog(root, {
+        client: glueClient(),
+        database,
+        table: TABLE,
+        objects,
+        lakeLocation: location,
+      }),
+  });
+  const pointerOf = async (database: string) =>
+    (await glueClient().send(new GetTableCommand({ DatabaseName: database, Name: TABLE }))).Table?.Parameters
+      ?.metadata_location;
+
+  it('refuses to start a new table over the metadata of one that holds snapshots, and names the file to point at', async () => {
+    // Prepare: the stack's table created again over the retained lake (a new Glue table, no
+    // metadata_location), and beside the newest metadata a file of the same version that sorts after
+    // it and is no table metadata (what a commit that lost its race may leave, at its worst)
     const database = 'recreated_by_a_stack_update';
     await createTableAsTheStackDoes(glueClient(), database, lakeLocation);
-    const target: IcebergTarget = {
-      lakeLocation,
-      catalog: (root) =>
-        glueTableCatalog(root, {
-          client: glueClient(),
-          database,
-          table: TABLE,
-          objects: lake.store.objects,
-          lakeLocation,
-        }),
-    };
+    const newest = ((await tableParameters()).metadata_location as string).slice(lakeLocation.length);
+    const sameVersion = newest.replace(
+      /-[0-9a-f-]+\.metadata\.json$/,
+      `-${'f'.repeat(8)}-ffff-ffff-ffff-${'f'.repeat(12)}.metadata.json`,
+    );
+    await putObject(lake.store.objects, sameVersion, Buffer.from('{}'));
 
     // Act
-    const run = compactClosedHours(context, { lookbackHours: 3, iceberg: target, partitions: ['0'] });
+    const run = compactClosedHours(context, {
+      lookbackHours: 3,
+      iceberg: recreatedTarget(database, lake.store.objects, lakeLocation),
+      partitions: ['0'],
+    });
 
     // Assess
-    await expect(run).rejects.toThrow(/lost the table's pointer\. Point the catalog at that file/);
-    const parameters = (await glueClient().send(new GetTableCommand({ DatabaseName: database, Name: TABLE })))
-      .Table?.Parameters;
-    expect(parameters?.metadata_location).toBeUndefined();
+    await expect(run).rejects.toThrow(
+      `but ${newest} holds committed snapshots: the catalog lost the table's pointer. Point the catalog at that file`,
+    );
+    expect(await pointerOf(database)).toBeUndefined();
+  });
+
+  it('refuses to start a new table over metadata it cannot read, and says what to move', async () => {
+    // Prepare: a lake whose table folder holds one file named as table metadata that is not
+    const unreadable = await openLake('fs');
+    try {
+      const { context: unreadableContext } = await captureTwoHoursOfOrders(unreadable, TOPIC);
+      await putObject(
+        unreadable.store.objects,
+        `${ROOT}metadata/00001-${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}.metadata.json`,
+        Buffer.from('not json'),
+      );
+      const database = 'over_a_foreign_file';
+      const location = `${pathToFileURL(unreadable.where).href}/`;
+      await createTableAsTheStackDoes(glueClient(), database, location);
+
+      // Act
+      const run = compactClosedHours(unreadableContext, {
+        lookbackHours: 3,
+        iceberg: recreatedTarget(database, unreadable.store.objects, location),
+        partitions: ['0'],
+      });
+
+      // Assess
+      await expect(run).rejects.toThrow(
+        /00001-0{8}-0000-0000-0000-0{12}\.metadata\.json \(.*\) is no table metadata this writer reads/,
+      );
+      expect(await pointerOf(database)).toBeUndefined();
+    } finally {
+      await unreadable.close();
+    }
   });
 });
+
+/** Puts an object in the lake as the product's writers do: staged, then published create-only. */
+async function putObject(objects: ObjectStore, path: string, body: Buffer): Promise<void> {
+  const staged = `${STAGING_PREFIX}/test/${path}`;
+  await objects.stage(staged, body);
+  await objects.publish(path, [staged]);
+  await objects.deleteStaged([staged]);
+}
 
 describe('Function: glueTableCatalog after a crash before or after any store or Glue call', () => {
   it('holds one snapshot per unit and every record once after a rerun, wherever the crash came', async () => {
