@@ -19,6 +19,7 @@ import {
   readLambdaEventFile,
   topicNamedBy,
 } from './platforms/eventFiles.js';
+import { localIcebergTarget } from './platforms/localIcebergTarget.js';
 
 const FUNCTIONS = [
   'eventhub-ingest',
@@ -128,11 +129,18 @@ async function main(): Promise<void> {
     } else if (compaction) {
       const compact =
         name === 'compact'
-          ? azureCompactionFanOut(getContext, null)
-          : awsCompactionFanOut(getContext, observabilityFor(topic.name));
+          ? azureCompactionFanOut(getContext, null, localIcebergTarget(topic, lake))
+          : awsCompactionFanOut(
+              getContext,
+              observabilityFor(topic.name),
+              undefined,
+              localIcebergTarget(topic, lake),
+            );
       await compact();
       console.error(
-        `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (a Delta table: read it with Spark, delta-rs or DuckDB)`,
+        topic.compaction.table === 'iceberg'
+          ? `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (an Iceberg table, its current metadata named by ${COMPACTED_PREFIX}/${topic.name}/metadata/version-hint.text: read it with pyiceberg or Spark at ${lake.lakeLocation}${COMPACTED_PREFIX}/${topic.name})`
+          : `compacted files: ${COMPACTED_PREFIX}/${topic.name}/date=…/hour=…/ (a Delta table: read it with Spark, delta-rs or DuckDB)`,
       );
     } else if (name === 'repair-ledger') {
       const hours = Number(values.hours);

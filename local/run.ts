@@ -12,6 +12,7 @@ import { describeCompaction, describeOutput } from './cli/summaryReport.js';
 import { serveConsole, untilInterrupted } from './console/serveConsole.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 import { PLATFORMS, type Platform } from './platforms/kafka/triggerFunctions.js';
+import { localIcebergTarget } from './platforms/localIcebergTarget.js';
 import { platformFunctions } from './platforms/platformFunctions.js';
 import { generatedWaves } from './sources/generatedWaves.js';
 import { produceGeneratedEvents } from './sources/kafka/producer.js';
@@ -144,7 +145,12 @@ async function main(): Promise<void> {
   const start = Date.now() - spanMs;
   let now = start;
   const context: CaptureContext = { topic, store: lake.store, clock: () => now };
-  const { deliver, seal, compact } = platformFunctions(platform, context, logFile);
+  const { deliver, seal, compact } = platformFunctions(
+    platform,
+    context,
+    logFile,
+    localIcebergTarget(topic, lake),
+  );
   const totals = emptySummary();
   const progress = createProgress(totalEvents, totals, partitions);
   let nextTimerAt = start + 30_000;
@@ -187,7 +193,12 @@ async function main(): Promise<void> {
     progress.done();
     console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));
     console.log(
-      describeCompaction(compaction, hoursClosedAt(now, topic.sealDelaySeconds), invokeLakeArguments()),
+      describeCompaction(
+        compaction,
+        hoursClosedAt(now, topic.sealDelaySeconds),
+        invokeLakeArguments(),
+        topic.compaction.table,
+      ),
     );
     if (lakeConsole) {
       console.log(`The console stays at ${lakeConsole.url} with the finished run; Ctrl-C stops it.`);

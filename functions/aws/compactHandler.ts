@@ -6,7 +6,7 @@ import {
   type GroupCompactionSummary,
   parseCompactionGroupMessage,
 } from '../../shared/compaction/groupMessage.js';
-import type { IcebergTargetProvider } from './glueIcebergTarget.js';
+import type { IcebergTargetProvider } from '../../shared/compaction/icebergTable.js';
 import { COMPACTION_REPORT, type Observability, withInvocationTelemetry } from './observability.js';
 import type { ContextProvider } from './runtime.js';
 

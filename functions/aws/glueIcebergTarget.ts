@@ -1,13 +1,9 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
-import type { IcebergTarget } from '../../shared/compaction/icebergTable.js';
+import type { IcebergTargetProvider } from '../../shared/compaction/icebergTable.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
-import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { glueTableCatalog } from './glueTableCatalog.js';
 import { GLUE_DATABASE_VARIABLE, GLUE_TABLE_VARIABLE, glueTableNames } from './glueTableNames.js';
 import { BUCKET_VARIABLE } from './runtime.js';
-
-/** Gives compaction the topic's Iceberg table in Glue, for a context's store. */
-export type IcebergTargetProvider = (context: CaptureContext) => Promise<IcebergTarget>;
 
 /**
  * Where a topic with `compaction.table: iceberg` commits on AWS: the Glue table the stack created

@@ -3,6 +3,7 @@ import {
   type GroupCompactionSummary,
   parseCompactionGroupMessage,
 } from '../../shared/compaction/groupMessage.js';
+import type { IcebergTargetProvider } from '../../shared/compaction/icebergTable.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { compactionLogRecord } from '../../shared/telemetry.js';
 import { COMPACTION_QUEUE } from './compactTimer.js';
@@ -20,8 +21,14 @@ export function compactGroupTrigger(topic: TopicConfig): FunctionTrigger {
   return trigger.storageQueue({ queueName: COMPACTION_QUEUE, connection: topic.storage.connection });
 }
 
-/** Compacts the closed hours of one partition group; the Parquet writer is loaded with the first group. */
-export function createCompactGroupHandler(getContext: ContextProvider) {
+/**
+ * Compacts the closed hours of one partition group; the Parquet writer is loaded with the first group.
+ * An Iceberg topic's commits go through `icebergTarget` (the path catalog, see `azureIcebergTarget`).
+ */
+export function createCompactGroupHandler(
+  getContext: ContextProvider,
+  icebergTarget?: IcebergTargetProvider,
+) {
   return async (message: unknown, invocation: InvocationContext): Promise<GroupCompactionSummary> => {
     const context = await getContext();
     return withInvocationLog<GroupCompactionSummary>(
@@ -31,7 +38,11 @@ export function createCompactGroupHandler(getContext: ContextProvider) {
       async () => {
         const { partitions } = parseCompactionGroupMessage(message, context.topic);
         const { compactClosedHours } = await import('../../shared/compaction/compact.js');
-        return { ...(await compactClosedHours(context, { partitions })), partitions };
+        const iceberg = icebergTarget ? await icebergTarget(context) : undefined;
+        return {
+          ...(await compactClosedHours(context, { partitions, ...(iceberg ? { iceberg } : {}) })),
+          partitions,
+        };
       },
       compactionLogRecord,
     );

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { azureIcebergTarget } from './azureIcebergTarget.js';
 import { COMPACT_GROUP, compactGroupTrigger, createCompactGroupHandler } from './compactGroup.js';
 import {
   COMPACT_TIMER,
@@ -41,5 +42,5 @@ app.generic(COMPACT_TIMER, {
 });
 app.generic(COMPACT_GROUP, {
   trigger: compactGroupTrigger(topic),
-  handler: createCompactGroupHandler(getContext),
+  handler: createCompactGroupHandler(getContext, azureIcebergTarget(topic, process.env)),
 });

@@ -74,6 +74,7 @@ export function describeCompaction(
   summary: CompactionSummary,
   closesAt: number,
   lakeArguments: readonly string[] | null,
+  table: TopicConfig['compaction']['table'],
 ): string {
   if (summary.hoursCompacted === 0) {
     const at = new Date(closesAt).toISOString();
@@ -85,6 +86,6 @@ export function describeCompaction(
   }
   return (
     `  compaction: ${summary.hoursCompacted} hours into ${summary.filesWritten} Parquet files ` +
-    `(${summary.rowsWritten} rows) under ${COMPACTED_PREFIX}/, a Delta table per topic`
+    `(${summary.rowsWritten} rows) under ${COMPACTED_PREFIX}/, ${table === 'iceberg' ? 'an Iceberg' : 'a Delta'} table per topic`
   );
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -12,6 +13,7 @@ import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import type { CaptureStore } from '../../shared/store.js';
+import { azureLakeLocation } from '../../shared/stores/azure/azureLakeLocation.js';
 import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
 import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
 import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
@@ -70,6 +72,12 @@ export interface Lake {
   reopen(): Promise<CaptureStore>;
   /** Where the lake is and how to look at it, for a closing summary. */
   readonly where: string;
+  /**
+   * The lake's root as table readers address it, ending in `/` (`file:///…/`, `s3://<bucket>/`,
+   * `abfss://<container>@devstoreaccount1.dfs.core.windows.net/` for Azurite, as the Function App would
+   * name it): what Iceberg metadata written here records.
+   */
+  readonly lakeLocation: string;
   /** Saves what must be saved, removes a scratch lake, and stops what opening it started. */
   close(): Promise<void>;
 }
@@ -137,6 +145,7 @@ async function fsLake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     endpoints: {},
     reopen: async () => createFsStore(root),
     where: root,
+    lakeLocation: `${pathToFileURL(root).href}/`,
     close,
   };
 }
@@ -177,6 +186,7 @@ async function azuriteLake(options: LakeOptions, cleanups: Cleanup[], close: Cle
       location === undefined
         ? `Azurite, container "${storage.container}", table "${storage.ledgerTable}"`
         : `Azurite (data in ${location}), container "${storage.container}", table "${storage.ledgerTable}"`,
+    lakeLocation: azureLakeLocation(storage, { [storage.connection]: direct }),
     close,
   };
 }
@@ -228,6 +238,7 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     endpoints: { s3Endpoint: storeEndpoint },
     reopen: async () => createS3Store({ bucket, client, createBucketIfMissing: true }),
     where,
+    lakeLocation: `s3://${bucket}/`,
     close,
   };
 }

@@ -15,6 +15,7 @@ import {
   type CompactionSummary,
   emptyCompactionSummary,
 } from '../../shared/compaction/compactionSummary.js';
+import type { IcebergTargetProvider } from '../../shared/compaction/icebergTable.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { compactionDispatchLogRecord, compactionLogRecord } from '../../shared/telemetry.js';
 import type { lambdaInvocationLogger } from './aws/invocationLog.js';
@@ -24,11 +25,12 @@ import { localInvocation } from './azure/invocationContext.js';
 /**
  * The hourly compaction of an Azure Function App in one process: the compaction timer runs, and each
  * message it leaves for its queue output goes, as the JSON the queue carries, to `compact-group`.
- * Log lines go to `logFile` (or the terminal).
+ * Log lines go to `logFile` (or the terminal). An Iceberg topic commits through `icebergTarget`.
  */
 export function azureCompactionFanOut(
   getContext: () => Promise<CaptureContext>,
   logFile: string | null,
+  icebergTarget?: IcebergTargetProvider,
 ): () => Promise<CompactionSummary> {
   return async () => {
     const { topic } = await getContext();
@@ -36,7 +38,7 @@ export function azureCompactionFanOut(
     const timer = localInvocation(COMPACT_TIMER, {}, logFile);
     await createCompactTimerHandler(getContext, queue)(null, timer);
     const messages = (timer.extraOutputs.get(queue) ?? []) as unknown[];
-    const compactGroup = createCompactGroupHandler(getContext);
+    const compactGroup = createCompactGroupHandler(getContext, icebergTarget);
     return compactEachGroup(messages, (message) =>
       compactGroup(JSON.stringify(message), localInvocation(COMPACT_GROUP, {}, logFile)),
     );
@@ -53,8 +55,9 @@ export function awsCompactionFanOut(
   getContext: () => Promise<CaptureContext>,
   observability: Observability,
   logged?: ReturnType<typeof lambdaInvocationLogger>,
+  icebergTarget?: IcebergTargetProvider,
 ): () => Promise<CompactionSummary> {
-  const worker = createCompactHandler(getContext, observability);
+  const worker = createCompactHandler(getContext, observability, icebergTarget);
   return async () => {
     const events: string[] = [];
     const dispatcher = createCompactDispatcherHandler(

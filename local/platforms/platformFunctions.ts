@@ -5,6 +5,7 @@ import {
 } from '../../functions/aws/sealTimerHandler.js';
 import { createEventhubIngestHandler } from '../../functions/azure/eventhubIngest.js';
 import { createSealTimerHandler } from '../../functions/azure/sealTimer.js';
+import type { IcebergTargetProvider } from '../../shared/compaction/icebergTable.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { emptySummary } from '../../shared/pipeline/summary.js';
 import { lambdaInvocationLogger } from './aws/invocationLog.js';
@@ -19,9 +20,15 @@ import type { Platform } from './kafka/triggerFunctions.js';
 /**
  * How each platform delivers a wave of events: the Event Hubs trigger invokes once per partition; a
  * Kafka event source mapping invokes with records of several partitions. Compaction fans out as in
- * the cloud, one group after another (see compactionFanOut). Log lines go to `logFile`.
+ * the cloud, one group after another (see compactionFanOut), into an Iceberg topic's table through
+ * `icebergTarget`. Log lines go to `logFile`.
  */
-export function platformFunctions(platform: Platform, context: CaptureContext, logFile: string) {
+export function platformFunctions(
+  platform: Platform,
+  context: CaptureContext,
+  logFile: string,
+  icebergTarget?: IcebergTargetProvider,
+) {
   const getContext = async () => context;
   if (platform === 'azure') {
     const ingest = createEventhubIngestHandler(getContext);
@@ -47,7 +54,7 @@ export function platformFunctions(platform: Platform, context: CaptureContext, l
           }),
         ),
       seal: () => seal(null, localInvocation('seal-timer', {}, logFile)),
-      compact: azureCompactionFanOut(getContext, logFile),
+      compact: azureCompactionFanOut(getContext, logFile, icebergTarget),
     };
   }
   const observability = quietObservability(context.topic.name, logFile);
@@ -61,6 +68,6 @@ export function platformFunctions(platform: Platform, context: CaptureContext, l
       ),
     ],
     seal: () => logged(AWS_SEAL_TIMER, () => seal({}, localLambdaContext(AWS_SEAL_TIMER))),
-    compact: awsCompactionFanOut(getContext, observability, logged),
+    compact: awsCompactionFanOut(getContext, observability, logged, icebergTarget),
   };
 }

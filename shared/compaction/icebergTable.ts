@@ -1,3 +1,4 @@
+import type { CaptureContext } from '../pipeline/context.js';
 import type { ObjectStore } from '../store.js';
 import type { StructField } from '../tables/dataType.js';
 import { appendFiles, locationOf, type TablePlace } from '../tables/iceberg/appendFiles.js';
@@ -41,6 +42,9 @@ export interface IcebergTarget {
   /** Ends in `/`: `s3://bucket/`, `abfss://lake@account.dfs.core.windows.net/`, `file:///srv/lake/`. */
   readonly lakeLocation: string;
 }
+
+/** Gives compaction a topic's Iceberg target for a context's store: each runtime's own catalog. */
+export type IcebergTargetProvider = (context: CaptureContext) => Promise<IcebergTarget>;
 
 /**
  * The topic's Iceberg table, beside where a Delta table would be (`compacted/<topic>/`): its data

@@ -4,7 +4,7 @@ catalog pyiceberg loads from properties (`{"type": "glue", "glue.endpoint": ...}
 document: the current schema with field ids, the partition spec, each snapshot's summary, and the rows
 (sorted by _source_partition and _position), values in JSON (dates and timestamps as ISO strings).
 
-Usage: python icebergReader.py <metadata file or table folder URI>
+Usage: python icebergReader.py <metadata file or table folder URI> ['<FileIO properties as JSON>']
        python icebergReader.py --catalog '<properties as JSON>' <database.table>
 """
 import datetime
@@ -41,7 +41,8 @@ def field_ids(field_type, path, out):
 if sys.argv[1] == "--catalog":
     table = load_catalog("catalog", **json.loads(sys.argv[2])).load_table(sys.argv[3])
 else:
-    table = StaticTable.from_metadata(sys.argv[1])
+    properties = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    table = StaticTable.from_metadata(sys.argv[1], properties)
 rows = table.scan().to_arrow().to_pylist()
 rows.sort(key=lambda row: (row.get("_source_partition") or "", row.get("_position") or 0))
 print(json.dumps({

@@ -26,11 +26,18 @@ export interface CatalogTable {
 
 /**
  * Reads a table with pyiceberg from a metadata file or a table folder (`file:///…/compacted/orders`),
- * or through a catalog.
+ * with the FileIO `properties` its location needs (`adls.connection-string` for Azurite), or through
+ * a catalog.
  */
-export async function readWithPyIceberg(from: string | CatalogTable): Promise<PyIcebergRead> {
+export async function readWithPyIceberg(
+  from: string | CatalogTable,
+  properties: Readonly<Record<string, string>> = {},
+): Promise<PyIcebergRead> {
   await ensureIcebergReader();
-  const args = typeof from === 'string' ? [from] : ['--catalog', JSON.stringify(from.properties), from.table];
+  const args =
+    typeof from === 'string'
+      ? [from, JSON.stringify(properties)]
+      : ['--catalog', JSON.stringify(from.properties), from.table];
   const { stdout } = await promisify(execFile)(ICEBERG_READER_PYTHON, [SCRIPT, ...args], {
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -1,0 +1,17 @@
+import type { IcebergTargetProvider } from '../../shared/compaction/icebergTable.js';
+import { pathCatalogTarget } from '../../shared/compaction/pathCatalogTarget.js';
+import type { TopicConfig } from '../../shared/config/schema.js';
+import { azureLakeLocation } from '../../shared/stores/azure/azureLakeLocation.js';
+
+/**
+ * Where a topic with `compaction.table: iceberg` commits on Azure: the path catalog beside the table
+ * (Azure has no Iceberg catalog service of its own), with locations under
+ * `abfss://<container>@<account>.dfs.core.windows.net/`. Undefined for a Delta topic.
+ */
+export function azureIcebergTarget(
+  topic: TopicConfig,
+  env: NodeJS.ProcessEnv,
+): IcebergTargetProvider | undefined {
+  if (topic.compaction.table !== 'iceberg') return undefined;
+  return pathCatalogTarget(() => azureLakeLocation(topic.storage, env));
+}
