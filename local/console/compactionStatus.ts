@@ -1,13 +1,17 @@
 import { isCommitted, tableColumnsOf } from '../../shared/compaction/deltaTable.js';
 import { hourOf } from '../../shared/compaction/hours.js';
+import { holdsUnit, UNIT_SUMMARY_KEY } from '../../shared/compaction/icebergTable.js';
 import { tableRootOf } from '../../shared/compaction/tableLayout.js';
-import { hourIso, unitNamedBy } from '../../shared/compaction/unitPaths.js';
+import { type CompactionUnit, hourIso, unitNamedBy } from '../../shared/compaction/unitPaths.js';
 import { parseUnitReport, type ReportedChange } from '../../shared/compaction/unitReport.js';
 import { readWatermark } from '../../shared/compaction/watermark.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import type { ObjectReader } from '../../shared/store.js';
 import { typeName } from '../../shared/tables/dataType.js';
 import { listTableFiles, loadSnapshot } from '../../shared/tables/delta/readSnapshot.js';
+import { columnsOfIcebergSchema } from '../../shared/tables/iceberg/icebergSchema.js';
+import { pathCatalogPointer } from '../../shared/tables/iceberg/pathCatalog.js';
+import { currentSchema, parseTableMetadata } from '../../shared/tables/iceberg/tableMetadata.js';
 
 /** An hour the table holds files of. */
 export interface CommittedHour {
@@ -31,9 +35,9 @@ export interface UnitChanges {
 export type CompactionStatus =
   | { readonly kind: 'not-shown'; readonly reason: string }
   | {
-      readonly kind: 'delta';
+      readonly kind: 'delta' | 'iceberg';
       readonly root: string;
-      /** -1 before the table's first commit. */
+      /** The Delta log's version, or the Iceberg metadata's (the path catalog's `v<N>`); -1 before the table exists. */
       readonly version: number;
       readonly committedHours: readonly CommittedHour[];
       /** Hours with sealed raw objects in the console's window that the table holds nothing of yet. */
@@ -44,10 +48,19 @@ export type CompactionStatus =
       readonly units: readonly UnitChanges[];
     };
 
+/** What the table itself says: its version, the hours it holds, its columns, and whether it holds a unit. */
+interface TableView {
+  readonly version: number;
+  readonly committedHours: readonly CommittedHour[];
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly holds: (unit: CompactionUnit) => boolean;
+}
+
 /**
- * What compaction has made of the lake: the Delta log read as compaction reads it (the hours it
- * holds, its schema), the groups' watermarks, and the units' reports, which say how the schema
- * changed. `rawHours` are the hours the grid found sealed raw objects in.
+ * What compaction has made of the lake: the table read as compaction reads it (the Delta log, or the
+ * Iceberg metadata the path catalog points at: the hours it holds, its schema), the groups'
+ * watermarks, and the units' reports, which say how the schema changed. `rawHours` are the hours the
+ * grid found sealed raw objects in.
  */
 export async function compactionStatusOf(
   objects: ObjectReader,
@@ -56,23 +69,10 @@ export async function compactionStatusOf(
 ): Promise<CompactionStatus> {
   if (topic.format === 'raw')
     return { kind: 'not-shown', reason: 'format raw: its objects are not compacted' };
-  if (topic.compaction.table !== 'delta')
-    return {
-      kind: 'not-shown',
-      reason: 'the console shows Delta tables only so far; this topic compacts to Iceberg',
-    };
   const root = tableRootOf(topic.name);
-  const snapshot = await loadSnapshot(objects, root);
-  const byHour = new Map<string, { files: number; rows: number; bytes: number }>();
-  for (const file of await listTableFiles(objects, root)) {
-    const { date, hour } = file.partitionValues;
-    const key = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`).toISOString();
-    const totals = byHour.get(key) ?? { files: 0, rows: 0, bytes: 0 };
-    totals.files++;
-    totals.rows += rowsOf(file.stats);
-    totals.bytes += file.size;
-    byHour.set(key, totals);
-  }
+  const kind = topic.compaction.table;
+  const table = kind === 'delta' ? await deltaView(objects, root) : await icebergView(objects, root);
+  if ('reason' in table) return { kind: 'not-shown', reason: table.reason };
   const watermarks = [];
   for (const path of await objects.list(`${root}_watermarks/`)) {
     const group = /([^/]+)\.json$/.exec(path)?.[1];
@@ -94,22 +94,82 @@ export async function compactionStatusOf(
       hour: report.hour,
       group: report.group,
       sequence: report.sequence,
-      committed: isCommitted(snapshot, unit),
+      committed: table.holds(unit),
       rows: report.files.reduce((sum, file) => sum + file.rows, 0),
       changes: report.changes,
     });
   }
+  const committed = new Set(table.committedHours.map(({ hour }) => hour));
   return {
-    kind: 'delta',
+    kind,
     root,
-    version: snapshot.version,
-    committedHours: [...byHour]
-      .map(([hour, totals]) => ({ hour, ...totals }))
-      .sort((a, b) => (a.hour < b.hour ? -1 : 1)),
-    waitingHours: rawHours.map(hourIso).filter((hour) => !byHour.has(hour)),
+    version: table.version,
+    committedHours: [...table.committedHours].sort((a, b) => (a.hour < b.hour ? -1 : 1)),
+    waitingHours: rawHours.map(hourIso).filter((hour) => !committed.has(hour)),
     watermarks,
-    columns: tableColumnsOf(snapshot).map((column) => ({ name: column.name, type: typeName(column.type) })),
+    columns: table.columns,
     units: units.sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : a.sequence - b.sequence)),
+  };
+}
+
+async function deltaView(objects: ObjectReader, root: string): Promise<TableView> {
+  const snapshot = await loadSnapshot(objects, root);
+  const byHour = new Map<string, { files: number; rows: number; bytes: number }>();
+  for (const file of await listTableFiles(objects, root)) {
+    const { date, hour } = file.partitionValues;
+    const key = new Date(`${date}T${String(hour).padStart(2, '0')}:00:00Z`).toISOString();
+    const totals = byHour.get(key) ?? { files: 0, rows: 0, bytes: 0 };
+    totals.files++;
+    totals.rows += rowsOf(file.stats);
+    totals.bytes += file.size;
+    byHour.set(key, totals);
+  }
+  return {
+    version: snapshot.version,
+    committedHours: [...byHour].map(([hour, totals]) => ({ hour, ...totals })),
+    columns: tableColumnsOf(snapshot).map((column) => ({ name: column.name, type: typeName(column.type) })),
+    holds: (unit) => isCommitted(snapshot, unit),
+  };
+}
+
+/**
+ * The Iceberg table through the path catalog (the local lake's and Azure's). Each unit is one append
+ * snapshot of one hour, so the hours it holds add up from the snapshots' summaries, without reading
+ * a manifest.
+ */
+async function icebergView(objects: ObjectReader, root: string): Promise<TableView | { reason: string }> {
+  const pointer = await pathCatalogPointer(objects, root);
+  if (pointer === null) {
+    const named = (await objects.list(`${root}metadata/`)).some((path) => path.endsWith('.metadata.json'));
+    if (named) {
+      return {
+        reason: `the Iceberg table at ${root} is recorded in a catalog service (Glue or REST): the console reads tables of the path catalog only`,
+      };
+    }
+    return { version: -1, committedHours: [], columns: [], holds: () => false };
+  }
+  const metadata = parseTableMetadata(await objects.read(pointer.path), pointer.path);
+  const byHour = new Map<string, CommittedHour>();
+  for (const { summary } of metadata.snapshots) {
+    const hour = /\/([^/]+)$/.exec(summary[UNIT_SUMMARY_KEY] ?? '')?.[1];
+    if (hour === undefined) continue;
+    const totals = byHour.get(hour) ?? { hour, files: 0, rows: 0, bytes: 0 };
+    byHour.set(hour, {
+      hour,
+      files: totals.files + Number(summary['added-data-files'] ?? 0),
+      rows: totals.rows + Number(summary['added-records'] ?? 0),
+      bytes: totals.bytes + Number(summary['added-files-size'] ?? 0),
+    });
+  }
+  const schema = currentSchema(metadata, pointer.path);
+  return {
+    version: pointer.version,
+    committedHours: [...byHour.values()],
+    columns: columnsOfIcebergSchema(schema, pointer.path).map((column) => ({
+      name: column.name,
+      type: typeName(column.type),
+    })),
+    holds: (unit) => holdsUnit(metadata, unit),
   };
 }
 

@@ -142,7 +142,10 @@ ${reason.entries.map(
 
 function compactionSection(status: CompactionStatus): Html {
   if (status.kind === 'not-shown') return html`<p class="muted">${status.reason}.</p>`;
-  return html`<p>Delta table <code>${status.root}</code>, ${status.version < 0 ? 'not created yet' : `version ${status.version}`}.</p>
+  const format = status.kind === 'iceberg' ? 'Iceberg table (path catalog)' : 'Delta table';
+  const version =
+    status.kind === 'iceberg' ? `metadata version ${status.version}` : `version ${status.version}`;
+  return html`<p>${format} <code>${status.root}</code>, ${status.version < 0 ? 'not created yet' : version}.</p>
 <h3>Watermarks</h3>
 ${
   status.watermarks.length === 0

@@ -117,7 +117,8 @@ export function icebergCompactionTable(
   };
 }
 
-function holdsUnit(metadata: TableMetadata, unit: CompactionUnit): boolean {
+/** Whether the table holds the unit: a snapshot whose summary names it, at its sequence or a later one. */
+export function holdsUnit(metadata: TableMetadata, unit: CompactionUnit): boolean {
   const id = unitTransactionId(unit);
   return metadata.snapshots.some(
     (snapshot) =>

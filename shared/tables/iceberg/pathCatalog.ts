@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CaptureError } from '../../errors.js';
 import { ICEBERG_VERSION_HINT, STAGING_PREFIX } from '../../paths/lakePaths.js';
-import type { ObjectStore } from '../../store.js';
+import type { ObjectReader, ObjectStore } from '../../store.js';
 import type { IcebergCatalog, MetadataPointer } from './catalog.js';
 import { metadataFileVersion } from './metadataFileVersion.js';
 
@@ -17,37 +17,14 @@ import { metadataFileVersion } from './metadataFileVersion.js';
  * const catalog = pathCatalog(store.objects, 'compacted/orders/');
  */
 export function pathCatalog(objects: ObjectStore, root: string): IcebergCatalog {
-  const folder = `${root}metadata/`;
   const hintPath = `${root}${ICEBERG_VERSION_HINT}`;
-  const pointer = (version: number): MetadataPointer => ({
-    path: `${folder}v${version}.metadata.json`,
-    version,
-  });
-  const exists = async (path: string) => (await objects.list(path)).includes(path);
-
   return {
     description: `the path catalog at ${root}`,
 
-    async currentMetadata() {
-      let version = 0;
-      if (await exists(hintPath)) {
-        const hinted = Number((await objects.read(hintPath)).toString('utf8').trim());
-        if (!Number.isSafeInteger(hinted) || hinted < 1) {
-          throw new CaptureError(`${hintPath} does not hold a version number`, { retriable: false });
-        }
-        version = hinted;
-      } else {
-        // No hint yet: the table is new, or its first writer stopped before writing one.
-        for (const path of await objects.list(`${folder}v`)) {
-          version = Math.max(version, metadataFileVersion(path));
-        }
-      }
-      while (await exists(pointer(version + 1).path)) version++;
-      return version === 0 ? null : pointer(version);
-    },
+    currentMetadata: () => pathCatalogPointer(objects, root),
 
     async commit(previous, bytes) {
-      const next = pointer((previous?.version ?? 0) + 1);
+      const next = versionPointer(root, (previous?.version ?? 0) + 1);
       const staging = `${STAGING_PREFIX}/iceberg/${next.path}-${randomUUID()}`;
       await objects.stage(staging, bytes);
       const outcome = await objects.publish(next.path, [staging]);
@@ -57,4 +34,33 @@ export function pathCatalog(objects: ObjectStore, root: string): IcebergCatalog 
       return next;
     },
   };
+}
+
+/**
+ * The path catalog's current metadata file, found as every reader of it finds it: the version hint,
+ * then any versions after it (a writer that stopped before moving the hint). Reads only, so a
+ * read-only view of the lake (the console) finds the table as compaction does.
+ */
+export async function pathCatalogPointer(objects: ObjectReader, root: string): Promise<MetadataPointer | null> {
+  const hintPath = `${root}${ICEBERG_VERSION_HINT}`;
+  const exists = async (path: string) => (await objects.list(path)).includes(path);
+  let version = 0;
+  if (await exists(hintPath)) {
+    const hinted = Number((await objects.read(hintPath)).toString('utf8').trim());
+    if (!Number.isSafeInteger(hinted) || hinted < 1) {
+      throw new CaptureError(`${hintPath} does not hold a version number`, { retriable: false });
+    }
+    version = hinted;
+  } else {
+    // No hint yet: the table is new, or its first writer stopped before writing one.
+    for (const path of await objects.list(`${root}metadata/v`)) {
+      version = Math.max(version, metadataFileVersion(path));
+    }
+  }
+  while (await exists(versionPointer(root, version + 1).path)) version++;
+  return version === 0 ? null : versionPointer(root, version);
+}
+
+function versionPointer(root: string, version: number): MetadataPointer {
+  return { path: `${root}metadata/v${version}.metadata.json`, version };
 }
