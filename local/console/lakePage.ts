@@ -95,7 +95,7 @@ function chartsSection(view: LakeView): Html {
   const log = view.invocations;
   const lagCharts =
     log === null
-      ? html`<p class="muted">No invocation log beside this lake (<code>_logs/invocations.jsonl</code>, written by <code>npm run local</code>): lag is in the cloud's logs for a deployed lake.</p>`
+      ? html`<p class="muted">No invocation log beside this lake (<code>_logs/invocations.jsonl</code>, written by <code>npm run local</code>): lag per invocation is in the cloud's logs for a deployed lake; the ledgers' lag is above.</p>`
       : html`${lineChart({
           title: `Lag per invocation (seconds), from ${log.file}`,
           series: Object.entries(log.byPartition).map(([partition, points]) => ({
@@ -115,12 +115,32 @@ function chartsSection(view: LakeView): Html {
           xLabel: (x) => `invocation ${x}`,
           yLabel: (y) => String(y),
         })}`;
-  return html`${lineChart({
+  return html`${freshnessTable(view)}${lineChart({
     title: 'Records per minute (sealed, late and open)',
     series: perMinute,
     xLabel: minuteLabel,
     yLabel: (y) => String(y),
   })}${lagCharts}`;
+}
+
+/** Each partition's lag in time, from its ledger: there for any lake, a deployed one included. */
+function freshnessTable(view: LakeView): Html {
+  if (view.freshness.length === 0) return html``;
+  const seconds = (value: number | null) => (value === null ? '' : durationText(value));
+  return html`<h3>Lag by partition, from the ledgers, at ${view.at}</h3>
+<table class="list freshness"><tr><th>partition</th><th>generation</th><th>newest record staged</th><th>behind</th><th>sealed through</th><th>sealed behind</th><th>open records</th><th>objects being sealed</th></tr>${view.freshness.map(
+    (row) =>
+      html`<tr data-partition="${row.partition}"><td>${row.partition}</td><td>${row.generation}</td><td>${row.newestRecord ?? ''}</td><td class="behind">${seconds(row.behindSeconds)}</td><td>${row.sealedThrough ?? ''}</td><td>${seconds(row.sealedBehindSeconds)}</td><td>${row.openRecords}</td><td>${row.pendingObjects}</td></tr>`,
+  )}</table>`;
+}
+
+/** 42 s, 7 min 5 s, 3 h 2 min, 2 d 4 h: a lag read at a glance. */
+export function durationText(seconds: number): string {
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  if (whole < 86_400) return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+  return `${Math.floor(whole / 86_400)} d ${Math.floor((whole % 86_400) / 3600)} h`;
 }
 
 function deadLettersSection(reasons: readonly DeadLetterReason[]): Html {

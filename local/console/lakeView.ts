@@ -2,7 +2,8 @@ import type { TopicConfig } from '../../shared/config/schema.js';
 import { type CompactionStatus, compactionStatusOf } from './compactionStatus.js';
 import { type DeadLetterReason, deadLettersByReason } from './deadLetters.js';
 import { type InvocationSeries, readInvocationSeries } from './invocationLog.js';
-import { buildMinuteGrid, type MinuteGrid, type ObjectFactsCache } from './minuteGrid.js';
+import { buildMinuteGrid, type MinuteGrid, type ObjectFactsCache, readLedgers } from './minuteGrid.js';
+import { type PartitionFreshness, partitionFreshness } from './partitionFreshness.js';
 import type { ReadOnlyLake } from './readOnlyLake.js';
 
 /** What the console looks at: one topic of one lake, read-only. */
@@ -16,6 +17,8 @@ export interface ConsoleSource {
   /** How many hours back from the lake's newest minute the grid shows. */
   readonly hours: number;
   readonly cache: ObjectFactsCache;
+  /** What lag is measured to: the wall clock, or a test's fixed time. */
+  readonly clock: () => number;
 }
 
 /** Everything the page shows, as plain data (the console serves it as `/lake.json` too). */
@@ -26,12 +29,17 @@ export interface LakeView {
   readonly deadLetters: readonly DeadLetterReason[];
   readonly invocations: InvocationSeries | null;
   readonly compaction: CompactionStatus;
+  /** When the view was read, ISO: what the freshness figures are measured to. */
+  readonly at: string;
+  readonly freshness: readonly PartitionFreshness[];
 }
 
 /** Reads the lake afresh: a page load shows the lake as it is now, while a run is still going too. */
 export async function buildLakeView(source: ConsoleSource): Promise<LakeView> {
   const { lake, topic } = source;
-  const grid = await buildMinuteGrid(lake, topic, source.hours, source.cache);
+  const now = source.clock();
+  const ledgers = await readLedgers(lake, topic);
+  const grid = await buildMinuteGrid(lake, topic, ledgers, source.hours, source.cache);
   const rawHours = new Set<number>();
   for (const row of grid.partitions)
     for (const cell of row.cells) if (cell.objects.length > 0) rawHours.add(Math.floor(cell.minute / 60));
@@ -46,5 +54,7 @@ export async function buildLakeView(source: ConsoleSource): Promise<LakeView> {
       topic,
       [...rawHours].sort((a, b) => a - b),
     ),
+    at: new Date(now).toISOString(),
+    freshness: partitionFreshness(ledgers, now),
   };
 }

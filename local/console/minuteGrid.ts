@@ -65,13 +65,11 @@ const reads = pLimit(8);
 export async function buildMinuteGrid(
   lake: ReadOnlyLake,
   topic: TopicConfig,
+  ledgers: ReadonlyMap<string, PartitionLedger>,
   hours: number,
   cache: ObjectFactsCache,
 ): Promise<MinuteGrid> {
-  const partitions = sortedPartitions(await lake.ledger.partitions(topic.name));
-  const ledgers = new Map<string, PartitionLedger>();
-  for (const partition of partitions)
-    ledgers.set(partition, (await lake.ledger.read(topic.name, partition)).state ?? EMPTY_LEDGER);
+  const partitions = [...ledgers.keys()];
   const newest = newestMinute([...ledgers.values()]);
   if (newest === null) return { minutes: [], partitions: [] };
   const newestHour = Math.floor(newest / 60);
@@ -172,6 +170,20 @@ function newestMinute(ledgers: readonly PartitionLedger[]): number | null {
     ...(ledger.closedThrough === null ? [] : [ledger.closedThrough]),
   ]);
   return minutes.length === 0 ? null : minutes.reduce((a, b) => Math.max(a, b));
+}
+
+/**
+ * Every partition's ledger (an empty one where a partition has none yet), in partition order: read
+ * once per page, for the grid and the freshness table alike.
+ */
+export async function readLedgers(
+  lake: ReadOnlyLake,
+  topic: TopicConfig,
+): Promise<Map<string, PartitionLedger>> {
+  const ledgers = new Map<string, PartitionLedger>();
+  for (const partition of sortedPartitions(await lake.ledger.partitions(topic.name)))
+    ledgers.set(partition, (await lake.ledger.read(topic.name, partition)).state ?? EMPTY_LEDGER);
+  return ledgers;
 }
 
 /** Partition numbers in numeric order (2 before 10), any other id after them. */

@@ -30,6 +30,7 @@ export async function serveConsole(
       logFile: lake.logFile,
       hours,
       cache: new Map(),
+      clock: Date.now,
     },
     port,
   );

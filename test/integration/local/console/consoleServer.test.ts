@@ -29,6 +29,7 @@ describe('Console: the server', () => {
       logFile: null,
       hours: 1,
       cache: new Map(),
+      clock: () => Date.UTC(2026, 10, 21, 14, 30),
     });
   });
   afterAll(() => running.close());

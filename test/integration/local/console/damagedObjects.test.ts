@@ -38,6 +38,7 @@ describe('Console: damaged objects', () => {
       logFile: null,
       hours: 1,
       cache: new Map(),
+      clock: () => Date.UTC(2026, 10, 21, 14, 30),
     };
 
     // Act

@@ -69,6 +69,7 @@ describe('Console: the compaction of an Iceberg topic', () => {
       logFile: null,
       hours: 3,
       cache: new Map(),
+      clock: () => Date.UTC(2026, 10, 21, 14, 30),
     });
 
     // Assess

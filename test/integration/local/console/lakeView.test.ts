@@ -12,6 +12,8 @@ import { FRESH_STORES } from '../../../helpers/freshStores.js';
 
 const at = (hour: number, minute: number, second = 0) => Date.UTC(2026, 10, 21, hour, minute, second);
 const minuteAt = (hour: number, minute: number) => at(hour, minute) / 60_000;
+/** When the console looks: what its lag figures are measured to. */
+const VIEWED_AT = at(12, 10);
 /** A body that is not JSON, and would run a script if the page put it in unescaped. */
 const POISON = '<script>alert("lake")</script>{';
 
@@ -63,6 +65,7 @@ describe.each(FRESH_STORES)('Console: the lake view on %s', (name, freshStore) =
       logFile: null,
       hours: 3,
       cache: new Map(),
+      clock: () => VIEWED_AT,
     });
     views.set(name, view);
 
@@ -89,6 +92,32 @@ describe.each(FRESH_STORES)('Console: the lake view on %s', (name, freshStore) =
         reason: 'invalid-json',
         count: 1,
         entries: [expect.objectContaining({ partition: '1', offset: '10', position: 10, preview: POISON })],
+      },
+    ]);
+
+    // Lag from the ledgers: the newest record staged, and the end of the newest minute sealed (the
+    // seal timer at 12:04 closed minutes through 12:01 on both partitions)
+    expect(view.at).toBe('2026-11-21T12:10:00.000Z');
+    expect(view.freshness).toEqual([
+      {
+        partition: '0',
+        generation: 0,
+        newestRecord: '2026-11-21T12:03:04.000Z',
+        sealedThrough: '2026-11-21T12:02:00.000Z',
+        behindSeconds: 416,
+        sealedBehindSeconds: 480,
+        openRecords: 5,
+        pendingObjects: 0,
+      },
+      {
+        partition: '1',
+        generation: 0,
+        newestRecord: '2026-11-21T12:01:04.000Z',
+        sealedThrough: '2026-11-21T12:02:00.000Z',
+        behindSeconds: 536,
+        sealedBehindSeconds: 480,
+        openRecords: 0,
+        pendingObjects: 0,
       },
     ]);
 
@@ -131,6 +160,21 @@ describe('Console: the read-only facade', () => {
     expect(Object.keys(lake.objects).sort()).toEqual(['list', 'read']);
     expect(Object.keys(lake.ledger).sort()).toEqual(['partitions', 'read']);
     expect(Object.isFrozen(lake.objects) && Object.isFrozen(lake.ledger)).toBe(true);
+  });
+});
+
+describe('Console: lag from the ledgers on the page', () => {
+  it('gives each partition a row with how far its newest record and its sealed minutes trail the view', () => {
+    // Act
+    const page = lakePage(views.get('filesystem') as LakeView);
+
+    // Assess
+    const row = (partition: string) =>
+      new RegExp(
+        `<tr data-partition="${partition}"><td>${partition}</td><td>0</td><td>[^<]+</td><td class="behind">([^<]+)</td>`,
+      ).exec(page)?.[1];
+    expect(row('0')).toBe('6 min 56 s');
+    expect(row('1')).toBe('8 min 56 s');
   });
 });
 
