@@ -41,7 +41,10 @@ export function pathCatalog(objects: ObjectStore, root: string): IcebergCatalog 
  * then any versions after it (a writer that stopped before moving the hint). Reads only, so a
  * read-only view of the lake (the console) finds the table as compaction does.
  */
-export async function pathCatalogPointer(objects: ObjectReader, root: string): Promise<MetadataPointer | null> {
+export async function pathCatalogPointer(
+  objects: ObjectReader,
+  root: string,
+): Promise<MetadataPointer | null> {
   const hintPath = `${root}${ICEBERG_VERSION_HINT}`;
   const exists = async (path: string) => (await objects.list(path)).includes(path);
   let version = 0;
