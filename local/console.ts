@@ -1,17 +1,32 @@
 import { join } from 'node:path';
 import { parseCommandArgs, runCommand, usageError } from './cli/command.js';
 import { localTopic } from './cli/localTopic.js';
-import { DEFAULT_CONSOLE_HOURS, serveConsole, untilInterrupted } from './console/serveConsole.js';
+import { DEPLOYED_LAKE_KINDS, type DeployedLakeKind, openDeployedLake } from './console/deployedLake.js';
+import {
+  type ConsoleLake,
+  DEFAULT_CONSOLE_HOURS,
+  serveConsole,
+  untilInterrupted,
+} from './console/serveConsole.js';
 import { LAKE_KINDS, type LakeKind, openLake } from './emulators/openLake.js';
 
 const USAGE = `Usage: npm run console -- [options]
 
-Serves a read-only web page on this machine about one topic of a lake: partitions × minutes (sealed,
-open, late, dead letters, empty), each object's first records, lag and records per invocation from
-the local invocation log, dead letters by reason, and compaction (the Delta table's hours, schema
-and watermarks). It reads through the same store interfaces as the functions and never writes.
+Serves a read-only web page on this machine about one topic of a lake, local or deployed:
+partitions × minutes (sealed, open, late, dead letters, empty), each object's first records, each
+partition's lag from its ledger, lag and records per invocation from the local invocation log, dead
+letters by reason, and compaction (the Delta or Iceberg table's hours, schema and watermarks). It
+reads through the same store interfaces as the functions and never writes.
 
   --store fs|azurite|s3  where the lake is, as for npm run local (default fs)
+  --store azure       a deployed lake on Azure: the topic's storage settings, resolved as the
+                      Function App does (the connection string in the app setting the topic's
+                      storage.connection names, or its __blobServiceUri and __tableServiceUri with
+                      DefaultAzureCredential), taken from this shell's environment
+  --account <name>    with --store azure: that storage account, with DefaultAzureCredential (az login)
+  --store aws         a deployed lake on AWS, with the AWS SDK's default credential chain
+                      (AWS_PROFILE, SSO, keys; AWS_REGION)
+  --bucket <name>     with --store aws: the topic's bucket (the stack output BucketName; else CAPTURE_BUCKET)
   --dir <folder>      the lake's folder (Azurite's data in <dir>/azurite, the S3 bucket saved in
                       <dir>/s3/<bucket>), and its _logs/invocations.jsonl (default .lake)
   --azurite <connection string>, --s3-endpoint <url>
@@ -25,6 +40,8 @@ const { values } = parseCommandArgs(
   {
     options: {
       store: { type: 'string', default: 'fs' },
+      account: { type: 'string' },
+      bucket: { type: 'string' },
       dir: { type: 'string', default: '.lake' },
       azurite: { type: 'string' },
       's3-endpoint': { type: 'string' },
@@ -46,8 +63,13 @@ runCommand('npm run console', async () => {
     console.log(USAGE);
     return;
   }
-  if (!LAKE_KINDS.includes(values.store as LakeKind))
-    usageError(`--store must be one of ${LAKE_KINDS.join(', ')}`, USAGE);
+  const kinds = [...LAKE_KINDS, ...DEPLOYED_LAKE_KINDS];
+  if (!kinds.includes(values.store as LakeKind | DeployedLakeKind))
+    usageError(`--store must be one of ${kinds.join(', ')}`, USAGE);
+  if (values.account !== undefined && values.store !== 'azure')
+    usageError('--account goes with --store azure', USAGE);
+  if (values.bucket !== undefined && values.store !== 'aws')
+    usageError('--bucket goes with --store aws', USAGE);
   const hours = Number(values.hours);
   if (!Number.isSafeInteger(hours) || hours <= 0)
     usageError('--hours must be a positive whole number', USAGE);
@@ -58,6 +80,16 @@ runCommand('npm run console', async () => {
     format: values.format,
     layout: values.layout,
   });
+  if (DEPLOYED_LAKE_KINDS.includes(values.store as DeployedLakeKind)) {
+    const deployed = await openDeployedLake(
+      values.store as DeployedLakeKind,
+      topic,
+      { account: values.account, bucket: values.bucket },
+      process.env,
+    );
+    await serveUntilInterrupted({ ...deployed, topic, logFile: null }, port, hours);
+    return;
+  }
   const lake = await openLake(values.store as LakeKind, {
     dir: values.dir,
     storage: topic.storage,
@@ -65,7 +97,7 @@ runCommand('npm run console', async () => {
     readOnly: true,
   });
   try {
-    const running = await serveConsole(
+    await serveUntilInterrupted(
       {
         store: lake.store,
         topic,
@@ -75,10 +107,14 @@ runCommand('npm run console', async () => {
       port,
       hours,
     );
-    console.log('Ctrl-C stops it.');
-    await untilInterrupted();
-    await running.close();
   } finally {
     await lake.close();
   }
 });
+
+async function serveUntilInterrupted(lake: ConsoleLake, port: number, hours: number): Promise<void> {
+  const running = await serveConsole(lake, port, hours);
+  console.log('Ctrl-C stops it.');
+  await untilInterrupted();
+  await running.close();
+}

@@ -9,14 +9,20 @@ export interface RunningCommand {
 }
 
 /**
- * Starts `npm <args>` in a process group of its own and resolves once its output (stdout and stderr)
- * matches `ready`, with the match; rejects if it exits first.
+ * Starts `npm <args>` in a process group of its own, with `env` added to this process's environment,
+ * and resolves once its output (stdout and stderr) matches `ready`, with the match; rejects if it
+ * exits first.
  */
 export function startNpmCommand(
   args: readonly string[],
   ready: RegExp,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<{ command: RunningCommand; match: RegExpExecArray }> {
-  const child = spawn('npm', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
   const command: RunningCommand = {
