@@ -8,6 +8,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 24px 0 8p
 table { border-collapse: collapse; }
 td, th { padding: 2px 6px; text-align: left; vertical-align: top; }
 table.list td, table.list th { border-bottom: 1px solid #ddd; }
+table.freshness td { white-space: nowrap; } table.freshness { margin-bottom: 12px; }
 .grid-scroll { overflow-x: auto; max-width: 100%; }
 table.grid { border-spacing: 1px; border-collapse: separate; }
 table.grid th.minute { font-weight: normal; font-size: 11px; padding: 0; width: 16px; max-width: 16px; white-space: nowrap; overflow: visible; }
