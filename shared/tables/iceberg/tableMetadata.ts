@@ -150,10 +150,7 @@ export function withSchema(
     'current-schema-id': typed.schema['schema-id'],
     schemas: [...metadata.schemas, typed.schema],
     properties: { ...metadata.properties, [JSON_FIELD_IDS_PROPERTY]: typed.jsonFieldIds.join(',') },
-    'metadata-log': [
-      ...metadata['metadata-log'],
-      { 'timestamp-ms': metadata['last-updated-ms'], 'metadata-file': previousFile },
-    ],
+    'metadata-log': metadataLogAfter(metadata, previousFile),
   };
 }
 
@@ -174,12 +171,28 @@ export function withSnapshot(
       ...metadata['snapshot-log'],
       { 'timestamp-ms': snapshot['timestamp-ms'], 'snapshot-id': id },
     ],
-    'metadata-log': [
-      ...metadata['metadata-log'],
-      { 'timestamp-ms': metadata['last-updated-ms'], 'metadata-file': previousFile },
-    ],
+    'metadata-log': metadataLogAfter(metadata, previousFile),
     refs: { ...metadata.refs, main: { 'snapshot-id': id, type: 'branch' } },
   };
+}
+
+/**
+ * Iceberg's table property for how many earlier metadata files the metadata log keeps, and its
+ * default: an hourly table commits thousands of times a year, and every commit rewrites the whole
+ * metadata file, so an endless log would make each commit slower than the last.
+ */
+const PREVIOUS_VERSIONS_MAX = 'write.metadata.previous-versions-max';
+const DEFAULT_PREVIOUS_VERSIONS_MAX = 100;
+
+/** The log after a commit replacing `previousFile`: the newest entries only, as Iceberg's writers keep it. */
+function metadataLogAfter(metadata: TableMetadata, previousFile: string): TableMetadata['metadata-log'] {
+  const configured = Number(metadata.properties[PREVIOUS_VERSIONS_MAX]);
+  const max =
+    Number.isSafeInteger(configured) && configured >= 1 ? configured : DEFAULT_PREVIOUS_VERSIONS_MAX;
+  return [
+    ...metadata['metadata-log'],
+    { 'timestamp-ms': metadata['last-updated-ms'], 'metadata-file': previousFile },
+  ].slice(-max);
 }
 
 /** The snapshot `main` points at, or null for a table without data yet. */
