@@ -31,9 +31,10 @@ export interface UnitResult {
  * that makes every crash and every race harmless:
  *
  * 1. pass 1 infers the unit's columns (usually while writing the files already, see `writeFiles`);
- * 2. columns the table lacks are committed first, as a metadata-only version (a table's types never
- *    change once committed, see `evolveTable`), so the unit's files are written with types no other
- *    writer can change under them, and a rerun writes the same bytes under the same names;
+ * 2. columns the table lacks are committed first, as a metadata-only version (a committed type never
+ *    changes but where Iceberg's readers promote a file's type, see `evolveTable`), so the unit's
+ *    files are written with types every reader reads, and a rerun writes the same bytes under the
+ *    same names;
  * 3. pass 2 writes the files (when pass 1 could not), which are published once they hold exactly
  *    what was read, then the unit's report;
  * 4. one commit adds the files, marked with the unit's identifier (the unit's group and hour, its
@@ -66,12 +67,13 @@ export async function compactUnit<State>(
     unitColumns,
     unitRescues,
     beyondDouble,
+    table.promotesTypes,
   );
 
   for (const file of written.files) await objects.publish(file.path, file.chunks);
   // Measured against the table the claim saw, not against what this run had to commit, so a rerun
   // after a crash past the widening reports the same.
-  const added =
+  const grown =
     inputs.tableSchemaAtClaim === null
       ? []
       : evolveTable(
@@ -79,10 +81,11 @@ export async function compactUnit<State>(
           unitColumns,
           unitRescues,
           beyondDouble,
-        ).changes.filter((change) => change.change === 'added');
+          table.promotesTypes,
+        ).changes.filter((change) => change.change !== 'rescued');
   const changes = [
     ...unitChanges(inferred),
-    ...added,
+    ...grown,
     ...evolution.changes.filter((change) => change.change === 'rescued'),
   ];
   const report = reportOf(inputs, inferred, columns, changes, written.files, written.rescuedRows);
@@ -131,7 +134,8 @@ async function writeFiles<State>(
       schema.columns,
       schema.rescues,
       schema.beyondDouble,
-    ).changes.some((change) => change.change === 'added');
+      table.promotesTypes,
+    ).changes.some((change) => change.change !== 'rescued');
     if (!grows && attempt.misfits === 0) return { written: attempt, columns: claimed.columns, snapshot };
     await objects.deleteStaged(attempt.files.flatMap((file) => file.chunks));
     inferred = attempt.inferred;
@@ -140,7 +144,13 @@ async function writeFiles<State>(
   const widened = await table.widen(snapshot, inferred.schema, now);
   const { columns: unitColumns, rescues, beyondDouble } = inferred.schema;
   const tableColumns = tableColumnsOf(table, widened);
-  const evolution = evolveTable(tableColumns.columns, unitColumns, rescues, beyondDouble);
+  const evolution = evolveTable(
+    tableColumns.columns,
+    unitColumns,
+    rescues,
+    beyondDouble,
+    table.promotesTypes,
+  );
   const columns = fileColumnsOf(tableColumns.columns, unitColumns, evolution.rescues);
   return {
     written: await writeUnitFiles(objects, inputs, inferred, columns, limits, tableColumns.fieldIdOf),

@@ -19,6 +19,11 @@ export interface CompactionTable<State> {
   /** A schema text's data columns (no partition columns), and the field ids files written with them carry. */
   columnsOfSchemaText(text: string, what: string): TableColumns;
   /**
+   * Whether a column's type may grow where the format's readers promote it (Iceberg: `int` to `long`,
+   * a decimal's precision), rather than the values that no longer fit going to `_rescued_data`.
+   */
+  readonly promotesTypes: boolean;
+  /**
    * Commits the columns and nested fields the unit has and the table lacks (see `evolveTable`), the
    * first commit creating the table; commits nothing when the table has them all.
    */

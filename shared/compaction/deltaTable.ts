@@ -19,6 +19,8 @@ import type { CompactionUnit } from './unitPaths.js';
 export function deltaCompactionTable(objects: ObjectStore, topic: string): CompactionTable<DeltaSnapshot> {
   return {
     load: () => loadSnapshot(objects, tableRootOf(topic)),
+    // Delta's readers here cannot read the typeWidening feature (see tableEvolution.ts).
+    promotesTypes: false,
     isCommitted,
     schemaText: (snapshot) => snapshot.metadata?.schemaString ?? null,
     columnsOfSchemaText: (text, what) => ({ columns: dataColumnsOf(parseDeltaSchema(text, what)) }),

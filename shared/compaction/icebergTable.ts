@@ -66,6 +66,7 @@ export function icebergCompactionTable(
 
   return {
     load: () => loadIcebergTable(objects, catalog),
+    promotesTypes: true,
     isCommitted: (state, unit) => state.metadata !== null && holdsUnit(state.metadata, unit),
     schemaText(state) {
       const typed = schemaOf(state);
@@ -83,8 +84,8 @@ export function icebergCompactionTable(
     async widen(state, unit, now) {
       const grow = (columns: readonly StructField[] | null): StructField[] | null => {
         const table = dataColumnsOf(renamed(columns ?? [], PRODUCT_NAMES));
-        const evolution = evolveTable(table, unit.columns, unit.rescues, unit.beyondDouble);
-        const added = evolution.changes.some((change) => change.change === 'added');
+        const evolution = evolveTable(table, unit.columns, unit.rescues, unit.beyondDouble, true);
+        const added = evolution.changes.some((change) => change.change !== 'rescued');
         return columns !== null && !added
           ? null
           : renamed([...evolution.columns, ...PARTITION_FIELDS], ICEBERG_NAMES);

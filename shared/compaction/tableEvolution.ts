@@ -1,4 +1,4 @@
-import { type DataType, JSON_TEXT, type StructField, typeName } from '../tables/dataType.js';
+import { type DataType, JSON_TEXT, LONG, type StructField, typeName } from '../tables/dataType.js';
 
 /**
  * How a compaction unit's inferred columns meet the table's. A Delta table's column types never
@@ -7,7 +7,9 @@ import { type DataType, JSON_TEXT, type StructField, typeName } from '../tables/
  * `long` file column as `double`; delta-rs cannot read the `typeWidening` feature that would allow
  * it). So the table grows, and a value that does not fit its path's table type (a fraction where the
  * table has `long`, a string where it has a struct) goes, with its path, to the rescue column
- * `_rescued_data` instead of changing or losing anything, the way Auto Loader rescues data.
+ * `_rescued_data` instead of changing or losing anything, the way Auto Loader rescues data. An
+ * Iceberg table's readers promote a file's type where the spec allows it (`int` to `long`, a decimal
+ * to a greater precision at the same scale), so there, and only there, such a column's type grows.
  */
 
 /** Holds, per row, the values that fit no column: a JSON object from JSON Pointer (RFC 6901) to value. */
@@ -17,7 +19,7 @@ export const RESCUE_FIELD: StructField = { name: RESCUE_COLUMN, type: JSON_TEXT 
 /** A change of the table, or a path whose values went to the rescue column, for the schema report. */
 export interface TableChange {
   readonly path: string;
-  readonly change: 'added' | 'rescued';
+  readonly change: 'added' | 'widened' | 'rescued';
   readonly detail: string;
 }
 
@@ -34,16 +36,17 @@ export interface TableEvolution {
  * the rescue column when the unit has values to rescue: `unitRescues` says the unit's own rows had
  * some (a key clashing with another but for case), the merge finds the rest. `beyondDouble` names
  * the unit's paths holding integers beyond ±2^53 (see `UnitSchema`): where the table has `double`,
- * those a double would round are rescued.
+ * those a double would round are rescued. `promotes` lets a column's type grow where Iceberg allows.
  */
 export function evolveTable(
   table: readonly StructField[],
   unit: readonly StructField[],
   unitRescues: boolean,
   beyondDouble: ReadonlySet<string> = new Set(),
+  promotes = false,
 ): TableEvolution {
   const changes: TableChange[] = [];
-  const merged = mergeFields(table, unit, '', { changes, beyondDouble });
+  const merged = mergeFields(table, unit, '', { changes, beyondDouble, promotes });
   const rescues = merged.rescues || unitRescues;
   if (rescues && !merged.fields.some((field) => field.name === RESCUE_COLUMN)) {
     merged.fields.push(RESCUE_FIELD);
@@ -60,6 +63,7 @@ export function evolveTable(
 interface Merge {
   readonly changes: TableChange[];
   readonly beyondDouble: ReadonlySet<string>;
+  readonly promotes: boolean;
 }
 
 function mergeFields(
@@ -129,12 +133,30 @@ function mergeType(
   }
   if (table.kind === 'long' && unit.kind === 'integer') return { type: table, rescues: false };
   if (table.kind === 'decimal' && decimalHolds(table, unit)) return { type: table, rescues: false };
+  const promoted = merge.promotes ? icebergPromotion(table, unit) : null;
+  if (promoted !== null) {
+    changes.push({ path, change: 'widened', detail: `${typeName(table)} to ${typeName(promoted)}` });
+    return { type: promoted, rescues: false };
+  }
   changes.push({
     path,
     change: 'rescued',
     detail: `the table has ${typeName(table)} and this unit ${typeName(unit)}: values that are not ${typeName(table)} are kept in _rescued_data`,
   });
   return { type: table, rescues: true };
+}
+
+/**
+ * The type Iceberg's spec lets a column be promoted to so that it holds the unit's values, or null:
+ * `int` to `long`, and `decimal(P,S)` to `decimal(P',S)` with P' > P (a registry schema's later
+ * version that widened the field; inference writes `long` and `double` from the start).
+ */
+function icebergPromotion(table: DataType, unit: DataType): DataType | null {
+  if (table.kind === 'integer' && unit.kind === 'long') return LONG;
+  if (table.kind === 'decimal' && unit.kind === 'decimal' && unit.scale === table.scale) {
+    return unit.precision > table.precision ? unit : null;
+  }
+  return null;
 }
 
 /**

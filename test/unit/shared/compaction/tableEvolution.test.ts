@@ -98,6 +98,76 @@ describe('Function: evolveTable', () => {
   });
 });
 
+describe('Function: evolveTable with type promotion (Iceberg)', () => {
+  const table = [
+    { name: 'count', type: INTEGER },
+    { name: 'amount', type: decimal(10, 2) },
+    { name: 'order', type: struct([{ name: 'lines', type: INTEGER }]) },
+  ];
+
+  it('promotes int to long and a decimal to a greater precision at its scale, nested too, and reports each', () => {
+    // Prepare
+    const unit = [
+      { name: 'count', type: LONG },
+      { name: 'amount', type: decimal(14, 2) },
+      { name: 'order', type: struct([{ name: 'lines', type: LONG }]) },
+    ];
+
+    // Act
+    const evolution = evolveTable(table, unit, false, new Set(), true);
+
+    // Assess
+    expect(names(evolution.columns)).toEqual([
+      'count:long',
+      'amount:decimal(14,2)',
+      'order:struct<lines:long>',
+    ]);
+    expect(evolution.changes).toEqual([
+      { path: 'count', change: 'widened', detail: 'integer to long' },
+      { path: 'amount', change: 'widened', detail: 'decimal(10,2) to decimal(14,2)' },
+      { path: 'order.lines', change: 'widened', detail: 'integer to long' },
+    ]);
+    expect(evolution.rescues).toBe(false);
+  });
+
+  it('rescues what the spec does not promote: int to double, a decimal’s scale, a string', () => {
+    // Prepare
+    const unit = [
+      { name: 'count', type: DOUBLE },
+      { name: 'amount', type: decimal(12, 4) },
+      { name: 'order', type: struct([{ name: 'lines', type: STRING }]) },
+    ];
+
+    // Act
+    const evolution = evolveTable(table, unit, false, new Set(), true);
+
+    // Assess
+    expect(names(evolution.columns)).toEqual([
+      'count:integer',
+      'amount:decimal(10,2)',
+      'order:struct<lines:integer>',
+      `${RESCUE_COLUMN}:json`,
+    ]);
+    expect(
+      evolution.changes.filter((change) => change.change === 'rescued').map((change) => change.path),
+    ).toEqual(['count', 'amount', 'order.lines']);
+  });
+
+  it('keeps a Delta table’s types and rescues the values instead, as without promotion', () => {
+    // Act
+    const evolution = evolveTable(table, [{ name: 'count', type: LONG }], false);
+
+    // Assess
+    expect(names(evolution.columns)).toEqual([
+      'count:integer',
+      'amount:decimal(10,2)',
+      'order:struct<lines:integer>',
+      `${RESCUE_COLUMN}:json`,
+    ]);
+    expect(evolution.changes[0]).toMatchObject({ path: 'count', change: 'rescued' });
+  });
+});
+
 describe('Function: fileColumnsOf', () => {
   it('takes the table’s types and order for the unit’s paths only, and the rescue column when needed', () => {
     // Prepare
