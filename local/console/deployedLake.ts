@@ -38,7 +38,8 @@ export async function openDeployedLake(
       ? `the connection string in ${connection}`
       : `DefaultAzureCredential, ${settings[`${connection}__blobServiceUri`] ?? 'no blob service URI'}`;
     return {
-      store: await createAzureStore(topic.storage, settings),
+      // Read-only: a mistyped container or table name must not be created in the account.
+      store: await createAzureStore(topic.storage, settings, false),
       where: `Azure storage, container "${container}", table "${ledgerTable}" (${how})`,
     };
   }

@@ -14,13 +14,17 @@ const DELETE_CONCURRENCY = 16;
 /**
  * `ObjectStore` on Azure Blob Storage. Staged segments are block blobs under `_staging/`; publishing
  * builds the visible blob from them with Put Block + Put Block List `If-None-Match: *`, so an object
- * appears whole, once, and is never replaced. The container is created on first use.
+ * appears whole, once, and is never replaced. The container is created on first use, unless
+ * `createIfMissing` is false: a reader with a read-only role (the console) may not create it, and
+ * must not create one whose name was mistyped.
  *
  * @example
  * const objects = createBlobObjectStore(BlobServiceClient.fromConnectionString(cs).getContainerClient('lake'));
  */
-export function createBlobObjectStore(container: ContainerClient): ObjectStore {
-  const ensureContainer = onceUntilSuccess(() => container.createIfNotExists());
+export function createBlobObjectStore(container: ContainerClient, createIfMissing = true): ObjectStore {
+  const ensureContainer = createIfMissing
+    ? onceUntilSuccess(() => container.createIfNotExists())
+    : async () => {};
   const run = <T>(operation: string, call: () => Promise<T>) =>
     withTransientErrors(
       AZURE_TRANSIENT_ERRORS,

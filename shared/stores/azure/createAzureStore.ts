@@ -26,7 +26,8 @@ const TABLE_OPTIONS: TableServiceClientOptions = {
  * - otherwise `<connection>__blobServiceUri` and `<connection>__tableServiceUri` with
  *   `DefaultAzureCredential` (managed identity in Azure; `<connection>__clientId` picks a user-assigned one).
  *
- * No request is made here: the container and the table are created on first use.
+ * No request is made here: the container and the table are created on first use, unless
+ * `createIfMissing` is false (a reader that must never write to the account).
  *
  * @example
  * const store = await createAzureStore(topic.storage, process.env);
@@ -35,11 +36,12 @@ const TABLE_OPTIONS: TableServiceClientOptions = {
 export async function createAzureStore(
   storage: TopicConfig['storage'],
   env: NodeJS.ProcessEnv,
+  createIfMissing = true,
 ): Promise<CaptureStore> {
   const { connection } = storage;
   const connectionString = env[connection];
   if (connectionString) {
-    return fromConnectionString(storage, connectionString);
+    return fromConnectionString(storage, connectionString, createIfMissing);
   }
   const blobServiceUri = env[`${connection}__blobServiceUri`];
   const tableServiceUri = env[`${connection}__tableServiceUri`];
@@ -69,12 +71,16 @@ export async function createAzureStore(
     TABLE_OPTIONS,
   );
   return {
-    objects: createBlobObjectStore(blobService.getContainerClient(storage.container)),
-    ledger: createTableLedgerStore(table),
+    objects: createBlobObjectStore(blobService.getContainerClient(storage.container), createIfMissing),
+    ledger: createTableLedgerStore(table, createIfMissing),
   };
 }
 
-function fromConnectionString(storage: TopicConfig['storage'], connectionString: string): CaptureStore {
+function fromConnectionString(
+  storage: TopicConfig['storage'],
+  connectionString: string,
+  createIfMissing: boolean,
+): CaptureStore {
   // Azurite speaks plain HTTP; the Tables SDK wants that acknowledged, never for real accounts.
   const insecure = /UseDevelopmentStorage=true|DefaultEndpointsProtocol=http(;|$)|Endpoint=http:\/\//i.test(
     connectionString,
@@ -86,8 +92,8 @@ function fromConnectionString(storage: TopicConfig['storage'], connectionString:
       allowInsecureConnection: insecure,
     });
     return {
-      objects: createBlobObjectStore(blobService.getContainerClient(storage.container)),
-      ledger: createTableLedgerStore(table),
+      objects: createBlobObjectStore(blobService.getContainerClient(storage.container), createIfMissing),
+      ledger: createTableLedgerStore(table, createIfMissing),
     };
   } catch (error) {
     // The SDK's message is kept as the cause; ours never echoes the string, which holds the account key.

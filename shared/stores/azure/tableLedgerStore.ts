@@ -22,13 +22,13 @@ type LedgerEntity = { chunks: number } & Record<`state${number}`, string>;
 /**
  * `LedgerStore` on Azure Table Storage: one entity per (topic, partition), PartitionKey = topic,
  * RowKey = partition, written with ETag conditions so concurrent writers never both win. The table is
- * created on first use.
+ * created on first use, unless `createIfMissing` is false (a read-only reader, see `createBlobObjectStore`).
  *
  * @example
  * const ledger = createTableLedgerStore(TableClient.fromConnectionString(cs, 'captureledger'));
  */
-export function createTableLedgerStore(table: TableClient): LedgerStore {
-  const ensureTable = onceUntilSuccess(() => createTableIfMissing(table));
+export function createTableLedgerStore(table: TableClient, createIfMissing = true): LedgerStore {
+  const ensureTable = createIfMissing ? onceUntilSuccess(() => createTableIfMissing(table)) : async () => {};
   const run = <T>(operation: string, call: () => Promise<T>) =>
     withTransientErrors(AZURE_TRANSIENT_ERRORS, `${operation} in table ${table.tableName}`, async () => {
       await ensureTable();

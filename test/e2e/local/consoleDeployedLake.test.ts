@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TableServiceClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { buildLakeView, type LakeView } from '../../../local/console/lakeView.js';
 import { readOnlyLakeOf } from '../../../local/console/readOnlyLake.js';
@@ -107,4 +110,37 @@ describe('Command: npm run console against a deployed lake', () => {
       expect(timeless(served)).toEqual(timeless(expected));
     },
   );
+
+  it('--store azure creates nothing in the account, not even a container or table named wrong', async () => {
+    // Prepare: a topic whose storage names a container and a table the account does not have
+    const connectionString = inject('azuriteConnectionString');
+    const id = randomUUID().replaceAll('-', '').slice(0, 12);
+    const storage = { container: `absent-${id}`, ledgerTable: `absent${id}`, connection: 'LakeStorage' };
+    const folder = await mkdtemp(join(tmpdir(), 'console-deployed-'));
+    scratch.push(folder);
+    const config = join(folder, 'capture.config.json');
+    await writeFile(config, JSON.stringify({ topics: [{ name: 'orders', source: 'kafka', storage }] }));
+    const started = await startNpmCommand(
+      ['run', 'console', '--', '--store', 'azure', '--config', config, '--topic', 'orders', '--port', '0'],
+      /http:\/\/127\.0\.0\.1:\d+\//,
+      { LakeStorage: connectionString },
+    );
+    consoles.push(started.command);
+
+    // Act
+    const page = await (await fetch(started.match[0])).text();
+
+    // Assess
+    expect(page).toContain('The lake could not be read');
+    const container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(
+      storage.container,
+    );
+    expect(await container.exists()).toBe(false);
+    const tables = [];
+    const service = TableServiceClient.fromConnectionString(connectionString, {
+      allowInsecureConnection: true,
+    });
+    for await (const table of service.listTables()) tables.push(table.name);
+    expect(tables).not.toContain(storage.ledgerTable);
+  });
 });
