@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { TopicConfig } from '../../config/schema.js';
 import { ConfigError } from '../../errors.js';
 
@@ -10,11 +11,13 @@ const DEFAULT_ENDPOINT_SUFFIX = 'core.windows.net';
  * `abfss://<container>@<account>.dfs.<suffix>/`, what Spark's ABFS driver, Iceberg's `ADLSFileIO` and
  * pyiceberg's adlfs open. It is written into every metadata file and manifest, so it comes from the
  * same app settings the store uses (see `createAzureStore`): a connection string's `BlobEndpoint`, or
- * its `AccountName` and `EndpointSuffix`, or `<connection>__blobServiceUri`. An emulator's endpoint
- * (Azurite: `http://127.0.0.1:10000/devstoreaccount1`) has no account in its host, so its account's
- * public name stands in, and readers give the emulator's endpoint themselves.
+ * its `AccountName` and `EndpointSuffix`, or `<connection>__blobServiceUri`. A blob endpoint's host
+ * becomes the DFS host by its `blob` label (`acme.blob.core.windows.net`,
+ * `acme.z12.blob.storage.azure.net`). An emulator's endpoint (an IP address or `localhost`, as
+ * Azurite's) names no public host, so its account's public name stands in, and readers give the
+ * emulator's endpoint themselves. Messages name settings, never their values, which may hold a SAS.
  *
- * @throws ConfigError naming the app settings when neither form is configured.
+ * @throws ConfigError naming the app setting when no location can be told from the settings.
  */
 export function azureLakeLocation(storage: TopicConfig['storage'], env: NodeJS.ProcessEnv): string {
   const { connection, container } = storage;
@@ -56,24 +59,26 @@ function dfsHostOfConnectionString(connectionString: string, setting: string): s
   );
 }
 
-/** `https://acct.blob.core.windows.net` → `acct.dfs.core.windows.net`; an emulator's URL → its account's public name. */
 function dfsHostOfBlobEndpoint(
   endpoint: string,
   account: string | null,
   suffix: string,
   setting: string,
 ): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new ConfigError(`app setting ${setting}: "${endpoint}" is not a URL`);
+  if (!URL.canParse(endpoint)) throw new ConfigError(`app setting ${setting} is not a URL`);
+  const url = new URL(endpoint);
+  const labels = url.hostname.split('.');
+  const emulated = isIP(url.hostname) !== 0 || labels.at(-1) === 'localhost';
+  const blobLabel = labels.indexOf('blob');
+  if (!emulated && blobLabel > 0)
+    return labels.map((label, index) => (index === blobLabel ? 'dfs' : label)).join('.');
+  // An emulator's URL names its account in its path (`/devstoreaccount1`) or first host label.
+  const named =
+    account ?? (emulated ? (url.pathname.split('/').find((segment) => segment !== '') ?? labels[0]) : null);
+  if (!named || (emulated && named === 'localhost')) {
+    throw new ConfigError(
+      `app setting ${setting}: its host ${url.hostname} is no blob endpoint of a storage account (<account>.blob.<suffix>), and no AccountName is given`,
+    );
   }
-  const [name, service, ...rest] = url.hostname.split('.');
-  if (service === 'blob' && name && rest.length > 0) return `${name}.dfs.${rest.join('.')}`;
-  const emulated = account ?? url.pathname.split('/').find((segment) => segment !== '');
-  if (!emulated) {
-    throw new ConfigError(`app setting ${setting}: "${endpoint}" names no storage account`);
-  }
-  return `${emulated}.dfs.${suffix}`;
+  return `${named}.dfs.${emulated ? DEFAULT_ENDPOINT_SUFFIX : suffix}`;
 }

@@ -77,9 +77,11 @@ async function refuseToBuryATable(objects: ObjectStore, place: TablePlace, catal
     .sort((a, b) => metadataFileVersion(b) - metadataFileVersion(a));
   let unreadable: string | null = null;
   for (const path of files) {
+    // Read outside the parse's guard: a store fault stays retriable, only the content can be unreadable.
+    const bytes = await objects.read(path);
     let snapshots: number;
     try {
-      snapshots = parseTableMetadata(await objects.read(path), path).snapshots.length;
+      snapshots = parseTableMetadata(bytes, path).snapshots.length;
     } catch (error) {
       if (!(error instanceof CaptureError || error instanceof SyntaxError)) throw error;
       unreadable ??= `${path} (${error.message})`;

@@ -42,6 +42,24 @@ describe('Function: azureLakeLocation', () => {
       'abfss://lake@devstoreaccount1.dfs.core.windows.net/',
     ],
     [
+      'an Azure DNS zone endpoint',
+      { LakeStorage: 'BlobEndpoint=https://acme.z12.blob.storage.azure.net/;SharedAccessSignature=sv=2024' },
+      'abfss://lake@acme.z12.dfs.storage.azure.net/',
+    ],
+    [
+      'Azurite’s host-style endpoint',
+      {
+        LakeStorage:
+          'BlobEndpoint=http://devstoreaccount1.blob.localhost:10000/;SharedAccessSignature=sv=2024',
+      },
+      'abfss://lake@devstoreaccount1.dfs.core.windows.net/',
+    ],
+    [
+      'a custom domain beside the AccountName',
+      { LakeStorage: 'BlobEndpoint=https://lake.contoso.com/;AccountName=acme;AccountKey=a2V5' },
+      'abfss://lake@acme.dfs.core.windows.net/',
+    ],
+    [
       'UseDevelopmentStorage=true',
       { LakeStorage: 'UseDevelopmentStorage=true' },
       'abfss://lake@devstoreaccount1.dfs.core.windows.net/',
@@ -73,7 +91,14 @@ describe('Function: azureLakeLocation', () => {
     [
       'a blob service URI that is no URL',
       { LakeStorage__blobServiceUri: 'acme' },
-      /LakeStorage__blobServiceUri: "acme" is not a URL/,
+      /LakeStorage__blobServiceUri is not a URL/,
+    ],
+    [
+      'a custom domain without an AccountName',
+      {
+        LakeStorage: 'BlobEndpoint=https://lake.contoso.com/?sig=c2VjcmV0;SharedAccessSignature=sig=c2VjcmV0',
+      },
+      /host lake\.contoso\.com is no blob endpoint of a storage account/,
     ],
   ])('refuses %s with a ConfigError naming the setting', (_, env, message) => {
     // Act
@@ -82,5 +107,6 @@ describe('Function: azureLakeLocation', () => {
     // Assess
     expect(locate).toThrow(ConfigError);
     expect(locate).toThrow(message);
+    expect(locate).not.toThrow(/c2VjcmV0/);
   });
 });
