@@ -23,7 +23,8 @@ reads through the same store interfaces as the functions and never writes.
                       Function App does (the connection string in the app setting the topic's
                       storage.connection names, or its __blobServiceUri and __tableServiceUri with
                       DefaultAzureCredential), taken from this shell's environment
-  --account <name>    with --store azure: that storage account, with DefaultAzureCredential (az login)
+  --account <name>    with --store azure: that storage account of Azure's public cloud
+                      (<name>.blob.core.windows.net), with DefaultAzureCredential (az login)
   --store aws         a deployed lake on AWS, with the AWS SDK's default credential chain
                       (AWS_PROFILE, SSO, keys; AWS_REGION)
   --bucket <name>     with --store aws: the topic's bucket (the stack output BucketName; else CAPTURE_BUCKET)
@@ -42,7 +43,7 @@ const { values } = parseCommandArgs(
       store: { type: 'string', default: 'fs' },
       account: { type: 'string' },
       bucket: { type: 'string' },
-      dir: { type: 'string', default: '.lake' },
+      dir: { type: 'string' },
       azurite: { type: 'string' },
       's3-endpoint': { type: 'string' },
       config: { type: 'string' },
@@ -70,6 +71,11 @@ runCommand('npm run console', async () => {
     usageError('--account goes with --store azure', USAGE);
   if (values.bucket !== undefined && values.store !== 'aws')
     usageError('--bucket goes with --store aws', USAGE);
+  const deployed = DEPLOYED_LAKE_KINDS.includes(values.store as DeployedLakeKind);
+  const localOnly = (['dir', 'azurite', 's3-endpoint'] as const).filter((name) => values[name] !== undefined);
+  if (deployed && localOnly.length > 0)
+    usageError(`--${localOnly[0]} names a local lake; --store ${values.store} reads a deployed one`, USAGE);
+  const dir = values.dir ?? '.lake';
   const hours = Number(values.hours);
   if (!Number.isSafeInteger(hours) || hours <= 0)
     usageError('--hours must be a positive whole number', USAGE);
@@ -80,18 +86,18 @@ runCommand('npm run console', async () => {
     format: values.format,
     layout: values.layout,
   });
-  if (DEPLOYED_LAKE_KINDS.includes(values.store as DeployedLakeKind)) {
-    const deployed = await openDeployedLake(
+  if (deployed) {
+    const lake = await openDeployedLake(
       values.store as DeployedLakeKind,
       topic,
       { account: values.account, bucket: values.bucket },
       process.env,
     );
-    await serveUntilInterrupted({ ...deployed, topic, logFile: null }, port, hours);
+    await serveUntilInterrupted({ ...lake, topic, logFile: null }, port, hours);
     return;
   }
   const lake = await openLake(values.store as LakeKind, {
-    dir: values.dir,
+    dir,
     storage: topic.storage,
     emulators: { azuriteConnectionString: values.azurite, s3Endpoint: values['s3-endpoint'] },
     readOnly: true,
@@ -102,7 +108,7 @@ runCommand('npm run console', async () => {
         store: lake.store,
         topic,
         where: lake.where,
-        logFile: join(values.dir, '_logs', 'invocations.jsonl'),
+        logFile: join(dir, '_logs', 'invocations.jsonl'),
       },
       port,
       hours,

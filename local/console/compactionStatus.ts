@@ -1,6 +1,5 @@
 import { isCommitted, tableColumnsOf } from '../../shared/compaction/deltaTable.js';
 import { hourOf } from '../../shared/compaction/hours.js';
-import { holdsUnit, UNIT_SUMMARY_KEY } from '../../shared/compaction/icebergTable.js';
 import { tableRootOf } from '../../shared/compaction/tableLayout.js';
 import { type CompactionUnit, hourIso, unitNamedBy } from '../../shared/compaction/unitPaths.js';
 import { parseUnitReport, type ReportedChange } from '../../shared/compaction/unitReport.js';
@@ -9,18 +8,8 @@ import type { TopicConfig } from '../../shared/config/schema.js';
 import type { ObjectReader } from '../../shared/store.js';
 import { typeName } from '../../shared/tables/dataType.js';
 import { listTableFiles, loadSnapshot } from '../../shared/tables/delta/readSnapshot.js';
-import { columnsOfIcebergSchema } from '../../shared/tables/iceberg/icebergSchema.js';
-import { pathCatalogPointer } from '../../shared/tables/iceberg/pathCatalog.js';
-import { currentSchema, parseTableMetadata } from '../../shared/tables/iceberg/tableMetadata.js';
-
-/** An hour the table holds files of. */
-export interface CommittedHour {
-  /** The hour's start, ISO 8601. */
-  readonly hour: string;
-  readonly files: number;
-  readonly rows: number;
-  readonly bytes: number;
-}
+import { icebergView } from './icebergView.js';
+import type { CommittedHour, TableView } from './tableView.js';
 
 /** A compaction unit's report, committed or not (a unit whose run crashed before its commit). */
 export interface UnitChanges {
@@ -47,14 +36,6 @@ export type CompactionStatus =
       readonly columns: readonly { readonly name: string; readonly type: string }[];
       readonly units: readonly UnitChanges[];
     };
-
-/** What the table itself says: its version, the hours it holds, its columns, and whether it holds a unit. */
-interface TableView {
-  readonly version: number;
-  readonly committedHours: readonly CommittedHour[];
-  readonly columns: readonly { readonly name: string; readonly type: string }[];
-  readonly holds: (unit: CompactionUnit) => boolean;
-}
 
 /**
  * What compaction has made of the lake: the table read as compaction reads it (the Delta log, or the
@@ -129,47 +110,6 @@ async function deltaView(objects: ObjectReader, root: string): Promise<TableView
     committedHours: [...byHour].map(([hour, totals]) => ({ hour, ...totals })),
     columns: tableColumnsOf(snapshot).map((column) => ({ name: column.name, type: typeName(column.type) })),
     holds: (unit) => isCommitted(snapshot, unit),
-  };
-}
-
-/**
- * The Iceberg table through the path catalog (the local lake's and Azure's). Each unit is one append
- * snapshot of one hour, so the hours it holds add up from the snapshots' summaries, without reading
- * a manifest.
- */
-async function icebergView(objects: ObjectReader, root: string): Promise<TableView | { reason: string }> {
-  const pointer = await pathCatalogPointer(objects, root);
-  if (pointer === null) {
-    const named = (await objects.list(`${root}metadata/`)).some((path) => path.endsWith('.metadata.json'));
-    if (named) {
-      return {
-        reason: `the Iceberg table at ${root} is recorded in a catalog service (Glue or REST): the console reads tables of the path catalog only`,
-      };
-    }
-    return { version: -1, committedHours: [], columns: [], holds: () => false };
-  }
-  const metadata = parseTableMetadata(await objects.read(pointer.path), pointer.path);
-  const byHour = new Map<string, CommittedHour>();
-  for (const { summary } of metadata.snapshots) {
-    const hour = /\/([^/]+)$/.exec(summary[UNIT_SUMMARY_KEY] ?? '')?.[1];
-    if (hour === undefined) continue;
-    const totals = byHour.get(hour) ?? { hour, files: 0, rows: 0, bytes: 0 };
-    byHour.set(hour, {
-      hour,
-      files: totals.files + Number(summary['added-data-files'] ?? 0),
-      rows: totals.rows + Number(summary['added-records'] ?? 0),
-      bytes: totals.bytes + Number(summary['added-files-size'] ?? 0),
-    });
-  }
-  const schema = currentSchema(metadata, pointer.path);
-  return {
-    version: pointer.version,
-    committedHours: [...byHour.values()],
-    columns: columnsOfIcebergSchema(schema, pointer.path).map((column) => ({
-      name: column.name,
-      type: typeName(column.type),
-    })),
-    holds: (unit) => holdsUnit(metadata, unit),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CompactionStatus } from './compactionStatus.js';
 import type { DeadLetterReason } from './deadLetters.js';
+import { durationText } from './durationText.js';
 import { type Html, html, htmlText } from './html.js';
 import type { LakeView } from './lakeView.js';
 import { lineChart } from './lineChart.js';
@@ -132,15 +133,6 @@ function freshnessTable(view: LakeView): Html {
     (row) =>
       html`<tr data-partition="${row.partition}"><td>${row.partition}</td><td>${row.generation}</td><td>${row.newestRecord ?? ''}</td><td class="behind">${seconds(row.behindSeconds)}</td><td>${row.sealedThrough ?? ''}</td><td>${seconds(row.sealedBehindSeconds)}</td><td>${row.openRecords}</td><td>${row.pendingObjects}</td></tr>`,
   )}</table>`;
-}
-
-/** 42 s, 7 min 5 s, 3 h 2 min, 2 d 4 h: a lag read at a glance. */
-export function durationText(seconds: number): string {
-  const whole = Math.round(seconds);
-  if (whole < 60) return `${whole} s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
-  if (whole < 86_400) return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
-  return `${Math.floor(whole / 86_400)} d ${Math.floor((whole % 86_400) / 3600)} h`;
 }
 
 function deadLettersSection(reasons: readonly DeadLetterReason[]): Html {

@@ -6,7 +6,10 @@ export interface PartitionFreshness {
   readonly generation: number;
   /** The newest record time staged (broker or body time, as the topic's `timeSource` says), ISO. */
   readonly newestRecord: string | null;
-  /** The end of the newest closed minute: every record before it is sealed, visible to readers. */
+  /**
+   * The end of the newest closed minute: every record before it is in a decided object, visible to
+   * readers once `pendingObjects` is 0 (the seal timer publishes the decided ones).
+   */
   readonly sealedThrough: string | null;
   /** Seconds from the newest record staged to the view's time: how far the capture trails the source at best. */
   readonly behindSeconds: number | null;

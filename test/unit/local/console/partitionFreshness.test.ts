@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { durationText } from '../../../../local/console/lakePage.js';
 import { partitionFreshness } from '../../../../local/console/partitionFreshness.js';
 import { EMPTY_LEDGER } from '../../../../shared/ledger.js';
 
@@ -34,18 +33,5 @@ describe('Function: partitionFreshness', () => {
     expect(row?.behindSeconds).toBe(0);
     expect(row?.sealedBehindSeconds).toBe(0);
     expect(row?.sealedThrough).toBe('2026-11-21T12:11:00.000Z');
-  });
-});
-
-describe('Function: durationText', () => {
-  it.each([
-    [0, '0 s'],
-    [59.4, '59 s'],
-    [416, '6 min 56 s'],
-    [3600, '1 h 0 min'],
-    [86_400 * 2 + 3600 * 4 + 5, '2 d 4 h'],
-  ])('writes %s seconds as %s', (seconds, text) => {
-    // Act & Assess
-    expect(durationText(seconds)).toBe(text);
   });
 });
