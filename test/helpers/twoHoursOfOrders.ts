@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Lake } from '../../local/emulators/openLake.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import type { CaptureContext } from '../../shared/pipeline/context.js';
@@ -58,4 +59,23 @@ export async function captureTwoHoursOfOrders(
     raw.set(`${envelope.partition}/${envelope.position}`, envelope.body);
   }
   return { context, raw };
+}
+
+/**
+ * Asserts that rows read back from an Iceberg table are the raw records, each exactly once (Iceberg
+ * reserves `_partition`, so the table names that column `_source_partition`), with `user` as a struct
+ * that has `plan` null where the raw body had none and `items` as a list.
+ */
+export function expectEveryOrderOnce(
+  rows: readonly Record<string, unknown>[],
+  raw: ReadonlyMap<string, OrderBody>,
+): void {
+  const keys = rows.map((row) => `${row._source_partition}/${row._position}`);
+  expect(keys.length).toBe(raw.size);
+  expect(new Set(keys)).toEqual(new Set(raw.keys()));
+  for (const row of rows) {
+    const body = raw.get(`${row._source_partition}/${row._position}`);
+    expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
+    expect(row.items).toEqual(body?.items);
+  }
 }

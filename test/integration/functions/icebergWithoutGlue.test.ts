@@ -8,7 +8,11 @@ import { localIcebergTarget } from '../../../local/platforms/localIcebergTarget.
 import type { TopicConfig } from '../../../shared/config/schema.js';
 import { topicConfig } from '../../helpers/factories.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../helpers/readers/pyiceberg.js';
-import { captureTwoHoursOfOrders, type OrderBody } from '../../helpers/twoHoursOfOrders.js';
+import {
+  captureTwoHoursOfOrders,
+  expectEveryOrderOnce,
+  type OrderBody,
+} from '../../helpers/twoHoursOfOrders.js';
 
 const UNITS = [
   'stream-capture/p0/2026-11-21T12:00:00.000Z',
@@ -34,13 +38,7 @@ interface Compacted {
 }
 
 function expectEveryRecordOnce({ read, raw }: Compacted): void {
-  const keys = read.rows.map((row) => `${row._source_partition}/${row._position}`);
-  expect(keys.length).toBe(raw.size);
-  expect(new Set(keys)).toEqual(new Set(raw.keys()));
-  for (const row of read.rows) {
-    const body = raw.get(`${row._source_partition}/${row._position}`);
-    expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
-  }
+  expectEveryOrderOnce(read.rows, raw);
   expect(read.snapshots.map((summary) => summary['stream-capture.unit']).sort()).toEqual(UNITS);
 }
 

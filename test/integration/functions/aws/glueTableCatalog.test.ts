@@ -31,7 +31,11 @@ import { loadIcebergTable } from '../../../../shared/tables/iceberg/commit.js';
 import { topicConfig } from '../../../helpers/factories.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
 import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
-import { captureTwoHoursOfOrders, type OrderBody } from '../../../helpers/twoHoursOfOrders.js';
+import {
+  captureTwoHoursOfOrders,
+  expectEveryOrderOnce,
+  type OrderBody,
+} from '../../../helpers/twoHoursOfOrders.js';
 
 const TOPIC = topicConfig({
   name: 'orders',
@@ -188,14 +192,7 @@ describe('Function: glueTableCatalog (moto’s Glue and S3)', () => {
 
   it('gives pyiceberg, through its Glue catalog, every raw record as exactly one row, nested fields as structs', () => {
     // Assess
-    const keys = read.rows.map((row) => `${row._source_partition}/${row._position}`);
-    expect(keys.length).toBe(raw.size);
-    expect(new Set(keys)).toEqual(new Set(raw.keys()));
-    for (const row of read.rows) {
-      const body = raw.get(`${row._source_partition}/${row._position}`);
-      expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
-      expect(row.items).toEqual(body?.items);
-    }
+    expectEveryOrderOnce(read.rows, raw);
     const plans = read.rows.map((row) => [row.hour, (row.user as { plan: string | null }).plan === null]);
     expect(plans.filter(([hour, missing]) => hour === 12 && !missing)).toEqual([]);
     expect(plans.filter(([hour, missing]) => hour === 13 && missing)).toEqual([]);

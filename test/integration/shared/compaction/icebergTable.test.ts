@@ -15,7 +15,11 @@ import { pathCatalog } from '../../../../shared/tables/iceberg/pathCatalog.js';
 import { topicConfig } from '../../../helpers/factories.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
 import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
-import { captureTwoHoursOfOrders, type OrderBody } from '../../../helpers/twoHoursOfOrders.js';
+import {
+  captureTwoHoursOfOrders,
+  expectEveryOrderOnce,
+  type OrderBody,
+} from '../../../helpers/twoHoursOfOrders.js';
 
 const TOPIC = topicConfig({
   name: 'orders',
@@ -114,15 +118,7 @@ describe('Function: icebergCompactionTable through the path catalog', () => {
 
   it('gives pyiceberg every raw record as exactly one row, nested fields as structs and lists', () => {
     // Assess
-    // Iceberg reserves `_partition`: the table names that column `_source_partition`.
-    const keys = read.rows.map((row) => `${row._source_partition}/${row._position}`);
-    expect(keys.length).toBe(raw.size);
-    expect(new Set(keys)).toEqual(new Set(raw.keys()));
-    for (const row of read.rows) {
-      const body = raw.get(`${row._source_partition}/${row._position}`);
-      expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
-      expect(row.items).toEqual(body?.items);
-    }
+    expectEveryOrderOnce(read.rows, raw);
   });
 
   it('partitions by identity on date and hour, values readers take from the manifests', () => {

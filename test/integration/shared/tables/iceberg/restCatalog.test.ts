@@ -24,7 +24,11 @@ import { restCatalog } from '../../../../../shared/tables/iceberg/restCatalog.js
 import { topicConfig } from '../../../../helpers/factories.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../../../helpers/readers/pyiceberg.js';
 import { startTableReaders, type TableReaders } from '../../../../helpers/readers/tableReaders.js';
-import { captureTwoHoursOfOrders, type OrderBody } from '../../../../helpers/twoHoursOfOrders.js';
+import {
+  captureTwoHoursOfOrders,
+  expectEveryOrderOnce,
+  type OrderBody,
+} from '../../../../helpers/twoHoursOfOrders.js';
 
 const TOPIC = topicConfig({
   name: 'orders',
@@ -136,14 +140,7 @@ describe('Function: restCatalog (Iceberg’s REST catalog server)', () => {
 
   it('gives pyiceberg, through the REST catalog, every raw record as exactly one row, nested fields as structs', () => {
     // Assess
-    const keys = read.rows.map((row) => `${row._source_partition}/${row._position}`);
-    expect(keys.length).toBe(raw.size);
-    expect(new Set(keys)).toEqual(new Set(raw.keys()));
-    for (const row of read.rows) {
-      const body = raw.get(`${row._source_partition}/${row._position}`);
-      expect(row.user).toEqual({ id: body?.user.id, plan: body?.user.plan ?? null });
-      expect(row.items).toEqual(body?.items);
-    }
+    expectEveryOrderOnce(read.rows, raw);
     expect(read.fieldIds['user.plan']).toBeGreaterThan(read.fieldIds['user.id'] as number);
     const plans = read.rows.map((row) => [row.hour, (row.user as { plan: string | null }).plan === null]);
     expect(plans.filter(([hour, missing]) => hour === 12 && !missing)).toEqual([]);
