@@ -1,7 +1,7 @@
 import { isCommitted, tableColumnsOf } from '../../shared/compaction/deltaTable.js';
 import { hourOf } from '../../shared/compaction/hours.js';
 import { tableRootOf } from '../../shared/compaction/tableLayout.js';
-import { type CompactionUnit, hourIso, unitNamedBy } from '../../shared/compaction/unitPaths.js';
+import { hourIso, unitNamedBy } from '../../shared/compaction/unitPaths.js';
 import { parseUnitReport, type ReportedChange } from '../../shared/compaction/unitReport.js';
 import { readWatermark } from '../../shared/compaction/watermark.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
