@@ -34,9 +34,11 @@ export async function openDeployedLake(
   if (kind === 'azure') {
     const { connection, container, ledgerTable } = topic.storage;
     const settings = options.account === undefined ? env : accountSettings(connection, options.account, env);
+    // Names the setting or the host only: a value pasted with a SAS must not reach the page.
+    const blobServiceUri = settings[`${connection}__blobServiceUri`];
     const how = settings[connection]
       ? `the connection string in ${connection}`
-      : `DefaultAzureCredential, ${settings[`${connection}__blobServiceUri`] ?? 'no blob service URI'}`;
+      : `DefaultAzureCredential, ${blobServiceUri && URL.canParse(blobServiceUri) ? new URL(blobServiceUri).host : `${connection}__blobServiceUri`}`;
     return {
       // Read-only: a mistyped container or table name must not be created in the account.
       store: await createAzureStore(topic.storage, settings, false),
