@@ -17,6 +17,12 @@ export interface ObjectStore {
   /** Removes staged segments once no ledger refers to them; missing paths are ignored. */
   deleteStaged(paths: readonly string[]): Promise<void>;
   /**
+   * Removes metadata files an Iceberg table's maintenance found unreferenced (expired snapshots'
+   * manifest lists, superseded metadata): only those (see `assertTableMetadataPath`), never data;
+   * missing paths are ignored.
+   */
+  deleteTableMetadata(paths: readonly string[]): Promise<void>;
+  /**
    * Writes a small control object whole, replacing any earlier one: only for objects meant to move on
    * (a Delta table's `_last_checkpoint`, a compaction watermark), which live in `_`-prefixed places of
    * the compacted lake (see `assertControlPath`), never for data.

@@ -30,6 +30,9 @@ export function createInMemoryStore(): CaptureStore {
       async deleteStaged(paths) {
         for (const path of paths) objects.delete(path);
       },
+      async deleteTableMetadata(paths) {
+        for (const path of paths) objects.delete(path);
+      },
       async replace(path, body) {
         objects.set(path, body);
       },

@@ -32,6 +32,7 @@ export function guardedStore(store: CaptureStore, guard: StoreCallGuard): Captur
       stage: through(objects.stage.bind(objects)),
       publish: through(objects.publish.bind(objects)),
       deleteStaged: through(objects.deleteStaged.bind(objects)),
+      deleteTableMetadata: through(objects.deleteTableMetadata.bind(objects)),
       replace: through(objects.replace.bind(objects)),
       list: through(objects.list.bind(objects)),
       read: through(objects.read.bind(objects)),

@@ -37,6 +37,26 @@ export function assertControlPath(path: string): void {
 }
 
 /**
+ * Refuses a path `ObjectStore.deleteTableMetadata` must not remove: only an Iceberg table's own
+ * metadata files (`compacted/<topic>/metadata/<name>.avro` or `.metadata.json`), which its
+ * maintenance found no snapshot or metadata log refers to, are ever deleted, never a data file.
+ */
+export function assertTableMetadataPath(path: string): void {
+  const segments = path.split('/');
+  const metadataFile =
+    segments[0] === COMPACTED_PREFIX &&
+    segments.at(-2) === 'metadata' &&
+    !segments.some((segment) => segment.startsWith('_')) &&
+    /\.(avro|metadata\.json)$/.test(path);
+  if (!metadataFile) {
+    throw new CaptureError(
+      `refusing to delete ${path}: only an Iceberg table's metadata files are ever deleted, never data or control objects`,
+      { retriable: false },
+    );
+  }
+}
+
+/**
  * Where a segment waits, invisible to readers of the lake, until its minute is sealed. The name holds
  * the segment's coordinates and a digest of its bytes, so whatever two instances stage for the same
  * positions (another config during a deploy, another arrival time), neither can replace the segment

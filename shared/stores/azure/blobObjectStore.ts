@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { CaptureError, TransientStoreError, withTransientErrors } from '../../errors.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
-import { assertControlPath, assertStagingPath } from '../../paths/lakePaths.js';
+import { assertControlPath, assertStagingPath, assertTableMetadataPath } from '../../paths/lakePaths.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
 
@@ -35,6 +35,13 @@ export function createBlobObjectStore(container: ContainerClient, createIfMissin
       },
     );
   const blob = (path: string) => container.getBlockBlobClient(path);
+  const deleteBlobs = (operation: string, paths: readonly string[]) =>
+    run(operation, async () => {
+      for (let start = 0; start < paths.length; start += DELETE_CONCURRENCY) {
+        const round = paths.slice(start, start + DELETE_CONCURRENCY);
+        await Promise.all(round.map((path) => blob(path).deleteIfExists()));
+      }
+    });
 
   return {
     async stage(path, body) {
@@ -48,12 +55,12 @@ export function createBlobObjectStore(container: ContainerClient, createIfMissin
 
     async deleteStaged(paths) {
       paths.forEach(assertStagingPath);
-      await run('delete staged segments', async () => {
-        for (let start = 0; start < paths.length; start += DELETE_CONCURRENCY) {
-          const round = paths.slice(start, start + DELETE_CONCURRENCY);
-          await Promise.all(round.map((path) => blob(path).deleteIfExists()));
-        }
-      });
+      await deleteBlobs('delete staged segments', paths);
+    },
+
+    async deleteTableMetadata(paths) {
+      paths.forEach(assertTableMetadataPath);
+      await deleteBlobs('delete unreferenced table metadata', paths);
     },
 
     async replace(path, body) {

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { assertControlPath, assertStagingPath, STAGING_PREFIX } from '../../paths/lakePaths.js';
+import {
+  assertControlPath,
+  assertStagingPath,
+  assertTableMetadataPath,
+  STAGING_PREFIX,
+} from '../../paths/lakePaths.js';
 import type { ObjectStore, PublishOutcome } from '../../store.js';
 import { isNotFound, linkDurably, replaceFile } from './atomicFile.js';
 
@@ -48,6 +53,11 @@ export function createFsObjectStore(root: string): ObjectStore {
 
     async deleteStaged(paths) {
       paths.forEach(assertStagingPath);
+      await Promise.all(paths.map((path) => unlink(resolve(path)).catch(ignoreNotFound)));
+    },
+
+    async deleteTableMetadata(paths) {
+      paths.forEach(assertTableMetadataPath);
       await Promise.all(paths.map((path) => unlink(resolve(path)).catch(ignoreNotFound)));
     },
 

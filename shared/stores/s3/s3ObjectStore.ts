@@ -1,6 +1,6 @@
 import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
-import { assertControlPath, assertStagingPath } from '../../paths/lakePaths.js';
+import { assertControlPath, assertStagingPath, assertTableMetadataPath } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
@@ -20,6 +20,12 @@ const TRANSIENT_DELETE_CODES = new Set(['InternalError', 'SlowDown', 'ServiceUna
  * const objects = createS3ObjectStore(s3Bucket(s3ClientFor(), 'lake', false));
  */
 export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
+  const deleteKeys = (operation: string, paths: readonly string[]) =>
+    bucket.run(operation, async () => {
+      for (let start = 0; start < paths.length; start += DELETE_BATCH_KEYS) {
+        await deleteBatch(bucket, paths.slice(start, start + DELETE_BATCH_KEYS));
+      }
+    });
   return {
     async stage(path, body) {
       assertStagingPath(path);
@@ -34,11 +40,12 @@ export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
 
     async deleteStaged(paths) {
       paths.forEach(assertStagingPath);
-      await bucket.run('delete staged segments', async () => {
-        for (let start = 0; start < paths.length; start += DELETE_BATCH_KEYS) {
-          await deleteBatch(bucket, paths.slice(start, start + DELETE_BATCH_KEYS));
-        }
-      });
+      await deleteKeys('delete staged segments', paths);
+    },
+
+    async deleteTableMetadata(paths) {
+      paths.forEach(assertTableMetadataPath);
+      await deleteKeys('delete unreferenced table metadata', paths);
     },
 
     async replace(path, body) {

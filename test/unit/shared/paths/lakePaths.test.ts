@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicConfigInput } from '../../../../shared/config/schema.js';
 import type { LedgerSegment, ObjectDecision } from '../../../../shared/ledger.js';
-import { headerStagingPath, objectPathOf, stagingPath } from '../../../../shared/paths/lakePaths.js';
+import {
+  assertTableMetadataPath,
+  headerStagingPath,
+  objectPathOf,
+  stagingPath,
+} from '../../../../shared/paths/lakePaths.js';
 import { pathSegment } from '../../../../shared/paths/pathSegment.js';
 import { minuteOf } from '../../../../shared/time.js';
 import { topicConfig } from '../../../helpers/factories.js';
@@ -164,5 +169,27 @@ describe('Function: pathSegment', () => {
   ])('refuses %s, which names nothing', (_case, value) => {
     // Act & Assess
     expect(() => pathSegment(value)).toThrow('cannot name a path');
+  });
+});
+
+describe('Function: assertTableMetadataPath', () => {
+  it.each([
+    ['a manifest list', 'compacted/orders/metadata/snap-1-0190a1b2-0000-7000-8000-000000000000.avro'],
+    ['a metadata file', 'compacted/orders/metadata/00003-0190a1b2-0000-7000-8000-000000000000.metadata.json'],
+  ])('lets maintenance delete %s', (_case, path) => {
+    // Act & Assess
+    expect(() => assertTableMetadataPath(path)).not.toThrow();
+  });
+
+  it.each([
+    ['a data file', 'compacted/orders/date=2026-12-05/hour=10/part-0.parquet'],
+    ['a Delta log entry', 'compacted/orders/_delta_log/00000000000000000001.json'],
+    ['a captured object', 'orders/0/2026/12/05/10/00.avro'],
+    ['the version hint', 'compacted/orders/metadata/version-hint.text'],
+    ['a file below a hidden folder', 'compacted/_orders/metadata/a.avro'],
+    ['a file deeper than metadata', 'compacted/orders/metadata/x/a.avro'],
+  ])('refuses %s, which is never deleted', (_case, path) => {
+    // Act & Assess
+    expect(() => assertTableMetadataPath(path)).toThrow('refusing to delete');
   });
 });
