@@ -1,3 +1,4 @@
+import { markedCommitted } from '../../shared/compaction/commitMarker.js';
 import { isCommitted, tableColumnsOf } from '../../shared/compaction/deltaTable.js';
 import { hourOf } from '../../shared/compaction/hours.js';
 import { tableRootOf } from '../../shared/compaction/tableLayout.js';
@@ -62,7 +63,11 @@ export async function compactionStatusOf(
     if (hour !== null) watermarks.push({ group, completeBefore: hourIso(hour) });
   }
   const units: UnitChanges[] = [];
-  for (const path of await objects.list(root)) {
+  const listed = await objects.list(root);
+  // Hours of units whose snapshots maintenance expired: held all the same, counted from their reports.
+  const expiredHours = new Map<string, CommittedHour>();
+  const summarized = new Set(table.committedHours.map(({ hour }) => hour));
+  for (const path of listed) {
     if (!unitNamedBy(path, 'report')) continue;
     const report = parseUnitReport(path, await objects.read(path));
     const unit = {
@@ -71,21 +76,33 @@ export async function compactionStatusOf(
       group: report.group,
       sequence: report.sequence,
     };
+    // As compaction reads them: a marker counts only while the table exists.
+    const committed = table.holds(unit) || (table.version >= 0 && markedCommitted(listed, unit));
+    if (committed && !table.holds(unit) && !summarized.has(report.hour)) {
+      const totals = expiredHours.get(report.hour) ?? { hour: report.hour, files: 0, rows: 0, bytes: 0 };
+      expiredHours.set(report.hour, {
+        hour: report.hour,
+        files: totals.files + report.files.length,
+        rows: totals.rows + report.files.reduce((sum, file) => sum + file.rows, 0),
+        bytes: totals.bytes + report.files.reduce((sum, file) => sum + file.bytes, 0),
+      });
+    }
     units.push({
       hour: report.hour,
       group: report.group,
       sequence: report.sequence,
-      committed: table.holds(unit),
+      committed,
       rows: report.files.reduce((sum, file) => sum + file.rows, 0),
       changes: report.changes,
     });
   }
-  const committed = new Set(table.committedHours.map(({ hour }) => hour));
+  const committedHours = [...table.committedHours, ...expiredHours.values()];
+  const committed = new Set(committedHours.map(({ hour }) => hour));
   return {
     kind,
     root,
     version: table.version,
-    committedHours: [...table.committedHours].sort((a, b) => (a.hour < b.hour ? -1 : 1)),
+    committedHours: committedHours.sort((a, b) => (a.hour < b.hour ? -1 : 1)),
     waitingHours: rawHours.map(hourIso).filter((hour) => !committed.has(hour)),
     watermarks,
     columns: table.columns,

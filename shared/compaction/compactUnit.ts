@@ -1,5 +1,6 @@
 import type { ObjectStore } from '../store.js';
 import { type StructField, typeName } from '../tables/dataType.js';
+import { markCommitted } from './commitMarker.js';
 import { type CompactionTable, type TableColumns, unitTransactionId } from './compactionTable.js';
 import { evolveTable, fileColumnsOf } from './tableEvolution.js';
 import {
@@ -39,7 +40,9 @@ export interface UnitResult {
  *    what was read, then the unit's report;
  * 4. one commit adds the files, marked with the unit's identifier (the unit's group and hour, its
  *    sequence): whoever finds that mark in the table already, a concurrent run or a rerun, commits
- *    nothing, so no file is ever added twice.
+ *    nothing, so no file is ever added twice;
+ * 5. a marker beside the claim says the unit is committed (see `markCommitted`), for as long as the
+ *    lake exists, whatever the table's maintenance expires.
  */
 export async function compactUnit<State>(
   table: CompactionTable<State>,
@@ -94,6 +97,7 @@ export async function compactUnit<State>(
   await objects.publish(reportPath(unit), [reportStaging]);
 
   const committed = await table.commitFiles(widened, unit, written.files, now);
+  await markCommitted(objects, unit);
   await objects.deleteStaged([...written.files.flatMap((file) => file.chunks), reportStaging]);
   return {
     snapshot: committed.state,

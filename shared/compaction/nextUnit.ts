@@ -1,6 +1,7 @@
 import { CaptureError } from '../errors.js';
 import type { CaptureContext } from '../pipeline/context.js';
 import { claimUnitInputs, readClaim, type UnitClaim } from './claim.js';
+import { markCommitted, markedCommitted } from './commitMarker.js';
 import type { CompactionTable } from './compactionTable.js';
 import { compactUnit, type UnitResult } from './compactUnit.js';
 import { type CompactedFormat, holdsRecordsOf } from './formats.js';
@@ -62,7 +63,21 @@ export async function compactNextUnit<State>(
   // Another group's units matter only if they may hold our partitions' objects: a grouping that
   // changed, or a run over every partition.
   const others = claims.filter((unit) => unit.group !== group && mayOverlap(unit.group, partitions));
-  let unit = ours.find((claimed) => !table.isCommitted(snapshot, claimed));
+  // A unit is committed when its marker says so, or the table does; a table that says so alone (a
+  // crash before the marker, a lake older than markers) gets the marker now, before maintenance
+  // can expire the snapshot that says it. Markers without a table mean the table was lost (a
+  // catalog entry created again, a log deleted): its units are committed again, where the
+  // table's guards refuse to bury a table that holds snapshots.
+  const tableExists = table.schemaText(snapshot) !== null;
+  let unit: CompactionUnit | undefined;
+  for (const claimed of ours) {
+    if (tableExists && markedCommitted(listed, claimed)) continue;
+    if (!table.isCommitted(snapshot, claimed)) {
+      unit = claimed;
+      break;
+    }
+    await markCommitted(objects, claimed);
+  }
   let claim: UnitClaim;
   let consulted = ours;
   if (unit) {

@@ -21,6 +21,14 @@ export function claimPath(unit: CompactionUnit): string {
   return `${hourPrefix(unit.topic, unit.hour)}_claim-${unit.group}-${unit.sequence}.json`;
 }
 
+/**
+ * Says the table holds the unit's commit (see `markCommitted`), written once the commit is known, so
+ * the unit stays known committed after table maintenance expires the snapshot that says so.
+ */
+export function committedPath(unit: CompactionUnit): string {
+  return `${hourPrefix(unit.topic, unit.hour)}_committed-${unit.group}-${unit.sequence}.json`;
+}
+
 /** What a unit wrote and why (see `UnitReport`); hidden from engines by its `_`. */
 export function reportPath(unit: CompactionUnit): string {
   return `${hourPrefix(unit.topic, unit.hour)}_unit-${unit.group}-${unit.sequence}.json`;
@@ -44,14 +52,17 @@ export function hourIso(hour: number): string {
   return new Date(hour * HOUR_MS).toISOString();
 }
 
-const CLAIM_NAME = /\/_claim-(.+)-(\d+)\.json$/;
-const REPORT_NAME = /\/_unit-(.+)-(\d+)\.json$/;
+const UNIT_FILE_NAMES = {
+  claim: /\/_claim-(.+)-(\d+)\.json$/,
+  report: /\/_unit-(.+)-(\d+)\.json$/,
+  committed: /\/_committed-(.+)-(\d+)\.json$/,
+} as const;
 
-/** The group and sequence a claim's or a report's path names, or null for any other path. */
+/** The group and sequence a claim's, a report's or a commit marker's path names, or null for any other path. */
 export function unitNamedBy(
   path: string,
-  kind: 'claim' | 'report',
+  kind: keyof typeof UNIT_FILE_NAMES,
 ): { group: string; sequence: number } | null {
-  const match = (kind === 'claim' ? CLAIM_NAME : REPORT_NAME).exec(path);
+  const match = UNIT_FILE_NAMES[kind].exec(path);
   return match ? { group: match[1] as string, sequence: Number(match[2]) } : null;
 }
