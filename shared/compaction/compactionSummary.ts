@@ -26,6 +26,10 @@ export interface CompactionSummary {
   rawObjectsPending: number;
   /** Hours whose late objects came after the lookback, found through their markers this run. */
   lateHoursFound: number;
+  /** Snapshots the table's maintenance expired this run (an Iceberg table's, about once a day). */
+  snapshotsExpired: number;
+  /** Metadata files the table's maintenance deleted: expired manifest lists, superseded or orphaned metadata. */
+  metadataFilesDeleted: number;
   /** Why the run compacted nothing by design (a `raw` topic), so the log line says so; absent otherwise. */
   notCompacted?: string;
 }
@@ -44,6 +48,8 @@ export function emptyCompactionSummary(): CompactionSummary {
     hoursBehind: 0,
     rawObjectsPending: 0,
     lateHoursFound: 0,
+    snapshotsExpired: 0,
+    metadataFilesDeleted: 0,
   };
 }
 
@@ -61,6 +67,8 @@ export function addCompactionSummary(total: CompactionSummary, part: CompactionS
   total.hoursBehind = part.hoursBehind;
   total.rawObjectsPending = part.rawObjectsPending;
   total.lateHoursFound += part.lateHoursFound;
+  total.snapshotsExpired += part.snapshotsExpired;
+  total.metadataFilesDeleted += part.metadataFilesDeleted;
   if (part.notCompacted !== undefined) total.notCompacted = part.notCompacted;
   return total;
 }

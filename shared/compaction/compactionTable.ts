@@ -1,5 +1,7 @@
 import type { StructField } from '../tables/dataType.js';
+import type { MaintenanceResult } from '../tables/iceberg/maintainTable.js';
 import type { FieldIdOf } from '../tables/parquetSchema.js';
+import { HOUR_MS } from './hours.js';
 import type { UnitSchema } from './schema.js';
 import type { StagedFile } from './unitFiles.js';
 import { type CompactionUnit, hourIso } from './unitPaths.js';
@@ -35,6 +37,11 @@ export interface CompactionTable<State> {
     files: readonly StagedFile[],
     now: number,
   ): Promise<{ state: State; committed: boolean }>;
+  /**
+   * The table's upkeep when it is due (an Iceberg table's expired snapshots and unreferenced
+   * metadata, see `maintainTable`); null when nothing was due. Absent for a format without any.
+   */
+  maintain?(state: State, now: number): Promise<{ state: State; result: MaintenanceResult } | null>;
 }
 
 export interface TableColumns {
@@ -46,4 +53,11 @@ export interface TableColumns {
 /** The unit's identifier in the table (Delta's `txn` appId, Iceberg's snapshot summary): one per (group, hour). */
 export function unitTransactionId(unit: CompactionUnit): string {
   return `stream-capture/${unit.group}/${hourIso(unit.hour)}`;
+}
+
+/** The unit's group and hour an identifier of {@link unitTransactionId} names, or null for another writer's. */
+export function unitOfTransactionId(id: string): { group: string; hour: number } | null {
+  const named = /^stream-capture\/([^/]+)\/(.+)$/.exec(id);
+  const hour = Date.parse(named?.[2] ?? '') / HOUR_MS;
+  return named && Number.isSafeInteger(hour) ? { group: named[1] as string, hour } : null;
 }

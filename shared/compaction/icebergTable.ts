@@ -11,9 +11,11 @@ import {
   type TypedSchema,
   topFieldId,
 } from '../tables/iceberg/icebergSchema.js';
+import { type MaintenancePolicy, maintainTable } from '../tables/iceberg/maintainTable.js';
 import { type ColumnStats, type DataFileEntry, longBytes } from '../tables/iceberg/manifests.js';
 import { currentSchema, type TableMetadata } from '../tables/iceberg/tableMetadata.js';
-import { type CompactionTable, unitTransactionId } from './compactionTable.js';
+import { markCommitted } from './commitMarker.js';
+import { type CompactionTable, unitOfTransactionId, unitTransactionId } from './compactionTable.js';
 import { HOUR_MS } from './hours.js';
 import { evolveTable } from './tableEvolution.js';
 import { dataColumnsOf, PARTITION_COLUMNS, PARTITION_FIELDS, tableIdOf, tableRootOf } from './tableLayout.js';
@@ -41,6 +43,11 @@ export interface IcebergTarget {
   readonly catalog: (root: string) => IcebergCatalog;
   /** Ends in `/`: `s3://bucket/`, `abfss://lake@account.dfs.core.windows.net/`, `file:///srv/lake/`. */
   readonly lakeLocation: string;
+  /**
+   * True where the catalog's owner maintains its tables (a REST catalog such as S3 Tables): the
+   * product's maintenance is then off unless `compaction.maintenance.enabled` turns it on.
+   */
+  readonly catalogMaintains?: boolean;
 }
 
 /** Gives compaction a topic's Iceberg target for a context's store: each runtime's own catalog. */
@@ -58,6 +65,7 @@ export function icebergCompactionTable(
   objects: ObjectStore,
   topic: string,
   target: IcebergTarget,
+  maintenance: MaintenancePolicy | null,
 ): CompactionTable<IcebergState> {
   const place: TablePlace = { root: tableRootOf(topic), lakeLocation: target.lakeLocation };
   const catalog = target.catalog(place.root);
@@ -115,7 +123,31 @@ export function icebergCompactionTable(
         isCommitted: (metadata) => holdsUnit(metadata, unit),
       });
     },
+
+    ...(maintenance === null
+      ? {}
+      : {
+          maintain: (state: IcebergState, now: number) =>
+            maintainTable(objects, catalog, place, state, {
+              now,
+              policy: maintenance,
+              // The units the expired snapshots committed stay known committed by their markers.
+              beforeExpiry: async (snapshots) => {
+                for (const snapshot of snapshots) {
+                  const unit = unitOfSummary(topic, snapshot.summary);
+                  if (unit !== null) await markCommitted(objects, unit);
+                }
+              },
+            }),
+        }),
   };
+}
+
+/** The unit a snapshot's summary names (see `commitFiles`), or null for a snapshot of another writer. */
+function unitOfSummary(topic: string, summary: Readonly<Record<string, string>>): CompactionUnit | null {
+  const named = unitOfTransactionId(summary[UNIT_SUMMARY_KEY] ?? '');
+  const sequence = Number(summary[UNIT_SEQUENCE_SUMMARY_KEY]);
+  return named && Number.isSafeInteger(sequence) ? { topic, ...named, sequence } : null;
 }
 
 /** Whether the table holds the unit: a snapshot whose summary names it, at its sequence or a later one. */

@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { CaptureError } from '../../errors.js';
 import { STAGING_PREFIX } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import { decodeAvroFile } from './avroFiles.js';
 import type { IcebergCatalog } from './catalog.js';
 import { commitMetadata, type IcebergState } from './commit.js';
+import { datedUuid } from './datedName.js';
 import {
   type DataFileEntry,
   encodeManifest,
@@ -71,7 +72,7 @@ export async function appendFiles(
   if (append.isCommitted(first)) return { state, committed: false };
   const spec = defaultSpec(first, catalog.description);
   const manifest = await encodeManifest(append.files, spec, currentSchema(first, catalog.description).schema);
-  const manifestPath = `${place.root}metadata/${randomUUID()}-m0.avro`;
+  const manifestPath = `${place.root}metadata/${datedUuid(append.now)}-m0.avro`;
   await writeOnce(objects, manifestPath, manifest.bytes);
   const added = {
     ...manifest.summary,
@@ -93,7 +94,7 @@ export async function appendFiles(
         added_snapshot_id: id,
       },
     ];
-    const listPath = `${place.root}metadata/snap-${id}-1-${randomUUID()}.avro`;
+    const listPath = `${place.root}metadata/snap-${id}-1-${datedUuid(append.now)}.avro`;
     const parentId = parent?.['snapshot-id'] ?? null;
     await writeOnce(objects, listPath, await encodeManifestList(manifests, { id, parentId, sequenceNumber }));
     const snapshot: Snapshot = {
@@ -109,7 +110,8 @@ export async function appendFiles(
   });
 }
 
-async function manifestsOf(
+/** The manifests a snapshot's manifest list names. */
+export async function manifestsOf(
   objects: ObjectStore,
   place: TablePlace,
   snapshot: Snapshot,

@@ -9,10 +9,10 @@ export interface RestTableCommit {
 /**
  * The commit that takes a table from `previous` to `next` metadata as a REST catalog takes it: as
  * changes, from which the catalog writes the next metadata file itself. This writer only ever adds
- * schemas (and the properties naming their JSON fields) and appends snapshots to `main`, so those are
- * the changes; the requirements are what such a change was planned on (the table, its current
- * schema and last column id, the snapshot `main` was at), so the catalog refuses it, as a conflict,
- * when another writer moved any of them first.
+ * schemas (and the properties naming their JSON fields), appends snapshots to `main` and expires old
+ * ones (see `maintainTable`), so those are the changes; the requirements are what such a change was
+ * planned on (the table, its current schema and last column id, the snapshot `main` was at), so the
+ * catalog refuses it, as a conflict, when another writer moved any of them first.
  */
 export function restCommitOf(previous: TableMetadata, next: TableMetadata): RestTableCommit {
   const main = snapshotOf(previous);
@@ -38,6 +38,11 @@ export function restCommitOf(previous: TableMetadata, next: TableMetadata): Rest
   const taken = new Set(previous.snapshots.map((snapshot) => snapshot['snapshot-id']));
   for (const snapshot of next.snapshots.filter((candidate) => !taken.has(candidate['snapshot-id']))) {
     updates.push({ action: 'add-snapshot', snapshot });
+  }
+  const kept = new Set(next.snapshots.map((snapshot) => snapshot['snapshot-id']));
+  const expired = previous.snapshots.filter((snapshot) => !kept.has(snapshot['snapshot-id']));
+  if (expired.length > 0) {
+    updates.push({ action: 'remove-snapshots', 'snapshot-ids': expired.map((s) => s['snapshot-id']) });
   }
   const current = snapshotOf(next);
   if (current !== null && current !== main) {

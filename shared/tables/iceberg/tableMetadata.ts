@@ -177,6 +177,28 @@ export function withSnapshot(
 }
 
 /**
+ * The metadata without the snapshots named (expired by maintenance): `main` never points at one of
+ * them. The snapshot log keeps only what follows the last expired entry, as Iceberg's writers keep
+ * it, so it never names a snapshot the table no longer has.
+ */
+export function withoutSnapshots(
+  metadata: TableMetadata,
+  expired: ReadonlySet<number>,
+  now: number,
+  previousFile: string,
+): TableMetadata {
+  const log = metadata['snapshot-log'];
+  const lastExpired = log.findLastIndex((entry) => expired.has(entry['snapshot-id']));
+  return {
+    ...metadata,
+    'last-updated-ms': Math.max(now, metadata['last-updated-ms']),
+    snapshots: metadata.snapshots.filter((snapshot) => !expired.has(snapshot['snapshot-id'])),
+    'snapshot-log': log.slice(lastExpired + 1),
+    'metadata-log': metadataLogAfter(metadata, previousFile),
+  };
+}
+
+/**
  * Iceberg's table property for how many earlier metadata files the metadata log keeps, and its
  * default: an hourly table commits thousands of times a year, and every commit rewrites the whole
  * metadata file, so an endless log would make each commit slower than the last.

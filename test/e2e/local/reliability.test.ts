@@ -165,6 +165,7 @@ function firstPublishFails(store: CaptureStore): CaptureStore & { publishFailure
     objects: {
       stage: (path, body) => store.objects.stage(path, body),
       deleteStaged: (paths) => store.objects.deleteStaged(paths),
+      deleteTableMetadata: (paths) => store.objects.deleteTableMetadata(paths),
       replace: (path, body) => store.objects.replace(path, body),
       list: (prefix) => store.objects.list(prefix),
       read: (path) => store.objects.read(path),

@@ -132,8 +132,11 @@ const MANAGED_POLICIES: Readonly<Record<string, ManagedPolicyRule>> = {
 
 /** The lake's prefixes (shared/layouts, shared/compaction): every object the functions touch is under one. */
 const LAKE_PREFIXES = ['raw', 'deadletter', 'compacted', '_staging', '_ledger', '_schemas'];
-/** Only staged segments are deleted, once their object is visible. */
-const DELETABLE_PREFIXES = ['_staging'];
+/**
+ * Only staged segments are deleted, once their object is visible, and an Iceberg table's metadata
+ * files that its maintenance found unreferenced.
+ */
+const DELETABLE_PREFIXES = ['_staging', 'compacted/<table>/metadata'];
 
 describe('Security review: IAM of the CDK stacks', () => {
   let stacks: Map<string, CloudFormationTemplate>;
@@ -256,6 +259,15 @@ describe('Security review: IAM of the CDK stacks', () => {
         Resource: bucketObjects(template, '/raw/*'),
       }),
       /s3:DeleteObject on .*\/raw\/\*, where objects are visible/,
+    ],
+    [
+      "a delete of a table's data files",
+      (template: CloudFormationTemplate) => ({
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: bucketObjects(template, '/compacted/refunds/*'),
+      }),
+      /s3:DeleteObject on .*\/compacted\/refunds\/\*, where objects are visible/,
     ],
     [
       'a secret the config does not name',

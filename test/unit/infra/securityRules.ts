@@ -120,17 +120,22 @@ const BUCKET_ACTIONS = new Set(['s3:ListBucket', 's3:ListBucketMultipartUploads'
 /**
  * Allow statements whose S3 actions reach beyond the stack's bucket and the lake's prefixes: bucket
  * actions on `bucketArn` only, object actions on `<bucketArn>/<prefix>/*` only (never the whole
- * bucket, another bucket or `"*"`), and deletes under `_staging/` only, since a visible object (raw,
- * dead letter, compacted, the ledger) is never deleted by the product.
+ * bucket, another bucket or `"*"`) or on a folder below one, and deletes only under the deletable
+ * prefixes (`_staging/`, and an Iceberg table's `metadata/`, where `<table>` stands for one folder),
+ * since a visible object (raw, dead letter, compacted data, the ledger) is never deleted by the product.
  */
 export function findS3ScopeProblems(
   statements: readonly LocatedStatement[],
   lake: { bucketArn: string; prefixes: readonly string[]; deletablePrefixes: readonly string[] },
 ): string[] {
-  const objectsUnder = (prefixes: readonly string[]) =>
-    new Set(prefixes.map((prefix) => `${lake.bucketArn}/${prefix}/*`));
-  const lakeObjects = objectsUnder(lake.prefixes);
-  const deletable = objectsUnder(lake.deletablePrefixes);
+  const underLakePrefix = (resource: string) =>
+    resource.endsWith('/*') &&
+    lake.prefixes.some((prefix) => resource.startsWith(`${lake.bucketArn}/${prefix}/`));
+  const deletablePatterns = lake.deletablePrefixes.map((prefix) => {
+    const pattern = `${lake.bucketArn}/${prefix}/*`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`^${pattern.replace('<table>', '[^/*]+')}$`);
+  });
+  const deletable = (resource: string) => deletablePatterns.some((pattern) => pattern.test(resource));
   return statements.filter(allows).flatMap(({ where, statement }) =>
     actionsOf(statement)
       .filter((action) => action.startsWith('s3:'))
@@ -141,10 +146,10 @@ export function findS3ScopeProblems(
               ? []
               : [`${where}: ${action} on ${resource}, not the lake bucket`];
           }
-          if (!lakeObjects.has(resource)) {
+          if (!underLakePrefix(resource)) {
             return [`${where}: ${action} on ${resource}, not under one of the lake's prefixes`];
           }
-          if (action.startsWith('s3:Delete') && !deletable.has(resource)) {
+          if (action.startsWith('s3:Delete') && !deletable(resource)) {
             return [`${where}: ${action} on ${resource}, where objects are visible and never deleted`];
           }
           return [];

@@ -66,6 +66,7 @@ beforeAll(async () => {
     objects: {
       stage: objects.stage.bind(objects),
       deleteStaged: objects.deleteStaged.bind(objects),
+      deleteTableMetadata: objects.deleteTableMetadata.bind(objects),
       replace: objects.replace.bind(objects),
       list: objects.list.bind(objects),
       read: objects.read.bind(objects),

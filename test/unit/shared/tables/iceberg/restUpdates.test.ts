@@ -9,6 +9,7 @@ import {
   newTableMetadata,
   type Snapshot,
   type TableMetadata,
+  withoutSnapshots,
   withSchema,
   withSnapshot,
 } from '../../../../../shared/tables/iceberg/tableMetadata.js';
@@ -81,5 +82,18 @@ describe('Function: restCommitOf', () => {
       { action: 'set-current-schema', 'schema-id': -1 },
       { action: 'set-properties', updates: { [JSON_FIELD_IDS_PROPERTY]: '3' } },
     ]);
+  });
+
+  it('removes the snapshots maintenance expired, keeping main where it is', () => {
+    // Prepare
+    const previous = withSnapshot(withSnapshot(EMPTY, snapshotOf(7, 1), FILE), snapshotOf(8, 2, 7), FILE);
+    const next = withoutSnapshots(previous, new Set([7]), 3, FILE);
+
+    // Act
+    const { requirements, updates } = restCommitOf(previous, next);
+
+    // Assess
+    expect(requirements).toContainEqual({ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': 8 });
+    expect(updates).toEqual([{ action: 'remove-snapshots', 'snapshot-ids': [7] }]);
   });
 });

@@ -5,6 +5,7 @@ import {
   newTableMetadata,
   type Snapshot,
   type TableMetadata,
+  withoutSnapshots,
   withSnapshot,
 } from '../../../../../shared/tables/iceberg/tableMetadata.js';
 
@@ -61,5 +62,22 @@ describe('Function: withSnapshot', () => {
 
     // Assess
     expect(metadata['metadata-log'].map((entry) => entry['metadata-file'])).toEqual([8, 9, 10].map(fileOf));
+  });
+});
+
+describe('Function: withoutSnapshots', () => {
+  it('drops the expired snapshots and the snapshot log up to the last of them, and logs the file it replaces', () => {
+    // Prepare
+    const table = afterCommits(TABLE, 5);
+
+    // Act
+    const metadata = withoutSnapshots(table, new Set([1, 3]), 100, fileOf(5));
+
+    // Assess
+    expect(metadata.snapshots.map((snapshot) => snapshot['snapshot-id'])).toEqual([2, 4, 5]);
+    expect(metadata['snapshot-log'].map((entry) => entry['snapshot-id'])).toEqual([4, 5]);
+    expect(metadata['current-snapshot-id']).toBe(5);
+    expect(metadata['last-updated-ms']).toBe(100);
+    expect(metadata['metadata-log'].at(-1)?.['metadata-file']).toBe(fileOf(5));
   });
 });
