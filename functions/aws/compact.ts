@@ -1,5 +1,5 @@
+import { awsIcebergTarget } from './awsIcebergTarget.js';
 import { createCompactHandler } from './compactHandler.js';
-import { glueIcebergTarget } from './glueIcebergTarget.js';
 import { observabilityFor } from './observability.js';
 import { s3ContextProvider, topicFromLambdaEnvironment } from './runtime.js';
 
@@ -9,5 +9,5 @@ const topic = topicFromLambdaEnvironment(process.env);
 export const handler = createCompactHandler(
   s3ContextProvider(topic, process.env),
   observabilityFor(topic.name),
-  glueIcebergTarget(topic, process.env),
+  awsIcebergTarget(topic, process.env),
 );

@@ -1,8 +1,9 @@
 import type { TopicConfig } from '../../shared/config/schema.js';
-import { CaptureError, RegistryUnavailableError } from '../../shared/errors.js';
+import { RegistryUnavailableError } from '../../shared/errors.js';
 import { onceUntilSuccess } from '../../shared/onceUntilSuccess.js';
 import type { RecordDecoder } from '../../shared/registry/recordDecoder.js';
 import { basicAuthorization, registryDecoderFor } from '../../shared/registry/registryDecoderFor.js';
+import { secretJsonFields } from './secretJson.js';
 
 /**
  * The registry decoder of an AWS topic: Glue through the function's role (the stack allows
@@ -30,29 +31,12 @@ export async function awsRegistryDecoder(topic: TopicConfig): Promise<RecordDeco
 
 /** Reads the secret once per instance (a failed read is asked again on the next batch). */
 async function secretCredentials(secretArn: string): Promise<Record<string, string>> {
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  let text: string | undefined;
-  try {
-    text = (await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn })))
-      .SecretString;
-  } catch (error) {
-    throw new RegistryUnavailableError("could not read the schema registry's credentials secret", {
-      cause: error,
-    });
-  }
-  const { username, password } = (safeJson(text) ?? {}) as { username?: unknown; password?: unknown };
-  if (typeof username !== 'string' || typeof password !== 'string') {
-    throw new CaptureError('the schema registry secret is not JSON with a username and a password', {
-      retriable: false,
-    });
-  }
+  const { username, password } = await secretJsonFields(
+    secretArn,
+    ['username', 'password'],
+    'the schema registry',
+    (cause) =>
+      new RegistryUnavailableError("could not read the schema registry's credentials secret", { cause }),
+  );
   return basicAuthorization(username, password);
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

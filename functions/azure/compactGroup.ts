@@ -23,7 +23,7 @@ export function compactGroupTrigger(topic: TopicConfig): FunctionTrigger {
 
 /**
  * Compacts the closed hours of one partition group; the Parquet writer is loaded with the first group.
- * An Iceberg topic's commits go through `icebergTarget` (the path catalog, see `azureIcebergTarget`).
+ * An Iceberg topic's commits go through `icebergTarget` (see `azureIcebergTarget`).
  */
 export function createCompactGroupHandler(
   getContext: ContextProvider,

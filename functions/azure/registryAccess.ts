@@ -1,7 +1,10 @@
+import { requiredSetting } from '../../shared/config/requiredSetting.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
-import { ConfigError, RegistryUnavailableError } from '../../shared/errors.js';
+import { RegistryUnavailableError } from '../../shared/errors.js';
 import type { RecordDecoder } from '../../shared/registry/recordDecoder.js';
 import { basicAuthorization, registryDecoderFor } from '../../shared/registry/registryDecoderFor.js';
+
+const REGISTRY_CREDENTIALS = "the topic's registry credentials";
 
 /**
  * The registry decoder of an Azure topic: a Confluent registry's basic credentials from the app
@@ -19,15 +22,17 @@ export async function azureRegistryDecoder(
     const credentials = registry.credentials;
     if (credentials === undefined || !('usernameSetting' in credentials))
       return registryDecoderFor(topic, {});
-    const username = setting(env, credentials.usernameSetting);
-    const password = setting(env, credentials.passwordSetting);
+    const username = requiredSetting(env, credentials.usernameSetting, REGISTRY_CREDENTIALS);
+    const password = requiredSetting(env, credentials.passwordSetting, REGISTRY_CREDENTIALS);
     return registryDecoderFor(topic, {
       confluentHeaders: async () => basicAuthorization(username, password),
     });
   }
   if (registry.kind !== 'azure') return registryDecoderFor(topic, {});
   const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
-  const clientId = registry.identityClientIdSetting && setting(env, registry.identityClientIdSetting);
+  const clientId =
+    registry.identityClientIdSetting &&
+    requiredSetting(env, registry.identityClientIdSetting, REGISTRY_CREDENTIALS);
   const credential = clientId ? new ManagedIdentityCredential({ clientId }) : new DefaultAzureCredential();
   return registryDecoderFor(topic, {
     azureToken: async (scope) => {
@@ -41,11 +46,4 @@ export async function azureRegistryDecoder(
       }
     },
   });
-}
-
-function setting(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value)
-    throw new ConfigError(`the app setting ${name}, named by the topic's registry credentials, is not set`);
-  return value;
 }

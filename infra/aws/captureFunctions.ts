@@ -12,7 +12,7 @@ import { METRICS_NAMESPACE, serviceNameOf } from '../../functions/aws/metricName
 import { BUCKET_VARIABLE, TOPIC_CONFIG_VARIABLE } from '../../functions/aws/runtime.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
-import { GlueIcebergTable } from './icebergTable.js';
+import { GlueIcebergTable, grantIcebergMaintenance, grantRestCatalogCredentials } from './icebergTable.js';
 import type { LakeBucket } from './lakeBucket.js';
 import { grantRegistryRead } from './registryAccess.js';
 import { REPOSITORY_ROOT } from './repositoryPaths.js';
@@ -96,10 +96,18 @@ export class CaptureFunctions extends Construct {
     });
     lake.grantCompactionAccess(this.compactionWorker, { schemaFiles: props.topic.registry !== undefined });
     if (props.topic.compaction.table === 'iceberg') {
-      const iceberg = new GlueIcebergTable(this, 'IcebergTable', { topic: props.topic, bucket: lake.bucket });
-      iceberg.grantCommit(this.compactionWorker);
-      this.compactionWorker.addEnvironment(GLUE_DATABASE_VARIABLE, iceberg.database);
-      this.compactionWorker.addEnvironment(GLUE_TABLE_VARIABLE, iceberg.table);
+      // A REST catalog is the user's own: the worker only reads its credentials, and Glue is not used.
+      if (props.topic.compaction.restCatalog === undefined) {
+        const iceberg = new GlueIcebergTable(this, 'IcebergTable', {
+          topic: props.topic,
+          bucket: lake.bucket,
+        });
+        iceberg.grantCommit(this.compactionWorker);
+        this.compactionWorker.addEnvironment(GLUE_DATABASE_VARIABLE, iceberg.database);
+        this.compactionWorker.addEnvironment(GLUE_TABLE_VARIABLE, iceberg.table);
+      }
+      grantRestCatalogCredentials(this.compactionWorker, props.topic);
+      grantIcebergMaintenance(this.compactionWorker, props.topic, lake.bucket);
     }
     this.compactionDispatcher = this.captureFunction(
       'CompactionDispatcher',

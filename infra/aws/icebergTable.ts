@@ -64,3 +64,29 @@ export class GlueIcebergTable extends Construct {
     );
   }
 }
+
+/**
+ * When the topic's Iceberg maintenance is on (`compaction.maintenance`: on by default with Glue, off
+ * by default with a REST catalog, whose owner maintains the table): `s3:DeleteObject` on the table's
+ * `metadata/` folder only, where maintenance deletes expired snapshots' manifest lists and metadata
+ * nothing refers to. Data files are never deleted.
+ */
+export function grantIcebergMaintenance(grantee: IGrantable, topic: TopicConfig, bucket: IBucket): void {
+  const { enabled } = topic.compaction.maintenance;
+  if (!(enabled ?? topic.compaction.restCatalog === undefined)) return;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['s3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${tableRootOf(topic.name)}metadata/*`)],
+    }),
+  );
+}
+
+/** Reading the REST catalog's client credentials secret, when the topic's config names one; nothing else. */
+export function grantRestCatalogCredentials(grantee: IGrantable, topic: TopicConfig): void {
+  const credentials = topic.compaction.restCatalog?.credentials;
+  if (credentials === undefined || !('secretArn' in credentials)) return;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [credentials.secretArn] }),
+  );
+}

@@ -4,6 +4,7 @@ import { azureSettingsSchema } from './azureSchema.js';
 import { parseByteSize } from './byteSize.js';
 import { captureListingProblem, captureNamesOf, layoutProblems, usesCaptureNames } from './layoutRules.js';
 import { registryProblems, registrySchema } from './registrySchema.js';
+import { restCatalogProblems, restCatalogSchema } from './restCatalogSchema.js';
 
 const byteSize = (fallback: number) =>
   z
@@ -111,6 +112,24 @@ const jsonLines = z
   });
 
 /**
+ * An Iceberg table's upkeep, run by compaction about once a day, as Iceberg's `expire_snapshots`
+ * and `remove_orphan_files` procedures do it (see `maintainTable`), with their defaults: snapshots
+ * older than five days expire (time travel reaches that far back), and unreferenced metadata files
+ * go once three days old. On by default but with a REST catalog, whose owner (S3 Tables, Polaris)
+ * maintains its tables itself. Delta tables ignore it.
+ */
+const maintenance = z
+  .object({
+    enabled: z.boolean().optional(),
+    // At least an hour: longer than any compaction run, so no run still commits on top of an expired snapshot.
+    snapshotMaxAgeHours: z.number().int().min(1).max(87_600).default(120),
+    minSnapshotsToKeep: z.number().int().min(1).max(100_000).default(1),
+    orphanMinAgeHours: z.number().int().min(1).max(87_600).default(72),
+  })
+  .strict()
+  .default({ snapshotMaxAgeHours: 120, minSnapshotsToKeep: 1, orphanMinAgeHours: 72 });
+
+/**
  * How the hourly compaction fans out: one invocation per group of partitions, each group a range of
  * `partitionsPerGroup` partition numbers (0-7, 8-15, … by default), so a group keeps its partitions
  * and its file names when partitions are added. Eight keeps a small topic in one invocation; one
@@ -123,13 +142,20 @@ const compaction = z
     partitionsPerGroup: z.number().int().min(1).max(1024).default(8),
     /**
      * The table format: Delta Lake, or Apache Iceberg (recorded in the AWS Glue Data Catalog on AWS,
-     * in a version hint beside its metadata on Azure and locally). Changing it for a topic that has a
-     * table already is not supported: choose it before the first compaction.
+     * in a version hint beside its metadata on Azure and locally, or in `restCatalog`). Changing it
+     * for a topic that has a table already is not supported: choose it before the first compaction.
      */
     table: z.enum(['delta', 'iceberg']).default('delta'),
+    /** Record the Iceberg table in this REST catalog rather than the runtime's own. */
+    restCatalog: restCatalogSchema.optional(),
+    maintenance,
   })
   .strict()
-  .default({ partitionsPerGroup: 8, table: 'delta' });
+  .default({
+    partitionsPerGroup: 8,
+    table: 'delta',
+    maintenance: { snapshotMaxAgeHours: 120, minSnapshotsToKeep: 1, orphanMinAgeHours: 72 },
+  });
 
 /** One captured topic. Every field but `name` and `source` (and `aws` on AWS) has a default. */
 export const topicSchema = z
@@ -249,6 +275,9 @@ export const topicSchema = z
         : undefined;
     if (listing !== undefined) ctx.addIssue({ code: 'custom', path: ['layout'], message: listing });
     for (const { path, message } of registryProblems(topic)) ctx.addIssue({ code: 'custom', path, message });
+    for (const { path, message } of restCatalogProblems(topic)) {
+      ctx.addIssue({ code: 'custom', path, message });
+    }
   });
 
 export const configSchema = z

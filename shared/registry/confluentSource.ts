@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaptureError } from '../errors.js';
+import { parseJsonOrUndefined } from '../parseJsonOrUndefined.js';
 import { answerJson, type RegistryHttp, registryGet } from './registryHttp.js';
 import type { SchemaFormat } from './schemaRef.js';
 import type { FetchedSchema, SchemaSource } from './schemaSource.js';
@@ -61,7 +62,7 @@ export function confluentSchemaSource(options: ConfluentSourceOptions): SchemaSo
     const what = `schema id ${id}`;
     const answer = await get(`/schemas/ids/${encodeURIComponent(id)}`, what);
     if (answer.status === 404) {
-      const code = (safeJson(answer.text) as { error_code?: unknown } | undefined)?.error_code;
+      const code = (parseJsonOrUndefined(answer.text) as { error_code?: unknown } | undefined)?.error_code;
       if (code === SCHEMA_NOT_FOUND) return undefined;
       throw new CaptureError(
         `${http.service} answered ${what} with HTTP 404 but not error 40403: check registry.url`,
@@ -104,12 +105,4 @@ function parseAnswer(body: unknown, what: string): z.infer<typeof schemaAnswer> 
     });
   }
   return parsed.data;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

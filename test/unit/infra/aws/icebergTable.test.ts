@@ -12,11 +12,26 @@ import {
   WORKER_POLICY,
 } from './stackFixtures.js';
 
+const CATALOG_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:catalog-AbCd';
+
 describe('Class: GlueIcebergTable', () => {
   const stacks = synthesizeStacks(
     configOf(
       mskTopic({ compaction: { table: 'iceberg' } }),
       mskTopic({ name: 'plain', consumerGroup: 'capture-plain' }),
+      mskTopic({
+        name: 'unmaintained',
+        consumerGroup: 'capture-unmaintained',
+        compaction: { table: 'iceberg', maintenance: { enabled: false } },
+      }),
+      mskTopic({
+        name: 'cataloged',
+        consumerGroup: 'capture-cataloged',
+        compaction: {
+          table: 'iceberg',
+          restCatalog: { uri: 'https://catalog.example.com', credentials: { secretArn: CATALOG_SECRET } },
+        },
+      }),
     ),
   );
   const templateOf = (stack: string) => {
@@ -70,6 +85,38 @@ describe('Class: GlueIcebergTable', () => {
         Variables: { CAPTURE_GLUE_DATABASE: 'capture_payments', CAPTURE_GLUE_TABLE: 'payments' },
       },
     });
+  });
+
+  it("lets the worker delete only the Iceberg table's metadata files, where maintenance expires them, and no data", () => {
+    // Prepare
+    const deletes = (stack: string) =>
+      statementsOf(templateOf(stack), WORKER_POLICY)
+        .filter((statement) => actionsOf(statement).includes('s3:DeleteObject'))
+        .flatMap(resourcesOf)
+        .map((resource) => JSON.stringify(resource));
+
+    // Assess
+    expect(deletes('capture-payments')).toHaveLength(2);
+    expect(deletes('capture-payments')[0]).toContain('/_staging/*');
+    expect(deletes('capture-payments')[1]).toContain('/compacted/payments/metadata/*');
+    expect(deletes('capture-plain')).toHaveLength(1);
+    expect(deletes('capture-unmaintained')).toHaveLength(1);
+    expect(deletes('capture-cataloged')).toHaveLength(1);
+  });
+
+  it('adds nothing of Glue for a topic recorded in a REST catalog, and lets the worker read its secret only', () => {
+    // Prepare
+    const template = templateOf('capture-cataloged');
+    const secretReads = statementsOf(template, WORKER_POLICY).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+    );
+
+    // Assess
+    template.resourceCountIs('AWS::Glue::Database', 0);
+    template.resourceCountIs('AWS::Glue::Table', 0);
+    expect(glueActions('capture-cataloged', WORKER_POLICY)).toEqual([]);
+    expect(secretReads.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(secretReads.flatMap(resourcesOf)).toEqual([CATALOG_SECRET]);
   });
 
   it('adds nothing of Glue for a Delta topic', () => {

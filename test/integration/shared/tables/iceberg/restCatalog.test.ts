@@ -16,6 +16,8 @@ import {
 } from '../../../../../local/faults/crashingStore.js';
 import { compactClosedHours } from '../../../../../shared/compaction/compact.js';
 import type { IcebergTarget } from '../../../../../shared/compaction/icebergTable.js';
+import { restCatalogTarget } from '../../../../../shared/compaction/restCatalogTarget.js';
+import { settingsCredentials } from '../../../../../shared/compaction/settingsCredentials.js';
 import { tableRootOf } from '../../../../../shared/compaction/tableLayout.js';
 import type { ObjectStore } from '../../../../../shared/store.js';
 import { createFsStore } from '../../../../../shared/stores/fs/createFsStore.js';
@@ -259,4 +261,90 @@ describe('Function: restCatalog after a crash before or after any store or REST 
       await captured.close();
     }
   }, 600_000);
+});
+
+describe('Function: restCatalogTarget (a topic configured for a REST catalog with OAuth2 client credentials)', () => {
+  it('gets a token with the configured client, sends it on every request and finds its paths', async () => {
+    // Prepare: a topic whose credentials are in two settings, its names the default ones
+    const topic = topicConfig({
+      ...TOPIC,
+      name: 'payments',
+      compaction: {
+        partitionsPerGroup: 8,
+        table: 'iceberg',
+        restCatalog: {
+          uri: server.uri,
+          warehouse: 'lake',
+          credentials: { clientIdSetting: 'CATALOG_CLIENT_ID', clientSecretSetting: 'CATALOG_CLIENT_SECRET' },
+          scope: 'PRINCIPAL_ROLE:ALL',
+        },
+      },
+    });
+    const config = topic.compaction.restCatalog;
+    if (config === undefined) throw new Error('the topic has no REST catalog');
+    const env = { CATALOG_CLIENT_ID: 'capture-writer', CATALOG_CLIENT_SECRET: 's3cret' };
+    const own = await openLake('fs');
+    try {
+      const { context, raw: records } = await captureTwoHoursOfOrders(own, topic);
+      const requests: { url: string; method: string; authorization: string | null; body: string }[] = [];
+      const tokens: unknown[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        const headers = new Headers(init?.headers);
+        requests.push({
+          url: String(input),
+          method: init?.method ?? 'GET',
+          authorization: headers.get('authorization'),
+          body: typeof init?.body === 'string' ? init.body : '',
+        });
+        const response = await fetch(input, init);
+        if (String(input).endsWith('/v1/oauth/tokens')) tokens.push(await response.clone().json());
+        return response;
+      };
+      const credentials = settingsCredentials(config, env);
+      const provider = restCatalogTarget(topic.name, config, {
+        lakeLocation: () => `${pathToFileURL(own.where).href}/`,
+        ...(credentials === undefined ? {} : { credentials }),
+        fetch: recording,
+      });
+      const iceberg = await provider(context);
+
+      // Act
+      await compactClosedHours(context, { lookbackHours: 3, iceberg });
+
+      // Assess: one token, from the form Iceberg's clients post, carried by every catalog request
+      const [tokenRequest, ...catalogRequests] = requests;
+      expect(tokenRequest?.url).toBe(`${server.uri}/v1/oauth/tokens`);
+      expect(Object.fromEntries(new URLSearchParams(tokenRequest?.body))).toEqual({
+        grant_type: 'client_credentials',
+        client_id: 'capture-writer',
+        client_secret: 's3cret',
+        scope: 'PRINCIPAL_ROLE:ALL',
+      });
+      expect(tokens).toHaveLength(1);
+      const token = (tokens[0] as { access_token: string }).access_token;
+      expect(token).toContain('capture-writer');
+      expect(catalogRequests.length).toBeGreaterThan(3);
+      expect(catalogRequests.filter((request) => request.authorization !== `Bearer ${token}`)).toEqual([]);
+      expect(catalogRequests[0]?.url).toBe(`${server.uri}/v1/config?warehouse=lake`);
+
+      // Assess: the table, named after the topic, holds one snapshot per unit and every record
+      expect(iceberg.catalogMaintains).toBe(true);
+      const { metadata } = await loadIcebergTable(
+        own.store.objects,
+        iceberg.catalog(tableRootOf(topic.name)),
+      );
+      const units = (metadata?.snapshots ?? []).map((snapshot) => snapshot.summary['stream-capture.unit']);
+      expect(units.sort()).toEqual([
+        'stream-capture/all/2026-11-21T12:00:00.000Z',
+        'stream-capture/all/2026-11-21T13:00:00.000Z',
+      ]);
+      expect(metadata?.snapshots.at(-1)?.summary['total-records']).toBe(String(records.size));
+      const listed = await fetch(`${server.uri}/v1/namespaces/capture_payments/tables`);
+      expect(await listed.json()).toMatchObject({
+        identifiers: [{ namespace: ['capture_payments'], name: 'payments' }],
+      });
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../../../../../shared/store.js';
+import type { RestAuthorization } from '../../../../../shared/tables/iceberg/restAuthorization.js';
+import { restCatalog } from '../../../../../shared/tables/iceberg/restCatalog.js';
+
+const URI = 'https://catalog.example.com/api/catalog';
+const LAKE = 's3://lake/';
+const METADATA = 'compacted/orders/metadata/00003-a.metadata.json';
+
+/** A catalog answering from `routes` (by method and URL), recording each request's authorization. */
+function catalogAt(routes: Record<string, { status: number; body: unknown }[]>) {
+  const seen: { request: string; authorization: string | null }[] = [];
+  const send: typeof fetch = async (input, init) => {
+    const request = `${init?.method ?? 'GET'} ${String(input)}`;
+    seen.push({ request, authorization: new Headers(init?.headers).get('authorization') });
+    const answer = routes[request]?.shift() ?? { status: 500, body: `no route for ${request}` };
+    return new Response(JSON.stringify(answer.body), { status: answer.status });
+  };
+  return { seen, send };
+}
+
+/** Tokens `t1`, `t2`, … each renewal giving the next. */
+function countingAuthorization(): RestAuthorization {
+  let token = 1;
+  return {
+    headers: async () => ({ authorization: `Bearer t${token}` }),
+    renew: () => {
+      token++;
+    },
+  };
+}
+
+describe('Function: restCatalog', () => {
+  it('puts the prefix the config answer gives for the warehouse before every path', async () => {
+    // Prepare
+    const table = `${URI}/v1/warehouses%2Flake/namespaces/capture/tables/orders`;
+    const { seen, send } = catalogAt({
+      [`GET ${URI}/v1/config?warehouse=s3%3A%2F%2Flake`]: [
+        {
+          status: 200,
+          body: { defaults: { prefix: 'ignored' }, overrides: { prefix: 'warehouses%2Flake' } },
+        },
+      ],
+      [`GET ${table}`]: [{ status: 200, body: { 'metadata-location': `${LAKE}${METADATA}` } }],
+    });
+    const catalog = restCatalog('compacted/orders/', {
+      uri: `${URI}/`,
+      namespace: 'capture',
+      table: 'orders',
+      objects: {} as ObjectStore,
+      lakeLocation: LAKE,
+      warehouse: 's3://lake',
+      fetch: send,
+    });
+
+    // Act
+    const pointer = await catalog.currentMetadata();
+
+    // Assess
+    expect(pointer).toEqual({ path: METADATA, version: 3 });
+    expect(seen.map(({ request }) => request)).toEqual([
+      `GET ${URI}/v1/config?warehouse=s3%3A%2F%2Flake`,
+      `GET ${table}`,
+    ]);
+  });
+
+  it('asks again with a new token once when the catalog answers 401, and refuses a second 401', async () => {
+    // Prepare
+    const table = `${URI}/v1/namespaces/capture/tables/orders`;
+    const { seen, send } = catalogAt({
+      [`GET ${URI}/v1/config`]: [{ status: 200, body: { defaults: {}, overrides: {} } }],
+      [`GET ${table}`]: [
+        { status: 401, body: { error: { message: 'token expired' } } },
+        { status: 200, body: { 'metadata-location': `${LAKE}${METADATA}` } },
+        { status: 401, body: { error: { message: 'token expired' } } },
+        { status: 401, body: { error: { message: 'not authorized' } } },
+      ],
+    });
+    const catalog = restCatalog('compacted/orders/', {
+      uri: URI,
+      namespace: 'capture',
+      table: 'orders',
+      objects: {} as ObjectStore,
+      lakeLocation: LAKE,
+      authorization: countingAuthorization(),
+      fetch: send,
+    });
+
+    // Act
+    const pointer = await catalog.currentMetadata();
+    const refused = catalog.currentMetadata();
+
+    // Assess
+    expect(pointer).toEqual({ path: METADATA, version: 3 });
+    await expect(refused).rejects.toThrow(`${table} answered 401`);
+    expect(seen.map(({ authorization }) => authorization)).toEqual([
+      'Bearer t1',
+      'Bearer t1',
+      'Bearer t2',
+      'Bearer t2',
+      'Bearer t3',
+    ]);
+  });
+
+  it('creates a missing namespace, then registers the first metadata into it', async () => {
+    // Prepare
+    const base = `${URI}/v1/namespaces/capture`;
+    const { seen, send } = catalogAt({
+      [`GET ${URI}/v1/config`]: [{ status: 200, body: {} }],
+      [`POST ${base}/register`]: [
+        { status: 404, body: { error: { type: 'NoSuchNamespaceException' } } },
+        { status: 200, body: {} },
+      ],
+      [`POST ${URI}/v1/namespaces`]: [{ status: 200, body: { namespace: ['capture'] } }],
+    });
+    const published: string[] = [];
+    const objects = {
+      stage: async () => undefined,
+      publish: async (path: string) => {
+        published.push(path);
+      },
+      deleteStaged: async () => undefined,
+    } as unknown as ObjectStore;
+    const catalog = restCatalog('compacted/orders/', {
+      uri: URI,
+      namespace: 'capture',
+      table: 'orders',
+      objects,
+      lakeLocation: LAKE,
+      fetch: send,
+    });
+
+    // Act
+    const pointer = await catalog.commit(null, Buffer.from('{}'));
+
+    // Assess
+    expect(pointer).toEqual({ path: published[0], version: 1 });
+    expect(seen.map(({ request }) => request)).toEqual([
+      `GET ${URI}/v1/config`,
+      `POST ${base}/register`,
+      `POST ${URI}/v1/namespaces`,
+      `POST ${base}/register`,
+    ]);
+  });
+});
