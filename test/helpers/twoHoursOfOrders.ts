@@ -5,6 +5,7 @@ import type { CaptureContext } from '../../shared/pipeline/context.js';
 import { ingestBatch } from '../../shared/pipeline/ingest.js';
 import { sealIdlePartitions } from '../../shared/pipeline/sealTimer.js';
 import type { CaptureRecord } from '../../shared/record.js';
+import { topicConfig } from './factories.js';
 import { readLines } from './lakeReader.js';
 
 export interface OrderBody {
@@ -12,6 +13,14 @@ export interface OrderBody {
   readonly items: readonly { readonly sku: string }[];
   readonly total: number;
 }
+
+/** The orders topic compacted into an Iceberg table, one partition per group, as the Iceberg tests capture it. */
+export const ICEBERG_ORDERS = topicConfig({
+  name: 'orders',
+  jsonl: { envelope: true },
+  compression: 'gzip',
+  compaction: { partitionsPerGroup: 1, table: 'iceberg' },
+});
 
 const at = (hour: number, minute: number, second = 0) => Date.UTC(2026, 10, 21, hour, minute, second);
 const RECORDS_PER_HOUR = 40;

@@ -23,15 +23,11 @@ import { readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
 import {
   captureTwoHoursOfOrders,
   expectEveryOrderOnce,
+  ICEBERG_ORDERS,
   type OrderBody,
 } from '../../../helpers/twoHoursOfOrders.js';
 
-const TOPIC = topicConfig({
-  name: 'orders',
-  jsonl: { envelope: true },
-  compression: 'gzip',
-  compaction: { partitionsPerGroup: 1, table: 'iceberg' },
-});
+const TOPIC = ICEBERG_ORDERS;
 const ROOT = tableRootOf(TOPIC.name);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

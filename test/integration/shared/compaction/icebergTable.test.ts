@@ -12,21 +12,16 @@ import type { CaptureStore } from '../../../../shared/store.js';
 import { createFsStore } from '../../../../shared/stores/fs/createFsStore.js';
 import { loadIcebergTable } from '../../../../shared/tables/iceberg/commit.js';
 import { pathCatalog } from '../../../../shared/tables/iceberg/pathCatalog.js';
-import { topicConfig } from '../../../helpers/factories.js';
 import { type PyIcebergRead, readWithPyIceberg } from '../../../helpers/readers/pyiceberg.js';
 import { startTableReaders, type TableReaders } from '../../../helpers/readers/tableReaders.js';
 import {
   captureTwoHoursOfOrders,
   expectEveryOrderOnce,
+  ICEBERG_ORDERS,
   type OrderBody,
 } from '../../../helpers/twoHoursOfOrders.js';
 
-const TOPIC = topicConfig({
-  name: 'orders',
-  jsonl: { envelope: true },
-  compression: 'gzip',
-  compaction: { partitionsPerGroup: 1, table: 'iceberg' },
-});
+const TOPIC = ICEBERG_ORDERS;
 const ROOT = tableRootOf(TOPIC.name);
 
 let lake: Lake;
