@@ -76,8 +76,8 @@ export async function compactionStatusOf(
       group: report.group,
       sequence: report.sequence,
     };
-    // As compaction reads them: a marker counts only while the table exists.
-    const committed = table.holds(unit) || (table.version >= 0 && markedCommitted(listed, unit));
+    // As compaction reads them: a marker counts only once the table's history was cut.
+    const committed = table.holds(unit) || (table.historyCut && markedCommitted(listed, unit));
     if (committed && !table.holds(unit) && !summarized.has(report.hour)) {
       const totals = expiredHours.get(report.hour) ?? { hour: report.hour, files: 0, rows: 0, bytes: 0 };
       expiredHours.set(report.hour, {
@@ -127,6 +127,7 @@ async function deltaView(objects: ObjectReader, root: string): Promise<TableView
     committedHours: [...byHour].map(([hour, totals]) => ({ hour, ...totals })),
     columns: tableColumnsOf(snapshot).map((column) => ({ name: column.name, type: typeName(column.type) })),
     holds: (unit) => isCommitted(snapshot, unit),
+    historyCut: false,
   };
 }
 

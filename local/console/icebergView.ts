@@ -3,7 +3,7 @@ import type { ObjectReader } from '../../shared/store.js';
 import { typeName } from '../../shared/tables/dataType.js';
 import { columnsOfIcebergSchema } from '../../shared/tables/iceberg/icebergSchema.js';
 import { pathCatalogPointer } from '../../shared/tables/iceberg/pathCatalog.js';
-import { currentSchema, parseTableMetadata } from '../../shared/tables/iceberg/tableMetadata.js';
+import { currentSchema, historyCut, parseTableMetadata } from '../../shared/tables/iceberg/tableMetadata.js';
 import type { CommittedHour, TableView } from './tableView.js';
 
 /**
@@ -23,7 +23,7 @@ export async function icebergView(
         reason: `the Iceberg table at ${root} is recorded in a catalog service (Glue or REST): the console reads tables of the path catalog only`,
       };
     }
-    return { version: -1, committedHours: [], columns: [], holds: () => false };
+    return { version: -1, committedHours: [], columns: [], holds: () => false, historyCut: false };
   }
   const metadata = parseTableMetadata(await objects.read(pointer.path), pointer.path);
   const byHour = new Map<string, CommittedHour>();
@@ -47,5 +47,6 @@ export async function icebergView(
       type: typeName(column.type),
     })),
     holds: (unit) => holdsUnit(metadata, unit),
+    historyCut: historyCut(metadata),
   };
 }

@@ -15,4 +15,6 @@ export interface TableView {
   readonly committedHours: readonly CommittedHour[];
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly holds: (unit: CompactionUnit) => boolean;
+  /** Whether commits were expired from the table, so units' commit markers speak for it (see `CompactionTable.historyCut`). */
+  readonly historyCut: boolean;
 }

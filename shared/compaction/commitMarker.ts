@@ -9,8 +9,9 @@ const COMMITTED_FORMAT = 'stream-capture.unit-committed/1';
  * Iceberg snapshot's summary, a Delta `txn`), but an Iceberg table forgets it when maintenance
  * expires the snapshot, and a unit that looked uncommitted then would be appended twice on its
  * hour's next visit (a late object, the lookback). Written after the commit and before maintenance
- * expires the snapshot (see `expireSnapshots`), so one of the two always says it. Writing it twice is
- * harmless: the second publish finds it there.
+ * expires the snapshot (see `maintainTable`), so one of the two always says it. Writing it twice is
+ * harmless: the second publish finds it there. Markers count only once the table's history was cut
+ * (see `CompactionTable.historyCut`).
  */
 export async function markCommitted(objects: ObjectStore, unit: CompactionUnit): Promise<void> {
   const marker = {

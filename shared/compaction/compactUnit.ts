@@ -41,8 +41,8 @@ export interface UnitResult {
  * 4. one commit adds the files, marked with the unit's identifier (the unit's group and hour, its
  *    sequence): whoever finds that mark in the table already, a concurrent run or a rerun, commits
  *    nothing, so no file is ever added twice;
- * 5. a marker beside the claim says the unit is committed (see `markCommitted`), for as long as the
- *    lake exists, whatever the table's maintenance expires.
+ * 5. where the table's maintenance may expire that mark (Iceberg), a marker beside the claim says
+ *    the unit is committed (see `markCommitted`).
  */
 export async function compactUnit<State>(
   table: CompactionTable<State>,
@@ -97,7 +97,7 @@ export async function compactUnit<State>(
   await objects.publish(reportPath(unit), [reportStaging]);
 
   const committed = await table.commitFiles(widened, unit, written.files, now);
-  await markCommitted(objects, unit);
+  if (table.forgetsCommits) await markCommitted(objects, unit);
   await objects.deleteStaged([...written.files.flatMap((file) => file.chunks), reportStaging]);
   return {
     snapshot: committed.state,

@@ -16,6 +16,19 @@ export interface CompactionTable<State> {
   load(): Promise<State>;
   /** True once the table holds the unit's commit (this run's, a concurrent run's or a crashed run's). */
   isCommitted(state: State, unit: CompactionUnit): boolean;
+  /**
+   * True for a format whose commits maintenance may expire (Iceberg's snapshots, which say which
+   * units a table holds): its units get commit markers (see `markCommitted`). Delta keeps its `txn`
+   * actions in every checkpoint, so its units need none.
+   */
+  readonly forgetsCommits: boolean;
+  /**
+   * True once commits were expired from the table, the only case in which a unit it holds may be
+   * missing from it, so the only one in which a commit marker speaks for the table. A table created
+   * again after it was lost (its folder or catalog entry gone) has its history whole, and its units
+   * are committed again, markers or not.
+   */
+  historyCut(state: State): boolean;
   /** The table's schema as text, which a unit's claim keeps; null before the table exists. */
   schemaText(state: State): string | null;
   /** A schema text's data columns (no partition columns), and the field ids files written with them carry. */

@@ -22,6 +22,8 @@ export function deltaCompactionTable(objects: ObjectStore, topic: string): Compa
     // Delta's readers here cannot read the typeWidening feature (see tableEvolution.ts).
     promotesTypes: false,
     isCommitted,
+    forgetsCommits: false,
+    historyCut: () => false,
     schemaText: (snapshot) => snapshot.metadata?.schemaString ?? null,
     columnsOfSchemaText: (text, what) => ({ columns: dataColumnsOf(parseDeltaSchema(text, what)) }),
 

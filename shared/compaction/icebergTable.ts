@@ -13,7 +13,7 @@ import {
 } from '../tables/iceberg/icebergSchema.js';
 import { type MaintenancePolicy, maintainTable } from '../tables/iceberg/maintainTable.js';
 import { type ColumnStats, type DataFileEntry, longBytes } from '../tables/iceberg/manifests.js';
-import { currentSchema, type TableMetadata } from '../tables/iceberg/tableMetadata.js';
+import { currentSchema, historyCut, type TableMetadata } from '../tables/iceberg/tableMetadata.js';
 import { markCommitted } from './commitMarker.js';
 import { type CompactionTable, unitOfTransactionId, unitTransactionId } from './compactionTable.js';
 import { HOUR_MS } from './hours.js';
@@ -76,6 +76,8 @@ export function icebergCompactionTable(
     load: () => loadIcebergTable(objects, catalog),
     promotesTypes: true,
     isCommitted: (state, unit) => state.metadata !== null && holdsUnit(state.metadata, unit),
+    forgetsCommits: true,
+    historyCut: (state) => state.metadata !== null && historyCut(state.metadata),
     schemaText(state) {
       const typed = schemaOf(state);
       return typed === null ? null : JSON.stringify(typed);

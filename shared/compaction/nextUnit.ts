@@ -63,20 +63,18 @@ export async function compactNextUnit<State>(
   // Another group's units matter only if they may hold our partitions' objects: a grouping that
   // changed, or a run over every partition.
   const others = claims.filter((unit) => unit.group !== group && mayOverlap(unit.group, partitions));
-  // A unit is committed when its marker says so, or the table does; a table that says so alone (a
-  // crash before the marker, a lake older than markers) gets the marker now, before maintenance
-  // can expire the snapshot that says it. Markers without a table mean the table was lost (a
-  // catalog entry created again, a log deleted): its units are committed again, where the
-  // table's guards refuse to bury a table that holds snapshots.
-  const tableExists = table.schemaText(snapshot) !== null;
+  // A unit is committed when the table says so, or, once the table's history was cut, its marker
+  // does; a table that forgets commits and says so alone (a crash before the marker, a lake older
+  // than markers) gets the marker now, before maintenance can expire the snapshot that says it.
+  const markersCount = table.historyCut(snapshot);
   let unit: CompactionUnit | undefined;
   for (const claimed of ours) {
-    if (tableExists && markedCommitted(listed, claimed)) continue;
+    if (markersCount && markedCommitted(listed, claimed)) continue;
     if (!table.isCommitted(snapshot, claimed)) {
       unit = claimed;
       break;
     }
-    await markCommitted(objects, claimed);
+    if (table.forgetsCommits && !markedCommitted(listed, claimed)) await markCommitted(objects, claimed);
   }
   let claim: UnitClaim;
   let consulted = ours;

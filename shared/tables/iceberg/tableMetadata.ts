@@ -217,6 +217,18 @@ function metadataLogAfter(metadata: TableMetadata, previousFile: string): TableM
   ].slice(-max);
 }
 
+/**
+ * Whether snapshots were expired from the table (by this writer's maintenance or another engine's):
+ * its oldest snapshot names a parent it no longer has. A table created afresh has its history whole.
+ */
+export function historyCut(metadata: TableMetadata): boolean {
+  const ids = new Set(metadata.snapshots.map((snapshot) => snapshot['snapshot-id']));
+  return metadata.snapshots.some((snapshot) => {
+    const parent = snapshot['parent-snapshot-id'];
+    return parent !== undefined && parent !== -1 && !ids.has(parent);
+  });
+}
+
 /** The snapshot `main` points at, or null for a table without data yet. */
 export function currentSnapshot(metadata: TableMetadata): Snapshot | null {
   const id = metadata.refs?.main?.['snapshot-id'] ?? metadata['current-snapshot-id'];

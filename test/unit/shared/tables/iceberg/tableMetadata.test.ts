@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LONG, type StructField } from '../../../../../shared/tables/dataType.js';
 import { icebergSchemaOf } from '../../../../../shared/tables/iceberg/icebergSchema.js';
 import {
+  historyCut,
   newTableMetadata,
   type Snapshot,
   type TableMetadata,
@@ -79,5 +80,23 @@ describe('Function: withoutSnapshots', () => {
     expect(metadata['current-snapshot-id']).toBe(5);
     expect(metadata['last-updated-ms']).toBe(100);
     expect(metadata['metadata-log'].at(-1)?.['metadata-file']).toBe(fileOf(5));
+  });
+});
+
+describe('Function: historyCut', () => {
+  it('tells a table whose oldest snapshots were expired from one whose history is whole', () => {
+    // Prepare: afterCommits makes snapshots without parents, so give each its predecessor
+    const chained = afterCommits(TABLE, 3);
+    const table = {
+      ...chained,
+      snapshots: chained.snapshots.map((snapshot, index) =>
+        index === 0 ? snapshot : { ...snapshot, 'parent-snapshot-id': index },
+      ),
+    };
+
+    // Act & Assess
+    expect(historyCut(table)).toBe(false);
+    expect(historyCut(withoutSnapshots(table, new Set([1]), 100, fileOf(3)))).toBe(true);
+    expect(historyCut(TABLE)).toBe(false);
   });
 });
