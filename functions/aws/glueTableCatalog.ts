@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   AlreadyExistsException,
   ConcurrentModificationException,
@@ -13,6 +12,7 @@ import { CaptureError } from '../../shared/errors.js';
 import { STAGING_PREFIX } from '../../shared/paths/lakePaths.js';
 import type { ObjectStore } from '../../shared/store.js';
 import type { IcebergCatalog, MetadataPointer } from '../../shared/tables/iceberg/catalog.js';
+import { datedUuid } from '../../shared/tables/iceberg/datedName.js';
 import { metadataFileVersion } from '../../shared/tables/iceberg/metadataFileVersion.js';
 
 /** Glue table parameters of an Iceberg table, as Iceberg's own Glue catalog, Athena and Firehose write them. */
@@ -75,7 +75,7 @@ export function glueTableCatalog(root: string, options: GlueTableOptions): Icebe
 
     async commit(previous, bytes) {
       const version = (previous?.version ?? 0) + 1;
-      const path = `${root}metadata/${String(version).padStart(5, '0')}-${randomUUID()}.metadata.json`;
+      const path = `${root}metadata/${String(version).padStart(5, '0')}-${datedUuid(Date.now())}.metadata.json`;
       const staging = `${STAGING_PREFIX}/iceberg/${path}`;
       await objects.stage(staging, bytes);
       await objects.publish(path, [staging]);

@@ -145,13 +145,19 @@ export async function compactClosedHours(
     [...markers].flatMap(([hour, paths]) => (complete.has(hour) ? paths : [])),
   );
   summary.hoursBehind = currentHour - completeBefore;
-  if (firstFailure) throw firstFailure.error;
-  // Last, so upkeep never holds back an hour; every group's run may do it, and a second finds it done.
-  const maintained = await table.maintain?.(snapshot, now);
-  if (maintained) {
-    summary.snapshotsExpired = maintained.result.snapshotsExpired;
-    summary.metadataFilesDeleted = maintained.result.filesDeleted;
+  // Last, so upkeep never holds back an hour; every group's run may do it, and a second finds it
+  // done. A failed hour does not hold it back either (its units are in the table or not, and
+  // markers come first), but the hour's error is the one the run fails with.
+  try {
+    const maintained = await table.maintain?.(snapshot, now);
+    if (maintained) {
+      summary.snapshotsExpired = maintained.result.snapshotsExpired;
+      summary.metadataFilesDeleted = maintained.result.filesDeleted;
+    }
+  } catch (error) {
+    firstFailure ??= { error };
   }
+  if (firstFailure) throw firstFailure.error;
   return summary;
 }
 

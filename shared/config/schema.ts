@@ -124,7 +124,8 @@ const maintenance = z
     // At least an hour: longer than any compaction run, so no run still commits on top of an expired snapshot.
     snapshotMaxAgeHours: z.number().int().min(1).max(87_600).default(120),
     minSnapshotsToKeep: z.number().int().min(1).max(100_000).default(1),
-    orphanMinAgeHours: z.number().int().min(1).max(87_600).default(72),
+    // At least a day, as Spark's remove_orphan_files asks: a manifest is dated when its unit's commit began.
+    orphanMinAgeHours: z.number().int().min(24).max(87_600).default(72),
   })
   .strict()
   .default({ snapshotMaxAgeHours: 120, minSnapshotsToKeep: 1, orphanMinAgeHours: 72 });

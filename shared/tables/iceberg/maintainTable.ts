@@ -41,12 +41,13 @@ const MIN_SNAPSHOTS_PROPERTY = 'history.expire.min-snapshots-to-keep';
  *    writes its units' commit markers), then removed in one commit;
  * 2. their manifest lists are deleted (an append carries every manifest over, so the manifests and
  *    data files stay referenced by the snapshots kept);
- * 3. files under `metadata/` that nothing kept refers to are deleted: metadata files of a version up
- *    to the current one that neither is current nor in the metadata log (commits that lost a race,
- *    files past the log's length), and manifests and manifest lists whose dated names (see
- *    `datedUuid`) say they are older than `orphanMinAgeMs` (commits that lost a race). Files whose age
- *    is unknown, and data files, are never deleted: a data file is only ever published for a unit
- *    that is committed, or will be on its rerun.
+ * 3. files under `metadata/` that nothing kept refers to and whose dated names (see `datedUuid`)
+ *    say they are older than `orphanMinAgeMs` are deleted: a catalog's metadata files of a version
+ *    up to the current one that neither is current nor in the metadata log (commits that lost a
+ *    race, files past the log's length), and manifests and manifest lists (commits that lost a
+ *    race). Files whose age is unknown (the path catalog's `v<N>.metadata.json` among them), and
+ *    data files, are never deleted: a data file is only ever published for a unit that is
+ *    committed, or will be on its rerun.
  *
  * Runs only when snapshots are due (see {@link EXPIRY_BATCH_MS}); returns null when nothing was due.
  */
@@ -153,13 +154,15 @@ async function unreferencedFiles(
     for (const manifest of await manifestsOf(objects, place, snapshot)) addLocation(manifest.manifest_path);
   }
   return (await objects.list(`${place.root}metadata/`)).filter((path) => {
-    if (referenced.has(path)) return false;
+    const written = writtenAt(path);
+    if (referenced.has(path) || written === null || written >= writtenBefore) return false;
     if (path.endsWith('.metadata.json')) {
-      // A commit writing a metadata file plans a version past the current one; none can commit this.
+      // Only a catalog's file (named `<version>-<dated uuid>`), whose commit is the catalog's
+      // conditional update: a version up to the current one can no longer be committed. The path
+      // catalog's `v<N>` files are never deleted, their create-only publish being the commit.
       const version = metadataFileVersion(path);
       return version > 0 && version <= pointer.version;
     }
-    const written = writtenAt(path);
-    return path.endsWith('.avro') && written !== null && written < writtenBefore;
+    return path.endsWith('.avro');
   });
 }

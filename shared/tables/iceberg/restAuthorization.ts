@@ -56,7 +56,8 @@ export function oauth2ClientCredentials(options: {
       });
     }
     const text = await response.text();
-    if (response.status >= 500) {
+    // Down, overloaded or throttling (408, 429): asked again by the next run.
+    if (response.status >= 500 || response.status === 408 || response.status === 429) {
       throw new TransientStoreError(
         `the catalog's token endpoint ${options.tokenUri} answered ${response.status}: ${text.slice(0, 500)}`,
       );

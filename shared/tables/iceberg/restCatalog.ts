@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { CaptureError, TransientStoreError } from '../../errors.js';
+import { parseJsonOrUndefined } from '../../parseJsonOrUndefined.js';
 import { STAGING_PREFIX } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import type { IcebergCatalog, MetadataPointer } from './catalog.js';
+import { datedUuid } from './datedName.js';
 import { metadataFileVersion } from './metadataFileVersion.js';
 import type { RestAuthorization } from './restAuthorization.js';
 import { restCommitOf } from './restUpdates.js';
@@ -64,16 +65,17 @@ export function restCatalog(root: string, options: RestCatalogOptions): IcebergC
       response = await request(url, body);
     }
     const text = await response.text();
-    const json: unknown = text === '' ? null : JSON.parse(text);
-    if (response.status >= 500) {
-      throw new TransientStoreError(
-        `${description}: ${url} answered ${response.status}: ${text.slice(0, 500)}`,
-      );
+    const answered = `${description}: ${url} answered ${response.status}: ${text.slice(0, 500)}`;
+    // A catalog that is down, overloaded or throttling (408, 429) is asked again by the next run.
+    if (response.status >= 500 || response.status === 408 || response.status === 429) {
+      throw new TransientStoreError(answered);
     }
     if (response.status >= 400 && response.status !== 404 && response.status !== 409) {
-      throw new CaptureError(`${description}: ${url} answered ${response.status}: ${text.slice(0, 500)}`, {
-        retriable: false,
-      });
+      throw new CaptureError(answered, { retriable: false });
+    }
+    const json = text === '' ? null : parseJsonOrUndefined(text);
+    if (json === undefined) {
+      throw new TransientStoreError(`${description}: ${url} answered ${response.status} with no JSON`);
     }
     return { status: response.status, json };
   };
@@ -122,7 +124,7 @@ export function restCatalog(root: string, options: RestCatalogOptions): IcebergC
     async commit(previous, bytes) {
       const { base, tableUrl } = await pathsOf();
       if (previous === null) {
-        const path = `${root}metadata/00001-${randomUUID()}.metadata.json`;
+        const path = `${root}metadata/00001-${datedUuid(Date.now())}.metadata.json`;
         const staging = `${STAGING_PREFIX}/iceberg/${path}`;
         await objects.stage(staging, bytes);
         await objects.publish(path, [staging]);

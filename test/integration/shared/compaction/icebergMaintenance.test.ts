@@ -146,12 +146,12 @@ describe('Function: compactClosedHours maintaining an Iceberg table', () => {
     expect(names.filter((name) => name.startsWith('snap-77-'))).toEqual([]);
     expect(names.filter((name) => name.startsWith('snap-78-'))).toHaveLength(1);
     expect(names.filter((name) => /^[0-9a-f-]{36}-m0\.avro$/.test(name))).toHaveLength(5);
-    // Metadata files past the log (two kept) and not current are gone; the version hint stays.
+    // The path catalog's metadata files stay, past the log or not: creating one is its commit.
     const versions = names.filter((name) => name.endsWith('.metadata.json'));
-    expect(versions).toHaveLength(3);
+    expect(versions).toHaveLength(before['metadata-log'].length + 2);
     expect(names).toContain('version-hint.text');
-    // Three manifest lists, the dated orphan, and every metadata file but the newest two of the log.
-    expect(summaries[0]?.metadataFilesDeleted).toBe(3 + 1 + before['metadata-log'].length - 1);
+    // Three manifest lists and the dated orphan.
+    expect(summaries[0]?.metadataFilesDeleted).toBe(3 + 1);
   });
 
   it('leaves pyiceberg every record once, and a later visit of the expired hours commits nothing again', async () => {
@@ -182,6 +182,22 @@ describe('Function: compactClosedHours maintaining an Iceberg table', () => {
 
     // Assess
     expect(revisits.reduce((sum, summary) => sum + summary.hoursCompacted, 0)).toBe(3);
+  });
+
+  it('commits every unit again into a table created afresh after its metadata was lost, markers or not', async () => {
+    // Prepare: the table maintained (its history cut, every unit marked), then its metadata deleted
+    const lake = await lakeAt('lost');
+    await lake.run(MAINTAINED_AT);
+    await rm(join(lake.root, ROOT, 'metadata'), { recursive: true });
+
+    // Act
+    const revisits = await lake.run(MAINTAINED_AT + HOUR, REVISIT);
+
+    // Assess
+    expect(revisits.reduce((sum, summary) => sum + summary.hoursCompacted, 0)).toBe(4);
+    const read = await readWithPyIceberg(lake.location);
+    expect(read.snapshots).toHaveLength(4);
+    expectEveryOrderOnce(read.rows, raw);
   });
 
   it('expires nothing with compaction.maintenance.enabled false', async () => {

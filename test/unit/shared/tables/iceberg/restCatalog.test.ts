@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CaptureError, TransientStoreError } from '../../../../../shared/errors.js';
 import type { ObjectStore } from '../../../../../shared/store.js';
 import type { RestAuthorization } from '../../../../../shared/tables/iceberg/restAuthorization.js';
 import { restCatalog } from '../../../../../shared/tables/iceberg/restCatalog.js';
@@ -141,5 +142,33 @@ describe('Function: restCatalog', () => {
       `POST ${URI}/v1/namespaces`,
       `POST ${base}/register`,
     ]);
+  });
+
+  it.each([
+    ['a throttled request (429)', 429, { error: { message: 'slow down' } }, TransientStoreError],
+    ['a proxy’s page instead of JSON (502)', 502, '<html>bad gateway</html>', TransientStoreError],
+    ['a refusal (403)', 403, { error: { message: 'forbidden' } }, CaptureError],
+  ])('fails %s as the status says: retried or not', async (_case, status, body, kind) => {
+    // Prepare
+    const send: typeof fetch = async (input) =>
+      String(input).endsWith('/v1/config')
+        ? new Response('{}', { status: 200 })
+        : new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+    const catalog = restCatalog('compacted/orders/', {
+      uri: URI,
+      namespace: 'capture',
+      table: 'orders',
+      objects: {} as ObjectStore,
+      lakeLocation: LAKE,
+      fetch: send,
+    });
+
+    // Act
+    const error: unknown = await catalog.currentMetadata().catch((failure: unknown) => failure);
+
+    // Assess
+    expect(error).toBeInstanceOf(kind);
+    expect((error as CaptureError).retriable).toBe(kind === TransientStoreError);
+    expect((error as Error).message).toContain(`answered ${status}`);
   });
 });
