@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appSettingNameOf, secretArnOf } from './credentialReferences.js';
 
 /**
  * Where a topic's records get their schemas, when producers frame them for a schema registry. Every
@@ -6,16 +7,8 @@ import { z } from 'zod';
  * never the secret itself: the config file is deployed with the app and read by infra.
  */
 
-const appSettingName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an app setting name, such as SchemaRegistryPassword');
-
-const secretArn = z
-  .string()
-  .regex(
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/,
-    'an ARN of secretsmanager, such as arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-abc123',
-  );
+const appSettingName = appSettingNameOf('SchemaRegistryPassword');
+const secretArn = secretArnOf('registry-abc123');
 
 /** What the decoded records become, shared by every kind. */
 const decodedOutput = {

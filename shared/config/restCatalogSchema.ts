@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { appSettingNameOf, secretArnOf } from './credentialReferences.js';
 
-const appSettingName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an app setting name, such as IcebergCatalogClientSecret');
-
-const secretArn = z
-  .string()
-  .regex(
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/,
-    'an ARN of secretsmanager, such as arn:aws:secretsmanager:eu-west-1:123456789012:secret:catalog-abc123',
-  );
+const appSettingName = appSettingNameOf('IcebergCatalogClientSecret');
+const secretArn = secretArnOf('catalog-abc123');
 
 /** A namespace or table name as REST catalogs and their SQL readers take it unquoted. */
 const catalogName = z

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureError, TransientStoreError } from '../../../../../shared/errors.js';
 import type { ObjectStore } from '../../../../../shared/store.js';
 import type { RestAuthorization } from '../../../../../shared/tables/iceberg/restAuthorization.js';
-import { restCatalog } from '../../../../../shared/tables/iceberg/restCatalog.js';
+import { type RestCatalogOptions, restCatalog } from '../../../../../shared/tables/iceberg/restCatalog.js';
 
 const URI = 'https://catalog.example.com/api/catalog';
 const LAKE = 's3://lake/';
@@ -18,6 +18,19 @@ function catalogAt(routes: Record<string, { status: number; body: unknown }[]>) 
     return new Response(JSON.stringify(answer.body), { status: answer.status });
   };
   return { seen, send };
+}
+
+/** The orders table's catalog at `URI`, over `send`, with the options given. */
+function ordersCatalog(send: typeof fetch, options: Partial<RestCatalogOptions> = {}) {
+  return restCatalog('compacted/orders/', {
+    uri: URI,
+    namespace: 'capture',
+    table: 'orders',
+    objects: {} as ObjectStore,
+    lakeLocation: LAKE,
+    fetch: send,
+    ...options,
+  });
 }
 
 /** Tokens `t1`, `t2`, … each renewal giving the next. */
@@ -44,15 +57,7 @@ describe('Function: restCatalog', () => {
       ],
       [`GET ${table}`]: [{ status: 200, body: { 'metadata-location': `${LAKE}${METADATA}` } }],
     });
-    const catalog = restCatalog('compacted/orders/', {
-      uri: `${URI}/`,
-      namespace: 'capture',
-      table: 'orders',
-      objects: {} as ObjectStore,
-      lakeLocation: LAKE,
-      warehouse: 's3://lake',
-      fetch: send,
-    });
+    const catalog = ordersCatalog(send, { uri: `${URI}/`, warehouse: 's3://lake' });
 
     // Act
     const pointer = await catalog.currentMetadata();
@@ -77,15 +82,7 @@ describe('Function: restCatalog', () => {
         { status: 401, body: { error: { message: 'not authorized' } } },
       ],
     });
-    const catalog = restCatalog('compacted/orders/', {
-      uri: URI,
-      namespace: 'capture',
-      table: 'orders',
-      objects: {} as ObjectStore,
-      lakeLocation: LAKE,
-      authorization: countingAuthorization(),
-      fetch: send,
-    });
+    const catalog = ordersCatalog(send, { authorization: countingAuthorization() });
 
     // Act
     const pointer = await catalog.currentMetadata();
@@ -122,14 +119,7 @@ describe('Function: restCatalog', () => {
       },
       deleteStaged: async () => undefined,
     } as unknown as ObjectStore;
-    const catalog = restCatalog('compacted/orders/', {
-      uri: URI,
-      namespace: 'capture',
-      table: 'orders',
-      objects,
-      lakeLocation: LAKE,
-      fetch: send,
-    });
+    const catalog = ordersCatalog(send, { objects });
 
     // Act
     const pointer = await catalog.commit(null, Buffer.from('{}'));
@@ -154,14 +144,7 @@ describe('Function: restCatalog', () => {
       String(input).endsWith('/v1/config')
         ? new Response('{}', { status: 200 })
         : new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
-    const catalog = restCatalog('compacted/orders/', {
-      uri: URI,
-      namespace: 'capture',
-      table: 'orders',
-      objects: {} as ObjectStore,
-      lakeLocation: LAKE,
-      fetch: send,
-    });
+    const catalog = ordersCatalog(send);
 
     // Act
     const error: unknown = await catalog.currentMetadata().catch((failure: unknown) => failure);
