@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TableClient } from '@azure/data-tables';
 import { AnonymousCredential, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openLake } from '../../../../../local/emulators/openLake.js';
+import { createRequestTally } from '../../../../../local/emulators/storageRequests.js';
 import { CaptureError, ConfigError, TransientStoreError } from '../../../../../shared/errors.js';
 import { EMPTY_LEDGER, type PartitionLedger } from '../../../../../shared/ledger.js';
 import { createBlobObjectStore } from '../../../../../shared/stores/azure/blobObjectStore.js';
@@ -125,6 +127,42 @@ describe('Store: azure specifics', () => {
     await expect(writing).rejects.toThrow(/above the 1 MiB limit \(8000 open segments/);
     await expect(writing).rejects.toSatisfy((error) => error instanceof CaptureError && !error.retriable);
     expect(await store.ledger.read(name, '0')).toEqual({ state: ledgerWith(10), version });
+  });
+});
+
+describe('Store: azure publish', () => {
+  const MIB = 1024 * 1024;
+
+  it.each([
+    ['a small object as one Put Blob', [1000, 2000, 3000], 1],
+    ['an object of 16 MiB or more as a block per segment and a block list', [6 * MIB, 6 * MIB, 6 * MIB], 4],
+  ])('publishes %s, whole and byte for byte', async (_, sizes, writes) => {
+    // Prepare
+    const tally = createRequestTally('prepare');
+    const lake = await openLake('azurite', {
+      emulators: { azuriteConnectionString: connectionString },
+      tally,
+    });
+    try {
+      const name = `topic-${randomUUID().slice(0, 8)}`;
+      const bodies = sizes.map((size) => randomBytes(size));
+      const staged = bodies.map((_, index) => `_staging/${name}/0/data/1/${index}.jsonl.zst`);
+      for (const [index, path] of staged.entries())
+        await lake.store.objects.stage(path, bodies[index] as Buffer);
+      const target = `raw/${name}/2025/03/01/12/00/0-1.jsonl.zst`;
+
+      // Act
+      tally.setPhase('publish');
+      const outcome = await lake.store.objects.publish(target, staged);
+      tally.setPhase('check');
+
+      // Assess
+      expect(outcome).toBe('created');
+      expect(tally.byPhase().publish?.['blob write']).toBe(writes);
+      expect((await lake.store.objects.read(target)).equals(Buffer.concat(bodies))).toBe(true);
+    } finally {
+      await lake.close();
+    }
   });
 });
 
