@@ -139,8 +139,8 @@ export function requestsSection(result: BillResult): Section {
         'two cores with other work, so their response times say nothing of the cloud’s.',
       `Log bytes: our line per invocation as written here; ${result.logBytesHow.aws}. ${result.logBytesHow.azure}.`,
       'Prices: US East list prices (see Prices used), no free grants, no savings plans, storage capacity and data transfer left out; ' +
-        'Azure alert rules: price not found, left out. S3 DeleteObjects is priced as a POST: the price page calls DELETE requests ' +
-        'free but says nothing of multi-object deletes.',
+        'Azure alert rules: price not found, left out. S3 DELETE requests are free (the price page); the store deletes one key ' +
+        'per request, since the page says nothing of multi-object deletes (DeleteObjects, a POST, would be priced as one).',
     ],
   };
 }

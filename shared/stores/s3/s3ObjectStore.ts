@@ -1,15 +1,15 @@
-import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CaptureError, TransientStoreError } from '../../errors.js';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { assertControlPath, assertStagingPath, assertTableMetadataPath } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
 import { publishConcatenation } from './s3Publish.js';
 
-/** DeleteObjects takes at most 1000 keys per request. */
-const DELETE_BATCH_KEYS = 1000;
-/** Per-key failures of DeleteObjects that a later try can clear. */
-const TRANSIENT_DELETE_CODES = new Set(['InternalError', 'SlowDown', 'ServiceUnavailable']);
+/**
+ * Parallel deletes per round. One DELETE per key rather than a DeleteObjects of many: S3 bills DELETE
+ * requests at nothing, while DeleteObjects is a POST, and a sealed minute has only a few segments.
+ */
+const DELETE_CONCURRENCY = 16;
 
 /**
  * `ObjectStore` on S3. Staged segments are objects under `_staging/`; publishing writes the visible
@@ -22,8 +22,12 @@ const TRANSIENT_DELETE_CODES = new Set(['InternalError', 'SlowDown', 'ServiceUna
 export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
   const deleteKeys = (operation: string, paths: readonly string[]) =>
     bucket.run(operation, async () => {
-      for (let start = 0; start < paths.length; start += DELETE_BATCH_KEYS) {
-        await deleteBatch(bucket, paths.slice(start, start + DELETE_BATCH_KEYS));
+      for (let start = 0; start < paths.length; start += DELETE_CONCURRENCY) {
+        const round = paths.slice(start, start + DELETE_CONCURRENCY);
+        // Deleting a key that is not there succeeds in S3, so a repeated delete is harmless.
+        await Promise.all(
+          round.map((key) => bucket.client.send(new DeleteObjectCommand({ Bucket: bucket.name, Key: key }))),
+        );
       }
     });
   return {
@@ -68,20 +72,4 @@ export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
       return bucket.run(`read ${path}`, async () => (await downloadWhole(bucket, path)).bytes);
     },
   };
-}
-
-/** Deleting a key that is not there succeeds in S3, so only real failures come back per key. */
-async function deleteBatch(bucket: S3Bucket, keys: readonly string[]): Promise<void> {
-  const { Errors = [] } = await bucket.client.send(
-    new DeleteObjectsCommand({
-      Bucket: bucket.name,
-      Delete: { Objects: keys.map((key) => ({ Key: key })), Quiet: true },
-    }),
-  );
-  const [first] = Errors;
-  if (!first) return;
-  const message = `could not delete ${Errors.length} staged segments, e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`;
-  if (Errors.every((error) => TRANSIENT_DELETE_CODES.has(error.Code ?? '')))
-    throw new TransientStoreError(message);
-  throw new CaptureError(message, { retriable: false });
 }

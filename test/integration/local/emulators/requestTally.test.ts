@@ -17,7 +17,7 @@ describe('openLake with a request tally', () => {
         's3 PUT/COPY/POST': 3,
         's3 GET/HEAD': 1,
         's3 LIST': 1,
-        's3 DeleteObjects': 1,
+        's3 DELETE': 1,
       },
     ],
     [

@@ -174,6 +174,27 @@ describe('Store: s3 specifics', () => {
     expect(head.ContentEncoding).toBeUndefined();
   });
 
+  it('deletes staged segments with one DELETE each, which S3 does not bill, never a DeleteObjects POST', async () => {
+    // Prepare: more segments than one round of parallel deletes
+    const { client: recording, commands } = recordingClient();
+    const store = newStore(recording);
+    const topic = uniqueName('topic');
+    const staged = await stageEach(
+      store,
+      topic,
+      Array.from({ length: 20 }, () => randomBytes(100)),
+    );
+    commands.length = 0;
+
+    // Act
+    await store.objects.deleteStaged([...staged, stagedPath(topic, 'never-staged')]);
+
+    // Assess
+    expect(count(commands, 'DeleteObjectCommand')).toBe(21);
+    expect(count(commands, 'DeleteObjectsCommand')).toBe(0);
+    expect(await store.objects.list(`_staging/${topic}/`)).toEqual([]);
+  });
+
   it('publishes a small object with a single conditional PutObject as application/x-ndjson', async () => {
     // Prepare
     const { client: recording, commands } = recordingClient();
