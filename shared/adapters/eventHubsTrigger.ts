@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TriggerShapeError } from '../errors.js';
 import type { CaptureRecord, HeaderValue, RecordHeader } from '../record.js';
+import { isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
 import { brokerTimeOf, describe, keyBytesOf, partitionIdOf, positionOf } from './triggerValues.js';
 
 /**
@@ -63,14 +64,9 @@ export function eventHubsBatchToRecords(
       `${where}: messages is ${describe(messages)}, not an array; ${REGISTRATION_HINT}`,
     );
   }
-  const parsed = metadataSchema.safeParse(triggerMetadata);
-  if (!parsed.success) {
-    throw new TriggerShapeError(
-      `${where}: triggerMetadata is not the Event Hubs batch shape (${REGISTRATION_HINT}):\n${z.prettifyError(parsed.error)}`,
-      { cause: parsed.error },
-    );
-  }
-  const metadata = parsed.data;
+  const metadata = isEventHubsMetadata(triggerMetadata)
+    ? triggerMetadata
+    : parseMetadata(where, triggerMetadata);
   const count = messages.length;
   const lengthMismatch = (name: string, length: number) =>
     new TriggerShapeError(
@@ -122,6 +118,34 @@ export function eventHubsBatchToRecords(
       body: bodyBytes(message, `${where}: messages[${index}]`),
     };
   });
+}
+
+/** The schema's shape, checked without copying (see `shapeChecks.ts`); false sends the batch to zod. */
+function isEventHubsMetadata(value: unknown): value is EventHubsMetadata {
+  if (!isPlainObject(value) || !isPlainObject(value.partitionContext)) return false;
+  const entriesAreObjectsOrNull = (array: unknown[] | undefined) =>
+    array === undefined || array.every((entry) => entry === null || isPlainObject(entry));
+  return (
+    Array.isArray(value.sequenceNumberArray) &&
+    Array.isArray(value.enqueuedTimeUtcArray) &&
+    isArrayOrAbsent(value.offsetArray) &&
+    isArrayOrAbsent(value.offsetStringArray) &&
+    isArrayOrAbsent(value.partitionKeyArray) &&
+    isArrayOrAbsent(value.propertiesArray) &&
+    entriesAreObjectsOrNull(value.propertiesArray) &&
+    isArrayOrAbsent(value.systemPropertiesArray) &&
+    entriesAreObjectsOrNull(value.systemPropertiesArray)
+  );
+}
+
+/** The schema's parse, run when the quick check fails: its data if it accepts, else what is wrong. */
+function parseMetadata(where: string, triggerMetadata: unknown): EventHubsMetadata {
+  const parsed = metadataSchema.safeParse(triggerMetadata);
+  if (parsed.success) return parsed.data;
+  throw new TriggerShapeError(
+    `${where}: triggerMetadata is not the Event Hubs batch shape (${REGISTRATION_HINT}):\n${z.prettifyError(parsed.error)}`,
+    { cause: parsed.error },
+  );
 }
 
 /**

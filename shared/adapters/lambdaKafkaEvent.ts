@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TriggerShapeError } from '../errors.js';
 import type { CaptureRecord, RecordHeader } from '../record.js';
+import { isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
 import { brokerTimeOf, decodeBase64, describe, partitionIdOf, positionOf } from './triggerValues.js';
 
 /**
@@ -13,7 +14,13 @@ import { brokerTimeOf, decodeBase64, describe, partitionIdOf, positionOf } from 
 
 const EVENT_SOURCES = ['aws:kafka', 'SelfManagedKafka', 'aws:SelfManagedKafka'] as const;
 
-const headerBytes = z.array(z.number().int().min(-128).max(255));
+/** A header's value: Java's signed bytes (or unsigned ones), as a JSON array of integers. */
+function isHeaderBytes(value: unknown): value is number[] {
+  return (
+    Array.isArray(value) &&
+    value.every((byte) => typeof byte === 'number' && Number.isInteger(byte) && byte >= -128 && byte <= 255)
+  );
+}
 
 const kafkaRecordSchema = z.object({
   topic: z.string(),
@@ -57,17 +64,48 @@ const MAPPING_HINT = 'the function expects the event of an MSK or self-managed K
  */
 export function lambdaKafkaEventToRecords(topic: string, event: unknown): CaptureRecord[] {
   const where = `Kafka event for topic '${topic}'`;
-  const parsed = kafkaEventSchema.safeParse(event);
-  if (!parsed.success) {
-    throw new TriggerShapeError(
-      `${where} is ${describe(event)} but not a Lambda Kafka event (${MAPPING_HINT}):\n${z.prettifyError(parsed.error)}`,
-      { cause: parsed.error },
-    );
-  }
-  return Object.entries(parsed.data.records).flatMap(([batchKey, records]) =>
+  const byBatchKey = isKafkaEvent(event) ? event.records : parseEvent(where, event).records;
+  return Object.entries(byBatchKey).flatMap(([batchKey, records]) =>
     records.map((record, index) =>
       toCaptureRecord(topic, record, `${where}: records["${batchKey}"][${index}]`),
     ),
+  );
+}
+
+/** The schema's shape, checked without copying (see `shapeChecks.ts`); false sends the event to zod. */
+function isKafkaEvent(value: unknown): value is z.infer<typeof kafkaEventSchema> {
+  if (!isPlainObject(value) || !isPlainObject(value.records)) return false;
+  const optionalString = (field: unknown) => field === undefined || typeof field === 'string';
+  return (
+    (EVENT_SOURCES as readonly unknown[]).includes(value.eventSource) &&
+    optionalString(value.eventSourceArn) &&
+    optionalString(value.bootstrapServers) &&
+    Object.values(value.records).every((records) => Array.isArray(records) && records.every(isKafkaRecord))
+  );
+}
+
+function isKafkaRecord(value: unknown): value is LambdaKafkaRecord {
+  if (!isPlainObject(value)) return false;
+  const numberOrString = (field: unknown) => typeof field === 'number' || typeof field === 'string';
+  const stringOrNothing = (field: unknown) => field == null || typeof field === 'string';
+  return (
+    typeof value.topic === 'string' &&
+    numberOrString(value.partition) &&
+    numberOrString(value.offset) &&
+    (value.timestampType === undefined || typeof value.timestampType === 'string') &&
+    stringOrNothing(value.key) &&
+    stringOrNothing(value.value) &&
+    (value.headers === null || isArrayOrAbsent(value.headers))
+  );
+}
+
+/** The schema's parse, run when the quick check fails: its data if it accepts, else what is wrong. */
+function parseEvent(where: string, event: unknown): z.infer<typeof kafkaEventSchema> {
+  const parsed = kafkaEventSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  throw new TriggerShapeError(
+    `${where} is ${describe(event)} but not a Lambda Kafka event (${MAPPING_HINT}):\n${z.prettifyError(parsed.error)}`,
+    { cause: parsed.error },
   );
 }
 
@@ -103,13 +141,11 @@ function headersOf(record: LambdaKafkaRecord, where: string): RecordHeader[] {
       throw new TriggerShapeError(`${headerWhere} has ${pairs.length} names, not one`);
     }
     const [name, bytes] = pair;
-    const parsed = headerBytes.safeParse(bytes);
-    if (!parsed.success) {
+    if (!isHeaderBytes(bytes)) {
       throw new TriggerShapeError(
         `${headerWhere} holds ${describe(bytes)}, not an array of bytes (-128 to 255)`,
-        { cause: parsed.error },
       );
     }
-    return { name, value: Buffer.from(parsed.data.map((byte) => byte & 0xff)) };
+    return { name, value: Buffer.from(bytes.map((byte) => byte & 0xff)) };
   });
 }
