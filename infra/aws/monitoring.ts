@@ -41,7 +41,8 @@ const ALARM_PERIOD = Duration.minutes(5);
 
 export interface MonitoringProps {
   readonly topicName: string;
-  readonly dashboardName: string;
+  /** The dashboard's name; without one there is no dashboard (`aws.dashboard`), only the alarms. */
+  readonly dashboardName?: string;
   readonly ingest: IFunction;
   readonly sealTimer: IFunction;
   readonly compactionDispatcher: IFunction;
@@ -53,11 +54,12 @@ export interface MonitoringProps {
 }
 
 /**
- * The topic's dashboard and alarms. A failing batch holds its partition instead of being skipped, so
- * a problem shows as errors that persist and an offset lag that grows: those are what page someone.
+ * The topic's alarms and, when asked for, its dashboard. A failing batch holds its partition instead
+ * of being skipped, so a problem shows as errors that persist and an offset lag that grows: those are
+ * what page someone.
  */
 export class Monitoring extends Construct {
-  readonly dashboard: Dashboard;
+  readonly dashboard: Dashboard | undefined;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -158,6 +160,11 @@ export class Monitoring extends Construct {
     ];
     for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(this.alarmTopic));
 
+    // A dashboard is billed every month; the alarms above and the metrics do not need one.
+    if (props.dashboardName === undefined) {
+      this.dashboard = undefined;
+      return;
+    }
     const everyFunction = (metricOf: (fn: IFunction) => IMetric) => [
       metricOf(ingest),
       metricOf(sealTimer),

@@ -18,8 +18,9 @@ export interface TopicStackProps extends StackProps {
 
 /**
  * Everything one Kafka topic needs on AWS: its lake bucket, the ingestion function and its Kafka event
- * source mapping, the seal timer, the hourly compaction (a dispatcher and its worker), a dashboard
- * and alarms. Outputs name what an operator looks for; none carries a secret or its ARN.
+ * source mapping, the seal timer, the hourly compaction (a dispatcher and its worker), alarms and,
+ * with `aws.dashboard`, a dashboard. Outputs name what an operator looks for; none carries a secret
+ * or its ARN.
  */
 export class TopicStack extends Stack {
   constructor(scope: Construct, id: string, props: TopicStackProps) {
@@ -35,7 +36,7 @@ export class TopicStack extends Stack {
     attachKafkaEventSource(this, functions.ingest, topic, settings, configSource);
     const monitoring = new Monitoring(this, 'Monitoring', {
       topicName: topic.name,
-      dashboardName: props.stackName,
+      dashboardName: settings.dashboard ? props.stackName : undefined,
       ingest: functions.ingest,
       sealTimer: functions.sealTimer,
       compactionDispatcher: functions.compactionDispatcher,
@@ -51,7 +52,9 @@ export class TopicStack extends Stack {
       value: functions.compactionDispatcher.functionName,
     });
     new CfnOutput(this, 'CompactionWorkerFunctionName', { value: functions.compactionWorker.functionName });
-    new CfnOutput(this, 'DashboardName', { value: props.stackName });
+    if (monitoring.dashboard !== undefined) {
+      new CfnOutput(this, 'DashboardName', { value: props.stackName });
+    }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: monitoring.alarmTopic.topicArn,
       description: 'Subscribe an e-mail address or a pager to receive the alarms',

@@ -103,6 +103,12 @@ export const awsSettingsSchema = z
     stagingRetentionDays: z.number().int().min(1).default(14),
     /** The offset lag (records behind) at which the lag alarm fires. */
     offsetLagAlarm: z.number().int().min(1).default(100_000),
+    /**
+     * A CloudWatch dashboard of the topic. Off by default: each custom dashboard is billed every month
+     * (beyond an account's first three), which for many small topics outweighs the capture itself. The
+     * alarms stay on without it, and the metrics are in the `StreamCapture` namespace either way.
+     */
+    dashboard: z.boolean().default(false),
   })
   .strict()
   .superRefine((settings, ctx) => {

@@ -1,3 +1,4 @@
+import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../../../functions/aws/metricNames.js';
 import { COMPACTION_BACKLOG_ALARM_HOURS } from '../../../../infra/aws/monitoring.js';
@@ -7,7 +8,7 @@ describe('Class: TopicStack (monitoring)', () => {
   const { payments, telemetry, templateOf } = exampleStacks();
 
   describe('monitoring', () => {
-    it('draws a dashboard named after the stack with every function and every capture metric', () => {
+    it('draws a dashboard named after the stack with every function and every capture metric when aws.dashboard is true', () => {
       // Prepare
       const template = templateOf(payments);
       const { properties } = resourceOf(template, 'AWS::CloudWatch::Dashboard', 'MonitoringDashboard');
@@ -143,7 +144,32 @@ describe('Class: TopicStack (monitoring)', () => {
       });
     });
 
-    it.each([payments, telemetry])('outputs the names an operator needs for $name and no secret', (topic) => {
+    it('draws no dashboard without aws.dashboard, and still every alarm on the alarm topic', () => {
+      // Prepare
+      const withDashboard = templateOf(payments);
+      const alarmIds = (template: Template) =>
+        Object.keys(template.findResources('AWS::CloudWatch::Alarm')).sort();
+
+      // Act
+      const template = templateOf(telemetry);
+
+      // Assess
+      expect(telemetry.aws?.dashboard).toBe(false);
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      expect(Object.keys(template.findOutputs('DashboardName'))).toEqual([]);
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      const alarmTopic = resourceOf(template, 'AWS::SNS::Topic', 'MonitoringAlarms').id;
+      expect(alarmIds(template)).toEqual(alarmIds(withDashboard));
+      expect(alarmIds(template)).toHaveLength(10);
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopic }]);
+      }
+    });
+
+    it.each([
+      { topic: payments, dashboard: ['DashboardName'] },
+      { topic: telemetry, dashboard: [] },
+    ])('outputs the names an operator needs for $topic.name and no secret', ({ topic, dashboard }) => {
       // Act
       const outputs = templateOf(topic).findOutputs('*');
 
@@ -153,7 +179,7 @@ describe('Class: TopicStack (monitoring)', () => {
         'BucketName',
         'CompactionDispatcherFunctionName',
         'CompactionWorkerFunctionName',
-        'DashboardName',
+        ...dashboard,
         'IngestFunctionName',
         'SealTimerFunctionName',
       ]);

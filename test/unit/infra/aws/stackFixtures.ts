@@ -14,7 +14,10 @@ export const CLUSTER_ARN =
   'arn:aws:kafka:eu-west-1:123456789012:cluster/lake/abcd1234-ef56-7890-abcd-ef1234567890-1';
 export const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:telemetry-kafka-AbCdEf';
 
-/** An MSK topic signing in with the function's role, every batching setting away from its default. */
+/**
+ * An MSK topic signing in with the function's role, every batching setting away from its default,
+ * with a dashboard (off by default).
+ */
 export const mskTopic = (overrides: Partial<TopicConfigInput> = {}): TopicConfigInput => ({
   name: 'payments',
   source: 'kafka',
@@ -31,6 +34,7 @@ export const mskTopic = (overrides: Partial<TopicConfigInput> = {}): TopicConfig
     rawRetentionDays: 90,
     stagingRetentionDays: 7,
     offsetLagAlarm: 5000,
+    dashboard: true,
   },
   ...overrides,
 });
