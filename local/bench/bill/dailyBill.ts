@@ -46,10 +46,14 @@ export interface DeploymentShape {
   readonly dashboardsPerTopic: number;
 }
 
-/** Levers priced on a run without running again: the host's own traces and checkpoint writes (Azure). */
+/**
+ * Levers priced on a run without running again: the host's own traces and checkpoint writes (Azure),
+ * and whether each topic's stack has its dashboard (AWS).
+ */
 export interface PricedLevers {
   readonly hostTraces: boolean;
   readonly checkpointEveryBatches: number;
+  readonly dashboards: boolean;
 }
 
 export interface PhaseBill {
@@ -168,7 +172,7 @@ export function dailyBill(
     shape.platform === 'aws'
       ? (scenario.topics *
           (shape.alarmsPerTopic * PRICES.cloudWatchAlarm.usd +
-            shape.dashboardsPerTopic * PRICES.cloudWatchDashboard.usd)) /
+            (levers.dashboards ? shape.dashboardsPerTopic : 0) * PRICES.cloudWatchDashboard.usd)) /
         DAYS_PER_MONTH
       : PRICES.azureLogAlertRule.usd;
   const total = (bill: PhaseBill) => bill.compute + bill.requests + bill.executions + bill.logIngestion;

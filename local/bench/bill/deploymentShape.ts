@@ -17,11 +17,13 @@ const AWS_SOURCE = {
     secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bill-AbCdEf',
   },
 };
+/** The stack with its dashboard asked for, so the bill can price the lever that leaves it out. */
+const AWS_WITH_DASHBOARD = { ...AWS_SOURCE, dashboard: true };
 
 /**
  * What a topic is deployed with when its config sets nothing: function memory from the schemas'
- * defaults, and on AWS the alarms and dashboards its stack creates, counted in the synthesized
- * template (bundling skipped: it changes no resource).
+ * defaults, and on AWS the alarms its stack creates and the dashboard it creates when asked
+ * (`aws.dashboard`), counted in the synthesized template (bundling skipped: it changes no resource).
  */
 export function deploymentShape(platform: Platform): DeploymentShape {
   const partitionsPerCompactionGroup = topicSchema.parse({ name: 'bill', source: 'kafka' }).compaction
@@ -43,7 +45,13 @@ export function deploymentShape(platform: Platform): DeploymentShape {
   const config = parseConfig(
     {
       topics: [
-        { name: 'bill', source: 'kafka', platform: 'aws', consumerGroup: 'capture-bill', aws: AWS_SOURCE },
+        {
+          name: 'bill',
+          source: 'kafka',
+          platform: 'aws',
+          consumerGroup: 'capture-bill',
+          aws: AWS_WITH_DASHBOARD,
+        },
       ],
     },
     'the bill’s topic',

@@ -154,28 +154,39 @@ interface LeverRow {
 /** The rows of one platform, each adding one lever to the one above; the last is what ships now. */
 function leverRows(platform: Platform): LeverRow[] {
   const variants = billVariants(platform);
-  const before: PricedLevers = { hostTraces: true, checkpointEveryBatches: 1 };
+  const before: PricedLevers = { hostTraces: true, checkpointEveryBatches: 1, dashboards: true };
   const rows: LeverRow[] = variants.map((variant) => ({
     id: variant.id,
     label: variant.label,
     run: variant.id,
     levers: before,
   }));
-  if (platform === 'aws') return rows;
   const last = rows.at(-1) as LeverRow;
+  if (platform === 'aws') {
+    return [
+      ...rows,
+      {
+        id: 'dashboard',
+        label: '+ a dashboard only when the topic asks for one (aws.dashboard)',
+        run: last.run,
+        levers: { ...before, dashboards: false },
+      },
+    ];
+  }
   return [
     ...rows,
     {
       id: 'host-traces',
       label: '+ host’s Executing/Executed traces off (our line per invocation stays)',
       run: last.run,
-      levers: { hostTraces: false, checkpointEveryBatches: 1 },
+      levers: { ...before, hostTraces: false },
     },
     {
       id: 'checkpoints',
       label: `+ a checkpoint every ${shippedEventHubsSettings().checkpointEveryBatches} batches`,
       run: last.run,
       levers: {
+        ...before,
         hostTraces: false,
         checkpointEveryBatches: shippedEventHubsSettings().checkpointEveryBatches,
       },
