@@ -24,6 +24,7 @@ export const MEMORY_CASES: readonly MemoryCase[] = [
   { records: 100, partitions: 4, compression: 'zstd' },
   { records: 1000, partitions: 4, compression: 'zstd' },
   { records: 10000, partitions: 4, compression: 'zstd' },
+  { records: 25000, partitions: 1, compression: 'zstd' },
   { records: 10000, partitions: 1, compression: 'zstd' },
   { records: 10000, partitions: 32, compression: 'zstd' },
   { records: 10000, partitions: 256, compression: 'zstd' },

@@ -128,6 +128,15 @@ describe('Module: functions/azure/index (what the host receives)', () => {
       newBatchThreshold: 0,
       maxDequeueCount: 5,
     });
+    // Batches of 20,000 to 25,000 events or a minute: each batch stages a blob and logs a line, so
+    // fewer, larger batches are most of what a busy topic pays (npm run bench); the minute's wait
+    // keeps the seal bound. The prefetch holds one batch per partition.
+    expect(hostJson.extensions.eventHubs).toMatchObject({
+      maxEventBatchSize: 25_000,
+      minEventBatchSize: 20_000,
+      maxWaitTime: '00:01:00',
+      prefetchCount: 25_000,
+    });
     // A checkpoint is a blob write per partition; after a restart the batches since it come again and
     // are recognised as redelivered, so checkpointing every fifth batch costs time, never records.
     expect(hostJson.extensions.eventHubs.batchCheckpointFrequency).toBe(5);
