@@ -4,6 +4,13 @@ import type { PartitionLedger } from './ledger.js';
 export type PublishOutcome = 'created' | 'exists';
 
 /**
+ * Below this many bytes, a cloud store reads an object's staged segments back and writes the object
+ * in one request (one billed write); from it on, in parts or blocks. The bound is what one publish
+ * holds in memory.
+ */
+export const SINGLE_WRITE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
  * Object storage as the pipeline needs it. Implementations: local filesystem, Azure Blob, S3.
  *
  * - `stage` is durable and invisible to readers of the lake; staging the same path twice with the same

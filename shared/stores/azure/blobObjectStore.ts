@@ -1,27 +1,23 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { CaptureError, TransientStoreError, withTransientErrors } from '../../errors.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
 import { assertControlPath, assertStagingPath, assertTableMetadataPath } from '../../paths/lakePaths.js';
-import type { ObjectStore, PublishOutcome } from '../../store.js';
+import { type ObjectStore, type PublishOutcome, SINGLE_WRITE_MAX_BYTES } from '../../store.js';
 import { AZURE_TRANSIENT_ERRORS, statusOf } from './azureErrors.js';
 
 /** Objects are JSON lines, compressed or not; no Content-Encoding, so readers get the .gz/.zst bytes as named. */
 const OBJECT_CONTENT_TYPE = 'application/x-ndjson';
-/**
- * Below this the segments of an object are put as one blob; from it on, as blocks. The bound keeps a
- * sealer's memory small whatever the minute held.
- */
-const SINGLE_PUT_MAX_BYTES = 16 * 1024 * 1024;
 /** Parallel deletes per round: enough to clear a sealed minute quickly without a burst of throttling. */
 const DELETE_CONCURRENCY = 16;
 
 /**
  * `ObjectStore` on Azure Blob Storage. Staged segments are block blobs under `_staging/`; publishing
  * writes the visible blob from them with a conditional create (`If-None-Match: *`, see
- * `publishConcatenation`), so an object appears whole, once, and is never replaced. The container is created on first use, unless
- * `createIfMissing` is false: a reader with a read-only role (the console) may not create it, and
- * must not create one whose name was mistyped.
+ * `publishConcatenation`), so an object appears whole, once, and is never replaced. The container is
+ * created on first use, unless `createIfMissing` is false: a reader with a read-only role (the
+ * console) may not create it, and must not create one whose name was mistyped.
  *
  * @example
  * const objects = createBlobObjectStore(BlobServiceClient.fromConnectionString(cs).getContainerClient('lake'));
@@ -92,7 +88,8 @@ export function createBlobObjectStore(container: ContainerClient, createIfMissin
  * there: below 16 MiB in all, one Put Blob `If-None-Match: *` of the bytes read back (one write
  * operation, billed like each Put Block, so a minute of n segments costs one write instead of n + 1);
  * from there on, every segment becomes a block and Put Block List `If-None-Match: *` commits them, so
- * at most 16 MiB and one segment are in memory. Only sealers stage blocks into a final blob, and every
+ * one publish holds at most 16 MiB and one segment (the seal timer publishes a topic's partitions at
+ * once, as on S3). Only sealers stage blocks into a final blob, and every
  * sealer of an object stages the same ids with the same bytes (segment names are deterministic and
  * restaging writes identical content), so a concurrent sealer replacing or discarding our uncommitted
  * blocks changes nothing. Ingestion never stages blocks into final blobs: Put Block List discards every
@@ -121,7 +118,7 @@ async function publishConcatenation(
     }
     held.push({ blockId: blockIdOf(index, segment.name), body });
     heldBytes += body.length;
-    if (blockIds.length === 0 && heldBytes < SINGLE_PUT_MAX_BYTES) continue;
+    if (blockIds.length === 0 && heldBytes < SINGLE_WRITE_MAX_BYTES) continue;
     for (const block of held) {
       await target.stageBlock(block.blockId, block.body, block.body.length);
       blockIds.push(block.blockId);
@@ -133,11 +130,9 @@ async function publishConcatenation(
   const blobHTTPHeaders = { blobContentType: OBJECT_CONTENT_TYPE };
   try {
     if (whole) {
-      const body = Buffer.concat(
-        held.map((block) => block.body),
-        heldBytes,
-      );
-      await target.upload(body, body.length, { conditions, blobHTTPHeaders });
+      // The held segments streamed in order, not copied into one buffer; a retry streams them again.
+      const bodies = held.map((block) => block.body);
+      await target.upload(() => Readable.from(bodies), heldBytes, { conditions, blobHTTPHeaders });
     } else {
       await target.commitBlockList(blockIds, { conditions, blobHTTPHeaders });
     }

@@ -53,7 +53,7 @@ export function isNoSuchKey(error: unknown): boolean {
  * and aborted tries: the same call can succeed later, so the platform should deliver the batch again.
  * The SDK has already retried.
  */
-function isTransientS3Error(error: unknown): boolean {
+export function isTransientS3Error(error: unknown): boolean {
   for (
     let current = error, depth = 0;
     current && depth < 3;

@@ -1,13 +1,16 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CaptureError } from '../../errors.js';
 import { assertControlPath, assertStagingPath, assertTableMetadataPath } from '../../paths/lakePaths.js';
 import type { ObjectStore } from '../../store.js';
 import { listObjects, type S3Bucket } from './s3Bucket.js';
 import { downloadWhole } from './s3Download.js';
+import { codeOf, isTransientS3Error } from './s3Errors.js';
 import { publishConcatenation } from './s3Publish.js';
 
 /**
  * Parallel deletes per round. One DELETE per key rather than a DeleteObjects of many: S3 bills DELETE
- * requests at nothing, while DeleteObjects is a POST, and a sealed minute has only a few segments.
+ * requests at nothing, while DeleteObjects is a POST. A sealed minute has only a few segments; a
+ * maintenance run's hundreds of table metadata files take rounds, which costs time, not money.
  */
 const DELETE_CONCURRENCY = 16;
 
@@ -25,9 +28,7 @@ export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
       for (let start = 0; start < paths.length; start += DELETE_CONCURRENCY) {
         const round = paths.slice(start, start + DELETE_CONCURRENCY);
         // Deleting a key that is not there succeeds in S3, so a repeated delete is harmless.
-        await Promise.all(
-          round.map((key) => bucket.client.send(new DeleteObjectCommand({ Bucket: bucket.name, Key: key }))),
-        );
+        await Promise.all(round.map((key) => deleteKey(bucket, key)));
       }
     });
   return {
@@ -72,4 +73,21 @@ export function createS3ObjectStore(bucket: S3Bucket): ObjectStore {
       return bucket.run(`read ${path}`, async () => (await downloadWhole(bucket, path)).bytes);
     },
   };
+}
+
+/**
+ * One DELETE. A refusal no retry clears (AccessDenied, NoSuchBucket) becomes a permanent error that
+ * names the key and the permission to check; transient failures pass on to the bucket's `run`.
+ */
+async function deleteKey(bucket: S3Bucket, key: string): Promise<void> {
+  try {
+    await bucket.client.send(new DeleteObjectCommand({ Bucket: bucket.name, Key: key }));
+  } catch (error) {
+    if (isTransientS3Error(error)) throw error;
+    throw new CaptureError(
+      `could not delete ${key} in bucket ${bucket.name} (${String(codeOf(error))}): ` +
+        `check that the function's role has s3:DeleteObject on the key's prefix`,
+      { retriable: false, cause: error },
+    );
+  }
 }

@@ -8,17 +8,12 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { CaptureError, TransientStoreError } from '../../errors.js';
-import type { PublishOutcome } from '../../store.js';
+import { type PublishOutcome, SINGLE_WRITE_MAX_BYTES } from '../../store.js';
 import { listObjects, objectExists, type S3Bucket } from './s3Bucket.js';
 import { downloadInto, downloadWhole } from './s3Download.js';
 import { isConditionLost, isNoSuchKey } from './s3Errors.js';
 
 const MIB = 1024 * 1024;
-/**
- * Below this an object is assembled in memory and written with one PutObject; from it on, in parts.
- * One request is cheaper and simpler; the bound keeps a function's memory small whatever the minute held.
- */
-export const SINGLE_PUT_MAX_BYTES = 16 * MIB;
 /** S3's minimum size of every part but the last. */
 export const MIN_PART_BYTES = 5 * MIB;
 /** Objects are JSON lines, compressed or not; no Content-Encoding, so readers get the .gz/.zst bytes as named. */
@@ -138,7 +133,7 @@ async function readBelowSinglePutBound(bucket: S3Bucket, keys: readonly string[]
       if (isNoSuchKey(error)) throw new MissingSegment(key, { cause: error });
       throw error;
     }
-    if (total >= SINGLE_PUT_MAX_BYTES) return null;
+    if (total >= SINGLE_WRITE_MAX_BYTES) return null;
   }
   return Buffer.concat(bodies, total);
 }

@@ -164,6 +164,26 @@ describe('Store: azure publish', () => {
       await lake.close();
     }
   });
+
+  it('creates an object of 16 MiB or more once when two sealers commit its blocks at the same time', async () => {
+    // Prepare
+    const store = await createAzureStore(storage, env);
+    const name = `topic-${randomUUID().slice(0, 8)}`;
+    const bodies = [randomBytes(9 * MIB), randomBytes(9 * MIB)];
+    const staged = bodies.map((_, index) => `_staging/${name}/0/data/1/${index}.jsonl.zst`);
+    for (const [index, path] of staged.entries()) await store.objects.stage(path, bodies[index] as Buffer);
+    const target = `raw/${name}/2025/03/01/12/00/0-1.jsonl.zst`;
+
+    // Act
+    const outcomes = await Promise.all([
+      store.objects.publish(target, staged),
+      store.objects.publish(target, staged),
+    ]);
+
+    // Assess
+    expect(outcomes.sort()).toEqual(['created', 'exists']);
+    expect((await store.objects.read(target)).equals(Buffer.concat(bodies))).toBe(true);
+  });
 });
 
 describe('Function: createAzureStore', () => {

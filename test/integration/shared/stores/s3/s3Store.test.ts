@@ -15,8 +15,9 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CaptureError, TransientStoreError } from '../../../../../shared/errors.js';
 import type { CaptureStore } from '../../../../../shared/store.js';
+import { SINGLE_WRITE_MAX_BYTES } from '../../../../../shared/store.js';
 import { createS3Store, s3ClientFor } from '../../../../../shared/stores/s3/createS3Store.js';
-import { MIN_PART_BYTES, SINGLE_PUT_MAX_BYTES } from '../../../../../shared/stores/s3/s3Publish.js';
+import { MIN_PART_BYTES } from '../../../../../shared/stores/s3/s3Publish.js';
 import { describeStoreContract, ledgerWith } from '../../../../helpers/storeContract.js';
 
 const endpoint = inject('s3Endpoint');
@@ -164,7 +165,7 @@ describe('Store: s3 specifics', () => {
 
     // Assess
     expect(outcome).toBe('created');
-    expect(Buffer.concat(bodies).length).toBeGreaterThanOrEqual(SINGLE_PUT_MAX_BYTES);
+    expect(Buffer.concat(bodies).length).toBeGreaterThanOrEqual(SINGLE_WRITE_MAX_BYTES);
     expect(count(commands, 'UploadPartCopyCommand')).toBe(1);
     expect(count(commands, 'UploadPartCommand')).toBe(3);
     expect(count(commands, 'PutObjectCommand')).toBe(0);
@@ -411,6 +412,29 @@ describe('Store: s3 error mapping', () => {
       expect(reason instanceof TransientStoreError).toBe(transient);
       const original = transient ? reason.cause : reason;
       expect(original).toMatchObject({ $metadata: { httpStatusCode: answer } });
+    }
+  });
+
+  it.each([
+    [403, false],
+    [503, true],
+  ])('turns a delete refused with HTTP %i into an error a retry clears: %s', async (answer, transient) => {
+    // Prepare
+    status = answer;
+    const store = storeAt(fakeEndpoint());
+
+    // Act
+    const deleting = store.objects.deleteStaged(['_staging/t/0/data/1/a.jsonl']);
+
+    // Assess
+    const reason = await deleting.catch((error: unknown) => error);
+    expect(reason).toBeInstanceOf(CaptureError);
+    expect((reason as CaptureError).retriable).toBe(transient);
+    expect(reason instanceof TransientStoreError).toBe(transient);
+    if (!transient) {
+      expect((reason as Error).message).toMatch(
+        /could not delete _staging\/t\/0\/data\/1\/a\.jsonl in bucket lake .*s3:DeleteObject/,
+      );
     }
   });
 
