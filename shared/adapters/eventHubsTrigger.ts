@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TriggerShapeError } from '../errors.js';
 import type { CaptureRecord, HeaderValue, RecordHeader } from '../record.js';
-import { isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
+import { everyEntry, isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
 import { brokerTimeOf, describe, keyBytesOf, partitionIdOf, positionOf } from './triggerValues.js';
 
 /**
@@ -123,8 +123,10 @@ export function eventHubsBatchToRecords(
 /** The schema's shape, checked without copying (see `shapeChecks.ts`); false sends the batch to zod. */
 function isEventHubsMetadata(value: unknown): value is EventHubsMetadata {
   if (!isPlainObject(value) || !isPlainObject(value.partitionContext)) return false;
+  // zod's object requires the key, whatever its value; partitionIdOf judges the value.
+  if (!('partitionId' in value.partitionContext)) return false;
   const entriesAreObjectsOrNull = (array: unknown[] | undefined) =>
-    array === undefined || array.every((entry) => entry === null || isPlainObject(entry));
+    array === undefined || everyEntry(array, (entry) => entry === null || isPlainObject(entry));
   return (
     Array.isArray(value.sequenceNumberArray) &&
     Array.isArray(value.enqueuedTimeUtcArray) &&

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TriggerShapeError } from '../errors.js';
 import type { CaptureRecord, RecordHeader } from '../record.js';
-import { isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
+import { everyEntry, isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
 import { brokerTimeOf, decodeBase64, describe, partitionIdOf, positionOf } from './triggerValues.js';
 
 /**
@@ -18,7 +18,10 @@ const EVENT_SOURCES = ['aws:kafka', 'SelfManagedKafka', 'aws:SelfManagedKafka'] 
 function isHeaderBytes(value: unknown): value is number[] {
   return (
     Array.isArray(value) &&
-    value.every((byte) => typeof byte === 'number' && Number.isInteger(byte) && byte >= -128 && byte <= 255)
+    everyEntry(
+      value,
+      (byte) => typeof byte === 'number' && Number.isInteger(byte) && byte >= -128 && byte <= 255,
+    )
   );
 }
 
@@ -80,13 +83,17 @@ function isKafkaEvent(value: unknown): value is z.infer<typeof kafkaEventSchema>
     (EVENT_SOURCES as readonly unknown[]).includes(value.eventSource) &&
     optionalString(value.eventSourceArn) &&
     optionalString(value.bootstrapServers) &&
-    Object.values(value.records).every((records) => Array.isArray(records) && records.every(isKafkaRecord))
+    Object.values(value.records).every(
+      (records) => Array.isArray(records) && everyEntry(records, isKafkaRecord),
+    )
   );
 }
 
 function isKafkaRecord(value: unknown): value is LambdaKafkaRecord {
   if (!isPlainObject(value)) return false;
-  const numberOrString = (field: unknown) => typeof field === 'number' || typeof field === 'string';
+  // zod's z.number() refuses NaN and the infinities.
+  const numberOrString = (field: unknown) =>
+    (typeof field === 'number' && Number.isFinite(field)) || typeof field === 'string';
   const stringOrNothing = (field: unknown) => field == null || typeof field === 'string';
   return (
     typeof value.topic === 'string' &&
