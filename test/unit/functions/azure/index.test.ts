@@ -130,12 +130,15 @@ describe('Module: functions/azure/index (what the host receives)', () => {
     });
     // Batches of 20,000 to 25,000 events or a minute: each batch stages a blob and logs a line, so
     // fewer, larger batches are most of what a busy topic pays (npm run bench); the minute's wait
-    // keeps the seal bound. The prefetch holds one batch per partition.
+    // keeps the seal bound. The prefetch holds one batch per partition. Target-based scaling would
+    // take maxEventBatchSize as each instance's share of a backlog; the threshold keeps it where
+    // batches of 10,000 put it, so a backlog still brings as many instances.
     expect(hostJson.extensions.eventHubs).toMatchObject({
       maxEventBatchSize: 25_000,
       minEventBatchSize: 20_000,
       maxWaitTime: '00:01:00',
       prefetchCount: 25_000,
+      targetUnprocessedEventThreshold: 10_000,
     });
     // A checkpoint is a blob write per partition; after a restart the batches since it come again and
     // are recognised as redelivered, so checkpointing every fifth batch costs time, never records.
