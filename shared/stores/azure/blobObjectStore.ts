@@ -89,11 +89,11 @@ export function createBlobObjectStore(container: ContainerClient, createIfMissin
  * operation, billed like each Put Block, so a minute of n segments costs one write instead of n + 1);
  * from there on, every segment becomes a block and Put Block List `If-None-Match: *` commits them, so
  * one publish holds at most 16 MiB and one segment (the seal timer publishes a topic's partitions at
- * once, as on S3). Only sealers stage blocks into a final blob, and every
- * sealer of an object stages the same ids with the same bytes (segment names are deterministic and
- * restaging writes identical content), so a concurrent sealer replacing or discarding our uncommitted
- * blocks changes nothing. Ingestion never stages blocks into final blobs: Put Block List discards every
- * uncommitted block it does not name.
+ * once, as on S3). Only sealers stage blocks into a final blob, and every sealer of an object stages
+ * the same ids with the same bytes (segment names are deterministic and restaging writes identical
+ * content), so a concurrent sealer replacing or discarding our uncommitted blocks changes nothing.
+ * Ingestion never stages blocks into final blobs: Put Block List discards every uncommitted block it
+ * does not name.
  */
 async function publishConcatenation(
   target: BlockBlobClient,
