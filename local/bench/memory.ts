@@ -17,8 +17,9 @@ export interface MemoryCase {
 
 /**
  * Batch sizes over four partitions, the shipped Event Hubs batch of 25,000 on one partition, then
- * one 10000-record batch spread over more and more partitions, all written as zstd envelopes; the widest batch again with gzip, which tells growth
- * that comes with the codec from growth that comes with the pipeline.
+ * one 10000-record batch spread over more and more partitions, all written as zstd envelopes; the
+ * widest batch again with gzip, which tells growth that comes with the codec from growth that comes
+ * with the pipeline.
  */
 export const MEMORY_CASES: readonly MemoryCase[] = [
   { records: 100, partitions: 4, compression: 'zstd' },

@@ -105,8 +105,9 @@ export const awsSettingsSchema = z
     offsetLagAlarm: z.number().int().min(1).default(100_000),
     /**
      * A CloudWatch dashboard of the topic. Off by default: each custom dashboard is billed every month
-     * (beyond an account's first three), for a small topic about half of what its capture costs (npm run bench). The
-     * alarms stay on without it, and the metrics are in the `StreamCapture` namespace either way.
+     * (beyond an account's first three), for a topic of 1 GB a day about half of what its capture costs
+     * (npm run bench). The alarms stay on without it, and the metrics are in the `StreamCapture`
+     * namespace either way.
      */
     dashboard: z.boolean().default(false),
   })
