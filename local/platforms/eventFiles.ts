@@ -58,7 +58,7 @@ function bodiesOf(path: string, bodies: readonly z.infer<typeof bodySchema>[]): 
   return bodies.map((body, index) =>
     typeof body === 'string'
       ? Buffer.from(body, 'utf8')
-      : decodeBase64(body.base64, `${path}: messages[${index}].base64`),
+      : decodeBase64(body.base64, () => `${path}: messages[${index}].base64`),
   );
 }
 

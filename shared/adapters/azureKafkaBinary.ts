@@ -70,10 +70,10 @@ export function binaryKafkaBatchToRecords(
   }
   return values.map((value, index) => {
     const at = `${where}: events[${index}]`;
-    const position = positionOf(metadata.offsetArray[index], `${where}: offsetArray[${index}]`);
+    const position = positionOf(metadata.offsetArray[index], () => `${where}: offsetArray[${index}]`);
     return {
       topic,
-      partition: partitionIdOf(metadata.partitionArray[index], `${where}: partitionArray[${index}]`),
+      partition: partitionIdOf(metadata.partitionArray[index], () => `${where}: partitionArray[${index}]`),
       position,
       offset: String(position),
       brokerTime: brokerTimeOf(metadata.timestampArray?.[index]),
@@ -99,7 +99,7 @@ function headersOf(raw: unknown, where: string): RecordHeader[] {
   if (!parsed.success) throw new TriggerShapeError(`${where} is ${describe(raw)}, not a list of headers`);
   return (parsed.data ?? []).map((header, index) => ({
     name: header.key,
-    value: header.value === null ? null : decodeBase64(header.value, `${where}[${index}].value`),
+    value: header.value === null ? null : decodeBase64(header.value, () => `${where}[${index}].value`),
   }));
 }
 

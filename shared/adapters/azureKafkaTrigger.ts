@@ -74,11 +74,11 @@ export function azureKafkaBatchToRecords(
   return events.map((raw, index) => {
     const eventWhere = `${where}: events[${index}]`;
     const event = parseEvent(raw, eventWhere);
-    const position = positionOf(event.Offset, `${eventWhere}.Offset`);
+    const position = positionOf(event.Offset, () => `${eventWhere}.Offset`);
     return {
       topic,
       ...(event.Topic === undefined ? {} : { deliveredTopic: event.Topic }),
-      partition: partitionIdOf(event.Partition, `${eventWhere}.Partition`),
+      partition: partitionIdOf(event.Partition, () => `${eventWhere}.Partition`),
       position,
       offset: String(position),
       brokerTime: brokerTimeOf(event.Timestamp),
@@ -119,6 +119,7 @@ function parseEvent(raw: unknown, where: string): KafkaEvent {
 function headersOf(event: KafkaEvent, where: string): RecordHeader[] {
   return (event.Headers ?? []).map((header, index) => ({
     name: header.Key,
-    value: header.Value === null ? null : decodeBase64(header.Value, `${where}.Headers[${index}].Value`),
+    value:
+      header.Value === null ? null : decodeBase64(header.Value, () => `${where}.Headers[${index}].Value`),
   }));
 }

@@ -102,14 +102,17 @@ export function eventHubsBatchToRecords(
 
   const partition = partitionIdOf(
     metadata.partitionContext.partitionId,
-    `${where}: partitionContext.partitionId`,
+    () => `${where}: partitionContext.partitionId`,
   );
   return messages.map((message, index): CaptureRecord => {
     const systemProperties = metadata.systemPropertiesArray?.[index] ?? {};
     return {
       topic,
       partition,
-      position: positionOf(metadata.sequenceNumberArray[index], `${where}: sequenceNumberArray[${index}]`),
+      position: positionOf(
+        metadata.sequenceNumberArray[index],
+        () => `${where}: sequenceNumberArray[${index}]`,
+      ),
       offset: offsetText(offsets.values[index], `${where}: ${offsets.name}[${index}]`),
       brokerTime: brokerTimeOf(metadata.enqueuedTimeUtcArray[index]),
       key: keyBytesOf(partitionKeyOf(systemProperties, index)),

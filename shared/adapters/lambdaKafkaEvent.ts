@@ -70,7 +70,7 @@ export function lambdaKafkaEventToRecords(topic: string, event: unknown): Captur
   const byBatchKey = isKafkaEvent(event) ? event.records : parseEvent(where, event).records;
   return Object.entries(byBatchKey).flatMap(([batchKey, records]) =>
     records.map((record, index) =>
-      toCaptureRecord(topic, record, `${where}: records["${batchKey}"][${index}]`),
+      toCaptureRecord(topic, record, () => `${where}: records["${batchKey}"][${index}]`),
     ),
   );
 }
@@ -78,30 +78,32 @@ export function lambdaKafkaEventToRecords(topic: string, event: unknown): Captur
 /** The schema's shape, checked without copying (see `shapeChecks.ts`); false sends the event to zod. */
 function isKafkaEvent(value: unknown): value is z.infer<typeof kafkaEventSchema> {
   if (!isPlainObject(value) || !isPlainObject(value.records)) return false;
-  const optionalString = (field: unknown) => field === undefined || typeof field === 'string';
   return (
     (EVENT_SOURCES as readonly unknown[]).includes(value.eventSource) &&
-    optionalString(value.eventSourceArn) &&
-    optionalString(value.bootstrapServers) &&
+    isOptionalString(value.eventSourceArn) &&
+    isOptionalString(value.bootstrapServers) &&
     Object.values(value.records).every(
       (records) => Array.isArray(records) && everyEntry(records, isKafkaRecord),
     )
   );
 }
 
+// Declared once here, not inside the checks they serve: those run for every record of a batch.
+/** zod's z.number() refuses NaN and the infinities. */
+const isNumberOrString = (field: unknown) =>
+  (typeof field === 'number' && Number.isFinite(field)) || typeof field === 'string';
+const isOptionalString = (field: unknown) => field === undefined || typeof field === 'string';
+const isStringOrNothing = (field: unknown) => field == null || typeof field === 'string';
+
 function isKafkaRecord(value: unknown): value is LambdaKafkaRecord {
   if (!isPlainObject(value)) return false;
-  // zod's z.number() refuses NaN and the infinities.
-  const numberOrString = (field: unknown) =>
-    (typeof field === 'number' && Number.isFinite(field)) || typeof field === 'string';
-  const stringOrNothing = (field: unknown) => field == null || typeof field === 'string';
   return (
     typeof value.topic === 'string' &&
-    numberOrString(value.partition) &&
-    numberOrString(value.offset) &&
+    isNumberOrString(value.partition) &&
+    isNumberOrString(value.offset) &&
     (value.timestampType === undefined || typeof value.timestampType === 'string') &&
-    stringOrNothing(value.key) &&
-    stringOrNothing(value.value) &&
+    isStringOrNothing(value.key) &&
+    isStringOrNothing(value.value) &&
     (value.headers === null || isArrayOrAbsent(value.headers))
   );
 }
@@ -116,19 +118,19 @@ function parseEvent(where: string, event: unknown): z.infer<typeof kafkaEventSch
   );
 }
 
-function toCaptureRecord(topic: string, record: LambdaKafkaRecord, where: string): CaptureRecord {
-  const position = positionOf(record.offset, `${where}.offset`);
+function toCaptureRecord(topic: string, record: LambdaKafkaRecord, where: () => string): CaptureRecord {
+  const position = positionOf(record.offset, () => `${where()}.offset`);
   return {
     topic,
     deliveredTopic: record.topic,
-    partition: partitionIdOf(record.partition, `${where}.partition`),
+    partition: partitionIdOf(record.partition, () => `${where()}.partition`),
     position,
     offset: String(position),
     brokerTime: brokerTimeOf(record.timestamp),
-    key: record.key == null ? null : decodeBase64(record.key, `${where}.key`),
+    key: record.key == null ? null : decodeBase64(record.key, () => `${where()}.key`),
     headers: headersOf(record, where),
     systemProperties: {},
-    body: record.value == null ? Buffer.alloc(0) : decodeBase64(record.value, `${where}.value`),
+    body: record.value == null ? Buffer.alloc(0) : decodeBase64(record.value, () => `${where()}.value`),
   };
 }
 
@@ -136,23 +138,31 @@ function toCaptureRecord(topic: string, record: LambdaKafkaRecord, where: string
  * Each list entry is one header; a name may repeat, as Kafka allows, and order is kept. Names are
  * the entry's own keys as the runtime parsed them, whatever they spell.
  */
-function headersOf(record: LambdaKafkaRecord, where: string): RecordHeader[] {
+function headersOf(record: LambdaKafkaRecord, where: () => string): RecordHeader[] {
   return (record.headers ?? []).map((entry, index) => {
-    const headerWhere = `${where}.headers[${index}]`;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-      throw new TriggerShapeError(`${headerWhere} is ${describe(entry)}, not an object of one header`);
+      throw new TriggerShapeError(
+        `${where()}.headers[${index}] is ${describe(entry)}, not an object of one header`,
+      );
     }
     const pairs = Object.entries(entry);
     const [pair] = pairs;
     if (pair === undefined || pairs.length !== 1) {
-      throw new TriggerShapeError(`${headerWhere} has ${pairs.length} names, not one`);
+      throw new TriggerShapeError(`${where()}.headers[${index}] has ${pairs.length} names, not one`);
     }
     const [name, bytes] = pair;
     if (!isHeaderBytes(bytes)) {
       throw new TriggerShapeError(
-        `${headerWhere} holds ${describe(bytes)}, not an array of bytes (-128 to 255)`,
+        `${where()}.headers[${index}] holds ${describe(bytes)}, not an array of bytes (-128 to 255)`,
       );
     }
-    return { name, value: Buffer.from(bytes.map((byte) => byte & 0xff)) };
+    return { name, value: unsignedBytes(bytes) };
   });
+}
+
+/** Java's signed bytes as the bytes they stand for, without the array `map` would build first. */
+function unsignedBytes(bytes: readonly number[]): Buffer {
+  const value = Buffer.allocUnsafe(bytes.length);
+  for (let index = 0; index < bytes.length; index++) value[index] = (bytes[index] as number) & 0xff;
+  return value;
 }
