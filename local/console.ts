@@ -28,6 +28,9 @@ reads through the same store interfaces as the functions and never writes.
   --store aws         a deployed lake on AWS, with the AWS SDK's default credential chain
                       (AWS_PROFILE, SSO, keys; AWS_REGION)
   --bucket <name>     with --store aws: the topic's bucket (the stack output BucketName; else CAPTURE_BUCKET)
+  --ledger-table <name>
+                      with --store aws: the topic's ledger table (the stack output LedgerTableName;
+                      else CAPTURE_LEDGER_TABLE)
   --dir <folder>      the lake's folder (Azurite's data in <dir>/azurite, the S3 bucket saved in
                       <dir>/s3/<bucket>), and its _logs/invocations.jsonl (default .lake)
   --azurite <connection string>, --s3-endpoint <url>
@@ -43,6 +46,7 @@ const { values } = parseCommandArgs(
       store: { type: 'string', default: 'fs' },
       account: { type: 'string' },
       bucket: { type: 'string' },
+      'ledger-table': { type: 'string' },
       dir: { type: 'string' },
       azurite: { type: 'string' },
       's3-endpoint': { type: 'string' },
@@ -71,6 +75,8 @@ runCommand('npm run console', async () => {
     usageError('--account goes with --store azure', USAGE);
   if (values.bucket !== undefined && values.store !== 'aws')
     usageError('--bucket goes with --store aws', USAGE);
+  if (values['ledger-table'] !== undefined && values.store !== 'aws')
+    usageError('--ledger-table goes with --store aws', USAGE);
   const deployed = DEPLOYED_LAKE_KINDS.includes(values.store as DeployedLakeKind);
   const localOnly = (['dir', 'azurite', 's3-endpoint'] as const).filter((name) => values[name] !== undefined);
   if (deployed && localOnly.length > 0)
@@ -90,7 +96,7 @@ runCommand('npm run console', async () => {
     const lake = await openDeployedLake(
       values.store as DeployedLakeKind,
       topic,
-      { account: values.account, bucket: values.bucket },
+      { account: values.account, bucket: values.bucket, ledgerTable: values['ledger-table'] },
       process.env,
     );
     await serveUntilInterrupted({ ...lake, topic, logFile: null }, port, hours);

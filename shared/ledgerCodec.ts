@@ -73,11 +73,7 @@ export function encodeLedger(state: PartitionLedger): string {
  * @throws LedgerUnreadableError (permanent) when the text is not JSON or not a ledger
  */
 export function decodeLedger(text: string, where: string): PartitionLedger {
-  const corrupt = (reason: string, cause?: unknown) =>
-    new LedgerUnreadableError(
-      `ledger ${where} is unreadable: ${reason}. Its partition holds; move it aside and rebuild it from the lake with npm run invoke -- repair-ledger (README, Nothing skipped)`,
-      { cause },
-    );
+  const corrupt = (reason: string, cause?: unknown) => unreadableLedger(where, reason, cause);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -90,4 +86,12 @@ export function decodeLedger(text: string, where: string): PartitionLedger {
     throw corrupt(`${issue?.path.join('.') || 'the document'}: ${issue?.message}`, parsed.error);
   }
   return parsed.data;
+}
+
+/** The error for a stored ledger that is not one, with what to do about it. */
+export function unreadableLedger(where: string, reason: string, cause?: unknown): LedgerUnreadableError {
+  return new LedgerUnreadableError(
+    `ledger ${where} is unreadable: ${reason}. Its partition holds; move it aside and rebuild it from the lake with npm run invoke -- repair-ledger (README, Nothing skipped)`,
+    { cause },
+  );
 }

@@ -9,6 +9,8 @@ import { systemClock } from '../../shared/time.js';
 export const TOPIC_CONFIG_VARIABLE = 'CAPTURE_TOPIC_CONFIG';
 /** The lake bucket the stack created for the topic. */
 export const BUCKET_VARIABLE = 'CAPTURE_BUCKET';
+/** The DynamoDB table the stack created for the topic's ledger. */
+export const LEDGER_TABLE_VARIABLE = 'CAPTURE_LEDGER_TABLE';
 
 /**
  * The topic this function captures, validated at cold start by the same schema as the config file:
@@ -39,7 +41,11 @@ export function topicFromLambdaEnvironment(env: NodeJS.ProcessEnv): TopicConfig 
 /** Gets the function's pipeline context, creating the store on first use (one S3 client per instance). */
 export type ContextProvider = () => Promise<CaptureContext>;
 
-/** The S3 SDK is loaded on the first event, not at init, so a failing config is reported fast and cheap. */
+/**
+ * The AWS SDK is loaded on the first event, not at init, so a failing config is reported fast and
+ * cheap. The lake is the bucket, the ledger the table (a partition it does not hold yet is read from
+ * the bucket, where a stack deployed before the table kept it).
+ */
 export function s3ContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): ContextProvider {
   const bucket = env[BUCKET_VARIABLE];
   if (!bucket) {
@@ -47,9 +53,22 @@ export function s3ContextProvider(topic: TopicConfig, env: NodeJS.ProcessEnv): C
       `${BUCKET_VARIABLE} is not set: the stack in infra/aws sets it to the topic's lake bucket`,
     );
   }
+  const ledgerTable = env[LEDGER_TABLE_VARIABLE];
+  if (!ledgerTable) {
+    throw new ConfigError(
+      `${LEDGER_TABLE_VARIABLE} is not set: the stack in infra/aws sets it to the topic's ledger table`,
+    );
+  }
   return onceUntilSuccess(async () => {
-    const { createS3Store, s3ClientFor } = await import('../../shared/stores/s3/createS3Store.js');
-    const store = createS3Store({ bucket, client: s3ClientFor({}) });
+    const [{ createS3Store, s3ClientFor }, { dynamoClientFor }] = await Promise.all([
+      import('../../shared/stores/s3/createS3Store.js'),
+      import('../../shared/stores/dynamodb/dynamoClient.js'),
+    ]);
+    const store = createS3Store({
+      bucket,
+      client: s3ClientFor({}),
+      ledgerTable: { name: ledgerTable, client: dynamoClientFor() },
+    });
     if (topic.registry === undefined) return { topic, store, clock: systemClock };
     // A registry topic's decoder (and its SDK, Glue or Secrets Manager) only where the topic has one.
     const { awsRegistryDecoder } = await import('./registryAccess.js');

@@ -9,11 +9,16 @@ import { Construct } from 'constructs';
 import { COMPACTION_WORKER_VARIABLE } from '../../functions/aws/compactionWorkerInvoker.js';
 import { GLUE_DATABASE_VARIABLE, GLUE_TABLE_VARIABLE } from '../../functions/aws/glueTableNames.js';
 import { METRICS_NAMESPACE, serviceNameOf } from '../../functions/aws/metricNames.js';
-import { BUCKET_VARIABLE, TOPIC_CONFIG_VARIABLE } from '../../functions/aws/runtime.js';
+import {
+  BUCKET_VARIABLE,
+  LEDGER_TABLE_VARIABLE,
+  TOPIC_CONFIG_VARIABLE,
+} from '../../functions/aws/runtime.js';
 import type { AwsSettings } from '../../shared/config/awsSchema.js';
 import type { TopicConfig } from '../../shared/config/schema.js';
 import { GlueIcebergTable, grantIcebergMaintenance, grantRestCatalogCredentials } from './icebergTable.js';
 import type { LakeBucket } from './lakeBucket.js';
+import type { LedgerTable } from './ledgerTable.js';
 import { grantRegistryRead } from './registryAccess.js';
 import { REPOSITORY_ROOT } from './repositoryPaths.js';
 
@@ -37,6 +42,7 @@ export interface CaptureFunctionsProps {
   readonly topic: TopicConfig;
   readonly settings: AwsSettings;
   readonly lake: LakeBucket;
+  readonly ledger: LedgerTable;
 }
 
 /** How one function differs from the ingestion function's settings. */
@@ -68,7 +74,7 @@ export class CaptureFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: CaptureFunctionsProps) {
     super(scope, id);
-    const { lake, settings } = props;
+    const { lake, ledger, settings } = props;
     this.ingest = this.captureFunction('Ingest', 'functions/aws/ingest.ts', props);
     // A failed timer run is not worth retrying later: the next scheduled run does the same work afresh.
     this.sealTimer = this.captureFunction('SealTimer', 'functions/aws/sealTimer.ts', props, {
@@ -77,6 +83,8 @@ export class CaptureFunctions extends Construct {
     // Ingestion publishes the writer schemas it meets under _schemas/; the timer never decodes.
     lake.grantCaptureAccess(this.ingest, { schemaFiles: props.topic.registry !== undefined });
     lake.grantCaptureAccess(this.sealTimer, { schemaFiles: false });
+    ledger.grantLedgerWrites(this.ingest);
+    ledger.grantLedgerWrites(this.sealTimer);
     grantRegistryRead(this, this.ingest, props.topic);
     new Rule(this, 'SealEveryMinute', {
       description: `Seals the minutes of ${props.topic.name} that no new record will seal`,
@@ -95,6 +103,7 @@ export class CaptureFunctions extends Construct {
       timeoutSeconds: 900,
     });
     lake.grantCompactionAccess(this.compactionWorker, { schemaFiles: props.topic.registry !== undefined });
+    ledger.grantLedgerReads(this.compactionWorker);
     if (props.topic.compaction.table === 'iceberg') {
       // A REST catalog is the user's own: the worker only reads its credentials, and Glue is not used.
       if (props.topic.compaction.restCatalog === undefined) {
@@ -121,6 +130,7 @@ export class CaptureFunctions extends Construct {
       },
     );
     lake.grantLedgerListing(this.compactionDispatcher);
+    ledger.grantLedgerListing(this.compactionDispatcher);
     // lambda:InvokeFunction on the worker (and its versions) alone.
     this.compactionWorker.grantInvoke(this.compactionDispatcher);
     new Rule(this, 'CompactEveryHour', {
@@ -134,7 +144,7 @@ export class CaptureFunctions extends Construct {
   private captureFunction(
     id: string,
     entry: string,
-    { topic, settings, lake }: CaptureFunctionsProps,
+    { topic, settings, lake, ledger }: CaptureFunctionsProps,
     options: FunctionOptions = {},
   ): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, {
@@ -157,6 +167,7 @@ export class CaptureFunctions extends Construct {
         // The validated entry, re-validated by the same schema at cold start: no YAML parser in the bundle.
         [TOPIC_CONFIG_VARIABLE]: JSON.stringify(topic),
         [BUCKET_VARIABLE]: lake.bucket.bucketName,
+        [LEDGER_TABLE_VARIABLE]: ledger.table.tableName,
         POWERTOOLS_SERVICE_NAME: serviceNameOf(topic.name),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',

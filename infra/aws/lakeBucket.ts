@@ -11,7 +11,10 @@ import {
   STAGING_PREFIX,
 } from '../../shared/paths/lakePaths.js';
 
-/** Where the S3 ledger keeps one object per partition (shared/stores/s3/s3LedgerStore.ts). */
+/**
+ * Where the S3 ledger kept one object per partition (shared/stores/s3/s3LedgerStore.ts) before the
+ * ledger table: still read for a partition the table does not hold yet, and marked moved on the move.
+ */
 const LEDGER_PREFIX = '_ledger';
 
 /**
@@ -42,9 +45,9 @@ export class LakeBucket extends Construct {
   }
 
   /**
-   * What the capture functions do to the lake and nothing more: read and write the four prefixes,
-   * abort the multipart uploads of a failed seal, delete staged segments (never a visible object), and
-   * list. Listing stays unconditioned: without s3:ListBucket, S3 answers a read of a missing key with
+   * What the capture functions do to the lake and nothing more: read and write raw, dead-letter and
+   * staged objects and the ledger objects the ledger table takes over, abort the multipart uploads of
+   * a failed seal, delete staged segments (never a visible object), and list. Listing stays unconditioned: without s3:ListBucket, S3 answers a read of a missing key with
    * 403 instead of 404, and a missing ledger or a lost seal race would look like a permission error.
    * With `schemaFiles`, also `_schemas/`, where ingestion of a registry topic publishes writer schemas.
    */
@@ -58,6 +61,7 @@ export class LakeBucket extends Construct {
           RAW_PREFIX,
           DEAD_LETTER_PREFIX,
           STAGING_PREFIX,
+          // The ledger is in its table now; a ledger object from before is read, and marked moved.
           LEDGER_PREFIX,
           ...(schemaFiles ? [SCHEMAS_PREFIX] : []),
         ),

@@ -6,6 +6,7 @@ import { ConfigError } from '../../shared/errors.js';
 import { CaptureFunctions } from './captureFunctions.js';
 import { attachKafkaEventSource } from './kafkaEventSource.js';
 import { LakeBucket } from './lakeBucket.js';
+import { LedgerTable } from './ledgerTable.js';
 import { Monitoring } from './monitoring.js';
 
 export interface TopicStackProps extends StackProps {
@@ -17,7 +18,7 @@ export interface TopicStackProps extends StackProps {
 }
 
 /**
- * Everything one Kafka topic needs on AWS: its lake bucket, the ingestion function and its Kafka event
+ * Everything one Kafka topic needs on AWS: its lake bucket and ledger table, the ingestion function and its Kafka event
  * source mapping, the seal timer, the hourly compaction (a dispatcher and its worker), alarms and,
  * with `aws.dashboard`, a dashboard. Outputs name what an operator looks for; none carries a secret
  * or its ARN.
@@ -32,7 +33,8 @@ export class TopicStack extends Stack {
     const settings = awsSettingsOf(topic, configSource);
 
     const lake = new LakeBucket(this, 'Lake', settings);
-    const functions = new CaptureFunctions(this, 'Functions', { topic, settings, lake });
+    const ledger = new LedgerTable(this, 'Ledger');
+    const functions = new CaptureFunctions(this, 'Functions', { topic, settings, lake, ledger });
     attachKafkaEventSource(this, functions.ingest, topic, settings, configSource);
     const monitoring = new Monitoring(this, 'Monitoring', {
       topicName: topic.name,
@@ -46,6 +48,7 @@ export class TopicStack extends Stack {
     });
 
     new CfnOutput(this, 'BucketName', { value: lake.bucket.bucketName });
+    new CfnOutput(this, 'LedgerTableName', { value: ledger.table.tableName });
     new CfnOutput(this, 'IngestFunctionName', { value: functions.ingest.functionName });
     new CfnOutput(this, 'SealTimerFunctionName', { value: functions.sealTimer.functionName });
     new CfnOutput(this, 'CompactionDispatcherFunctionName', {

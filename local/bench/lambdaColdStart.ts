@@ -27,6 +27,7 @@ export async function measureLambdaColdStarts(processes: number): Promise<Lambda
   const env = {
     CAPTURE_TOPIC_CONFIG: JSON.stringify(topic),
     CAPTURE_BUCKET: 'bench-lake',
+    CAPTURE_LEDGER_TABLE: 'bench-ledger',
     CAPTURE_COMPACTION_WORKER: 'bench-compaction-worker',
     AWS_REGION: 'eu-west-1',
     POWERTOOLS_METRICS_DISABLED: 'true',

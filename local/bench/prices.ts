@@ -31,6 +31,8 @@ export interface BillingRule {
 }
 
 const READ = '2026-11-21';
+/** The ledger table's prices and rules, read when the AWS ledger moved to DynamoDB. */
+const READ_DYNAMODB = '2026-12-06';
 
 export const PRICES = {
   lambdaArmDuration: {
@@ -227,6 +229,26 @@ export const PRICES = {
     official: false,
     note: 'the page’s worked example "Four standard resolution alarms = $0.10 per alarm metric * 4", as quoted by a public cost note',
   },
+  dynamoWriteRequestUnit: {
+    item: 'Amazon DynamoDB on-demand write request units (Standard table class)',
+    usd: 0.625,
+    unit: 'million write request units',
+    region: 'US East',
+    source: 'https://airbyte.com/data-engineering-resources/dynamodb-pricing',
+    read: READ_DYNAMODB,
+    official: false,
+    note: '"Write Request Units (WRU): $0.625 per million write request units" (US East), after the price cut of November 2024; aws.amazon.com/dynamodb/pricing/ renders its table client-side',
+  },
+  dynamoReadRequestUnit: {
+    item: 'Amazon DynamoDB on-demand read request units (Standard table class)',
+    usd: 0.125,
+    unit: 'million read request units',
+    region: 'US East',
+    source: 'https://airbyte.com/data-engineering-resources/dynamodb-pricing',
+    read: READ_DYNAMODB,
+    official: false,
+    note: '"Read Request Units (RRU): $0.125 per million read request units" (as dynamoWriteRequestUnit)',
+  },
   cloudWatchDashboard: {
     item: 'Amazon CloudWatch dashboard',
     usd: 3,
@@ -300,6 +322,14 @@ export const PRICES = {
 } as const satisfies Record<string, ListPrice>;
 
 export const BILLING_RULES = {
+  dynamoRequestUnits: {
+    rule:
+      'DynamoDB: a standard write takes one write unit per KB of item (PutItem: the larger of the item ' +
+      'before and after), rounded up; a strongly consistent read one read unit per 4 KB; a Query ' +
+      'reads its items as one operation, their total size rounded up to the next 4 KB.',
+    source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html',
+    read: READ_DYNAMODB,
+  },
   lambdaCpu: {
     rule: 'Lambda: "At 1,769 MB, a function has the equivalent of one vCPU (one vCPU-second of credits per second)."',
     source: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html',

@@ -2,6 +2,7 @@ import type { TopicConfig } from '../../shared/config/schema.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { CaptureStore } from '../../shared/store.js';
 import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
+import { dynamoClientFor } from '../../shared/stores/dynamodb/dynamoClient.js';
 import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
 
 /** A lake in the cloud, opened with the reader's own credentials. */
@@ -13,14 +14,17 @@ export interface DeployedLakeOptions {
   readonly account?: string | undefined;
   /** AWS: the topic's lake bucket (the stack's output); else `CAPTURE_BUCKET`, as the functions read it. */
   readonly bucket?: string | undefined;
+  /** AWS: the topic's ledger table (the stack's output); else `CAPTURE_LEDGER_TABLE`, as the functions read it. */
+  readonly ledgerTable?: string | undefined;
 }
 
 /**
  * A deployed lake as the functions open it, with the credentials of whoever runs the console: on
  * Azure the topic's `storage` settings resolved as the Function App resolves them (the connection
  * string in the app setting `storage.connection`, or its `__blobServiceUri` and `__tableServiceUri`
- * with `DefaultAzureCredential`; `account` sets both URIs), on AWS the bucket through the SDK's
- * default chain (`AWS_PROFILE`, SSO, environment keys; `AWS_REGION`; `AWS_ENDPOINT_URL_S3`). The
+ * with `DefaultAzureCredential`; `account` sets both URIs), on AWS the bucket and the ledger table
+ * through the SDK's default chain (`AWS_PROFILE`, SSO, environment keys; `AWS_REGION`;
+ * `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_DYNAMODB`). The
  * console reads it through its read-only facade; nothing here is stored or printed but names.
  *
  * @throws ConfigError naming what to set when the lake cannot be named.
@@ -51,9 +55,20 @@ export async function openDeployedLake(
       'the AWS lake needs its bucket: give --bucket <name> (the stack output BucketName) or set CAPTURE_BUCKET',
     );
   }
+  const ledgerTable = options.ledgerTable ?? env.CAPTURE_LEDGER_TABLE;
+  if (!ledgerTable) {
+    throw new ConfigError(
+      'the AWS lake needs its ledger table: give --ledger-table <name> (the stack output LedgerTableName) or set CAPTURE_LEDGER_TABLE',
+    );
+  }
   return {
-    store: createS3Store({ bucket, client: s3ClientFor({}) }),
-    where: `S3 bucket "${bucket}" (the AWS SDK's default credential chain)`,
+    // Read-only: the console never writes a ledger, so the bucket's old ledger objects stay as they are.
+    store: createS3Store({
+      bucket,
+      client: s3ClientFor({}),
+      ledgerTable: { name: ledgerTable, client: dynamoClientFor() },
+    }),
+    where: `S3 bucket "${bucket}", ledger table "${ledgerTable}" (the AWS SDK's default credential chain)`,
   };
 }
 

@@ -62,7 +62,8 @@ export async function runCrashMatrix(options: CrashMatrixOptions): Promise<Crash
   const started = options.emulators === undefined ? await startEmulator(options.store) : undefined;
   const emulators = options.emulators ?? started?.emulators ?? {};
   // Every run opens a lake of its own on the same emulator: no run sees another's objects or ledgers.
-  const newLake = () => openLake(options.store, { emulators });
+  // An S3 lake keeps its ledger in a DynamoDB table, as the AWS stack deploys it.
+  const newLake = () => openLake(options.store, { emulators, ledgerInTable: options.store === 's3' });
   try {
     const reference = await newLake();
     const { calls: callsPerPhase, failure } = await playScenario(reference, null);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
@@ -15,10 +16,12 @@ import type { TopicConfig } from '../../shared/config/schema.js';
 import type { CaptureStore } from '../../shared/store.js';
 import { azureLakeLocation } from '../../shared/stores/azure/azureLakeLocation.js';
 import { createAzureStore } from '../../shared/stores/azure/createAzureStore.js';
+import { dynamoClientFor } from '../../shared/stores/dynamodb/dynamoClient.js';
 import { createFsStore } from '../../shared/stores/fs/createFsStore.js';
 import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
 import { createFaultPlan, type FaultPlan, startFaultProxy } from '../faults/faultProxy.js';
 import { startAzurite } from './azurite.js';
+import { startDynamoServer } from './dynamoServer.js';
 import { ensureS3Server, startS3Server } from './s3Server.js';
 import { restoreBucket, saveBucket } from './s3Snapshot.js';
 import type { RequestTally, ServerDialect } from './storageRequests.js';
@@ -33,6 +36,8 @@ export type StorageNames = TopicConfig['storage'];
 export interface RunningEmulators {
   readonly azuriteConnectionString?: string | undefined;
   readonly s3Endpoint?: string | undefined;
+  /** moto's DynamoDB server, for an S3 lake whose ledger is in a table (`ledgerInTable`). */
+  readonly dynamodbEndpoint?: string | undefined;
 }
 
 export interface LakeOptions {
@@ -51,6 +56,14 @@ export interface LakeOptions {
   readonly tally?: RequestTally | undefined;
   /** An S3 client to share (one per test file): each client keeps a pool of sockets. */
   readonly s3Client?: S3Client | undefined;
+  /**
+   * An S3 lake's ledger in a DynamoDB table named `storage.ledgerTable`, as the AWS stack deploys it,
+   * instead of the bucket's `_ledger/`. Its table lives in the emulator's memory only: not for a lake
+   * kept in `dir` between commands.
+   */
+  readonly ledgerInTable?: boolean | undefined;
+  /** The ledger table's client to share, as `s3Client`. */
+  readonly dynamodbClient?: DynamoDBClient | undefined;
   /**
    * Opened only to be looked at (the console): a bucket restored from `<dir>/s3/<bucket>` is not
    * saved back on close, so the folder stays as the command that wrote the lake left it, and Azurite
@@ -116,8 +129,13 @@ export async function startEmulator(kind: LakeKind): Promise<{ emulators: Runnin
   }
   if (kind === 's3') {
     await ensureS3Server();
-    const server = await startS3Server();
-    return { emulators: { s3Endpoint: server.endpoint }, stop: () => server.stop() };
+    const [server, tables] = await Promise.all([startS3Server(), startDynamoServer()]);
+    return {
+      emulators: { s3Endpoint: server.endpoint, dynamodbEndpoint: tables.endpoint },
+      stop: async () => {
+        await Promise.all([server.stop(), tables.stop()]);
+      },
+    };
   }
   return { emulators: {}, stop: async () => {} };
 }
@@ -226,22 +244,46 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
   } else if (options.dir === undefined && options.emulators?.s3Endpoint !== undefined) {
     cleanups.push(() => deleteBucket(client, bucket));
   }
-  let store = createS3Store({ bucket, client, createBucketIfMissing: true });
+  let tableEndpoint: string | undefined;
+  if (options.ledgerInTable) {
+    if (options.dir !== undefined) throw new Error('a lake kept in a folder keeps its ledger in the bucket');
+    tableEndpoint = options.emulators?.dynamodbEndpoint;
+    if (tableEndpoint === undefined) {
+      const server = await startDynamoServer();
+      cleanups.push(() => server.stop());
+      tableEndpoint = server.endpoint;
+    }
+    where = `${where}, ledger table "${storage.ledgerTable}"`;
+  }
+  const directTable = options.dynamodbClient ?? tableClient(tableEndpoint, cleanups);
+  const s3StoreOf = (s3Client: S3Client, ledgerClient: DynamoDBClient | undefined) =>
+    createS3Store({
+      bucket,
+      client: s3Client,
+      createBucketIfMissing: true,
+      ...(ledgerClient === undefined
+        ? {}
+        : { ledgerTable: { name: storage.ledgerTable, client: ledgerClient } }),
+    });
+  let store = s3StoreOf(client, directTable);
   let storeEndpoint = endpoint;
+  let storeTableEndpoint = tableEndpoint;
   const proxy = proxyOptions(options);
   if (proxy) {
     storeEndpoint = await faultProxy(endpoint, 's3', proxy, cleanups);
     const faulty = s3ClientFor({ endpoint: storeEndpoint });
     cleanups.push(async () => faulty.destroy());
-    store = createS3Store({ bucket, client: faulty, createBucketIfMissing: true });
+    if (tableEndpoint !== undefined)
+      storeTableEndpoint = await faultProxy(tableEndpoint, 'dynamodb', proxy, cleanups);
+    store = s3StoreOf(faulty, tableClient(storeTableEndpoint, cleanups));
   }
   return {
     kind: 's3',
     storage,
     store,
-    direct: createS3Store({ bucket, client, createBucketIfMissing: true }),
-    endpoints: { s3Endpoint: storeEndpoint },
-    reopen: async () => createS3Store({ bucket, client, createBucketIfMissing: true }),
+    direct: s3StoreOf(client, directTable),
+    endpoints: { s3Endpoint: storeEndpoint, dynamodbEndpoint: storeTableEndpoint },
+    reopen: async () => s3StoreOf(client, directTable),
     where,
     lakeLocation: `s3://${bucket}/`,
     close,
@@ -297,4 +339,12 @@ async function deleteBucket(client: S3Client, bucket: string): Promise<void> {
     token = page.NextContinuationToken;
   } while (token !== undefined);
   await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
+}
+
+/** A DynamoDB client for the ledger table's emulator, destroyed on close; none without a table. */
+function tableClient(endpoint: string | undefined, cleanups: Cleanup[]): DynamoDBClient | undefined {
+  if (endpoint === undefined) return undefined;
+  const client = dynamoClientFor({ endpoint });
+  cleanups.push(async () => client.destroy());
+  return client;
 }

@@ -1,5 +1,5 @@
 /** Which server a proxy stands in front of: each speaks its own dialect of HTTP. */
-export type ServerDialect = 'azure-blob' | 'azure-table' | 's3';
+export type ServerDialect = 'azure-blob' | 'azure-table' | 's3' | 'dynamodb';
 
 /**
  * Storage requests by the kind their price list bills them as. S3: PUT, COPY, POST and LIST in one
@@ -7,7 +7,8 @@ export type ServerDialect = 'azure-blob' | 'azure-table' | 's3';
  * apart so the bill can say how it priced it. Azure Blob (general purpose v2): write, list and create
  * container, read, other (Get Blob Properties), delete. Azure Table: every request is a transaction;
  * queries are kept apart from entity operations because the seal timer's listing is per topic, not
- * per partition. `setup` is the bucket, container or table a deployment creates once.
+ * per partition. DynamoDB (on demand): writes and reads billed by request units, queries kept apart
+ * (the seal timer's listing). `setup` is the bucket, container or table a deployment creates once.
  */
 export const STORAGE_REQUEST_KINDS = [
   's3 PUT/COPY/POST',
@@ -22,6 +23,9 @@ export const STORAGE_REQUEST_KINDS = [
   'blob delete',
   'table query',
   'table entity',
+  'dynamodb write',
+  'dynamodb read',
+  'dynamodb query',
   'setup',
 ] as const;
 export type StorageRequestKind = (typeof STORAGE_REQUEST_KINDS)[number];
@@ -31,9 +35,16 @@ export type RequestCounts = Partial<Record<StorageRequestKind, number>>;
 
 /**
  * The kind of one request as it reaches the emulator: path-style URLs (`/bucket/key`,
- * `/account/container/blob`, `/account/table(...)`), as the local clients send them.
+ * `/account/container/blob`, `/account/table(...)`), as the local clients send them; DynamoDB by the
+ * operation its `X-Amz-Target` header names (`DynamoDB_20120810.PutItem`).
  */
-export function storageRequestKind(dialect: ServerDialect, method: string, url: string): StorageRequestKind {
+export function storageRequestKind(
+  dialect: ServerDialect,
+  method: string,
+  url: string,
+  operation?: string,
+): StorageRequestKind {
+  if (dialect === 'dynamodb') return dynamoRequestKind(operation ?? '');
   const parsed = new URL(url, 'http://emulator');
   const query = parsed.searchParams;
   const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
@@ -63,6 +74,15 @@ export function storageRequestKind(dialect: ServerDialect, method: string, url: 
   return method === 'GET' && !oneEntity ? 'table query' : 'table entity';
 }
 
+function dynamoRequestKind(target: string): StorageRequestKind {
+  const operation = target.slice(target.indexOf('.') + 1);
+  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem')
+    return 'dynamodb write';
+  if (operation === 'GetItem') return 'dynamodb read';
+  if (operation === 'Query' || operation === 'Scan') return 'dynamodb query';
+  return 'setup';
+}
+
 /**
  * Counts every request a lake's proxies forward, by the phase of work the caller says is running
  * (ingestion, the seal timer, compaction) and by kind, so a bill can be written per phase.
@@ -70,7 +90,8 @@ export function storageRequestKind(dialect: ServerDialect, method: string, url: 
 export interface RequestTally {
   /** Requests from now on count under `phase`. */
   setPhase(phase: string): void;
-  count(dialect: ServerDialect, method: string, url: string): void;
+  /** `operation`: DynamoDB's `X-Amz-Target` header. */
+  count(dialect: ServerDialect, method: string, url: string, operation?: string): void;
   /** Counts so far, by phase and kind. */
   byPhase(): Record<string, RequestCounts>;
 }
@@ -82,8 +103,8 @@ export function createRequestTally(initialPhase = 'unassigned'): RequestTally {
     setPhase(next) {
       phase = next;
     },
-    count(dialect, method, url) {
-      const kind = storageRequestKind(dialect, method, url);
+    count(dialect, method, url, operation) {
+      const kind = storageRequestKind(dialect, method, url, operation);
       const phaseCounts = counts.get(phase) ?? {};
       phaseCounts[kind] = (phaseCounts[kind] ?? 0) + 1;
       counts.set(phase, phaseCounts);

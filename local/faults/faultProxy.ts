@@ -152,7 +152,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Runni
   });
 
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
-    options.tally?.count(options.dialect, incoming.method ?? 'GET', incoming.url ?? '/');
+    const operation = incoming.headers['x-amz-target'];
+    options.tally?.count(
+      options.dialect,
+      incoming.method ?? 'GET',
+      incoming.url ?? '/',
+      typeof operation === 'string' ? operation : undefined,
+    );
     const fault = options.plan.next();
     if (fault === 'reset') return void incoming.socket.destroy();
     if (fault === 'timeout') {
@@ -245,6 +251,10 @@ function answerError(
   dialect: ServerDialect,
   fault: 'error-500' | 'error-503' | 'throttle',
 ): void {
+  if (dialect === 'dynamodb') {
+    answerDynamoError(response, fault);
+    return;
+  }
   const status = fault === 'error-500' ? 500 : 503;
   const code =
     fault === 'error-500'
@@ -269,6 +279,26 @@ function answerError(
     ...(fault === 'throttle' ? { 'retry-after': '1' } : {}),
   };
   response.writeHead(status, headers);
+  response.end(body);
+}
+
+/** DynamoDB's JSON errors; it throttles with a 400 whose type says so, not with a 503. */
+function answerDynamoError(response: ServerResponse, fault: 'error-500' | 'error-503' | 'throttle'): void {
+  const [status, type] =
+    fault === 'error-500'
+      ? [500, 'InternalServerError']
+      : fault === 'error-503'
+        ? [503, 'ServiceUnavailable']
+        : [400, 'ThrottlingException'];
+  const body = JSON.stringify({
+    __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+    message: `injected by the fault proxy (${fault})`,
+  });
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': String(Buffer.byteLength(body)),
+    'x-amzn-errortype': type,
+  });
   response.end(body);
 }
 

@@ -59,7 +59,8 @@ const MAX_ATTEMPTS = 50;
 
 /**
  * Runs generated events through the real functions into Azurite (the Event Hubs function) or the S3
- * emulator (the Lambda function with MSK events), every storage request passing a fault proxy.
+ * and DynamoDB emulators (the Lambda function with MSK events), every storage request passing a
+ * fault proxy.
  * A failed invocation is retried as the platform would: the same batch again, or the timer's next
  * run. Once every ledger is drained, the lake is read back independently and each delivered
  * (partition, position) must be there exactly once; then it is compacted through the same proxies
@@ -69,7 +70,12 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
   const began = Date.now();
   const folder = await mkdtemp(join(tmpdir(), 'capture-reliability-'));
   const plan = createFaultPlan({ rate: options.faultRate, seed: options.seed });
-  const lake = await openLake(options.store, { emulators: options.emulators, faults: plan });
+  // The AWS shape keeps its ledger in a DynamoDB table, as the stack deploys it: faults reach it too.
+  const lake = await openLake(options.store, {
+    emulators: options.emulators,
+    faults: plan,
+    ledgerInTable: options.store === 's3',
+  });
   const topic = { ...localTopic(undefined, undefined), storage: lake.storage };
   try {
     const platform = options.store === 'azurite' ? 'azure' : 'aws';

@@ -1,13 +1,16 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { openLake } from '../../local/emulators/openLake.js';
 import type { CaptureStore } from '../../shared/store.js';
+import { dynamoClientFor } from '../../shared/stores/dynamodb/dynamoClient.js';
 import { s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
 
 /** The suite's emulators, started once by the global setup (test/setup/). */
 const suiteEmulators = () => ({
   azuriteConnectionString: inject('azuriteConnectionString'),
   s3Endpoint: inject('s3Endpoint'),
+  dynamodbEndpoint: inject('dynamodbEndpoint'),
 });
 
 /** A store on the filesystem, in a folder of its own. */
@@ -25,16 +28,23 @@ export async function freshAzuriteStore(): Promise<CaptureStore> {
 
 /** One client per test file: a client per store would leave a pool of idle sockets behind each. */
 let s3Client: S3Client | undefined;
+let dynamodbClient: DynamoDBClient | undefined;
 
-/** A store on the suite's moto S3 server with a bucket of its own, for lake and ledger alike (see above). */
+/**
+ * A store as the AWS stack deploys it, on the suite's moto servers: a bucket of its own for the lake,
+ * and a ledger table of its own (see above).
+ */
 export async function freshS3Store(): Promise<CaptureStore> {
   s3Client ??= s3ClientFor({ endpoint: inject('s3Endpoint') });
-  return (await openLake('s3', { emulators: suiteEmulators(), s3Client })).store;
+  dynamodbClient ??= dynamoClientFor({ endpoint: inject('dynamodbEndpoint') });
+  return (
+    await openLake('s3', { emulators: suiteEmulators(), s3Client, dynamodbClient, ledgerInTable: true })
+  ).store;
 }
 
 /** Every store a pipeline test runs against, for `describe.each`. */
 export const FRESH_STORES: [string, () => Promise<CaptureStore>][] = [
   ['filesystem', freshFsStore],
   ['Azurite', freshAzuriteStore],
-  ['S3 (moto)', freshS3Store],
+  ['S3 and DynamoDB (moto)', freshS3Store],
 ];

@@ -103,7 +103,7 @@ export function billSections(result: BillResult): Section[] {
       targetNote(bill, 'azure'),
       targetNote(bill, 'aws'),
       `${bill.eventsPerSecondPerPartition.toFixed(1)} events per second per partition (mean body ${Math.round(result.meanRecordBytes)} bytes); ` +
-        `the slice ran ${bill.scenario.simulatedPartitions} partition(s) for ${result.countedMinutes} counted minutes through Azurite and the S3 server.`,
+        `the slice ran ${bill.scenario.simulatedPartitions} partition(s) for ${result.countedMinutes} counted minutes through Azurite and the S3 and DynamoDB servers.`,
     ],
   }));
 }
@@ -134,13 +134,18 @@ export function requestsSection(result: BillResult): Section {
       'Counted through a proxy in front of each emulator (every HTTP request the functions made, retries included), by phase, ' +
         'then scaled to a day: ingestion by partition-minutes, the seal timer by runs (its listing once per topic and run, ' +
         'the rest per partition), compaction by raw objects (its listings per hourly run and partition group).',
-      `Compute is the functions' CPU time measured here (Lambda: scaled up below 1,769 MB, where a function has less than a vCPU) ` +
+      `Compute is the functions' CPU time measured here, from the trigger's input as the runtime hands it over (on Lambda the ` +
+        'runtime’s JSON.parse of the payload included; building the payload, the mapping’s work, left out) ' +
+        `(Lambda: scaled up below 1,769 MB, where a function has less than a vCPU) ` +
         `plus ${result.requestWaitSeconds * 1000} ms per storage request waited on, an assumption: the emulators share this machine's ` +
         'two cores with other work, so their response times say nothing of the cloud’s.',
       `Log bytes: our line per invocation as written here; ${result.logBytesHow.aws}. ${result.logBytesHow.azure}.`,
       'Prices: US East list prices (see Prices used), no free grants, no savings plans, storage capacity and data transfer left out; ' +
         'Azure alert rules: price not found, left out. S3 DELETE requests are free (the price page); the store deletes one key ' +
         'per request, since the page says nothing of multi-object deletes (DeleteObjects, a POST, would be priced as one).',
+      'DynamoDB (the AWS ledger table, on demand): each ledger write is priced at the write units its item took, measured on ' +
+        'every write of the slice (a unit per started KB of the larger of the item before and after, the ledger gzipped); a ' +
+        'read at a read unit per started 4 KB of that item; the timer’s query at the topic’s items together (Billing rules used).',
     ],
   };
 }

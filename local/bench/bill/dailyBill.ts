@@ -3,10 +3,13 @@ import type { Platform } from '../../platforms/kafka/triggerFunctions.js';
 import { PRICES } from '../prices.js';
 import type { InvocationLogBytes } from './platformLogs.js';
 import type { Scenario } from './scenarios.js';
-import type { BillPhase, SliceResult } from './slice.js';
+import type { BillPhase, PhaseFigures, SliceResult } from './slice.js';
 
-/** US dollars per request of each kind; null where the kind is not billed (setup, free deletes). */
-const PER_REQUEST: Record<StorageRequestKind, number | null> = {
+/**
+ * US dollars per request of each kind; null where the kind is not billed (setup). DynamoDB bills by
+ * request units, which depend on item sizes: priced per phase (see `dynamoRequestPrices`).
+ */
+const PER_REQUEST: Record<Exclude<StorageRequestKind, DynamoKind>, number | null> = {
   's3 PUT/COPY/POST': PRICES.s3PutCopyPostList.usd / 1000,
   's3 LIST': PRICES.s3PutCopyPostList.usd / 1000,
   's3 GET/HEAD': PRICES.s3GetAndOther.usd / 1000,
@@ -23,8 +26,32 @@ const PER_REQUEST: Record<StorageRequestKind, number | null> = {
   setup: null,
 };
 
+type DynamoKind = 'dynamodb write' | 'dynamodb read' | 'dynamodb query';
+const WRITE_UNIT_USD = PRICES.dynamoWriteRequestUnit.usd / 1e6;
+const READ_UNIT_USD = PRICES.dynamoReadRequestUnit.usd / 1e6;
+const KB = 1024;
+
+/**
+ * The ledger table's requests priced from the items the phase wrote (BILLING_RULES.dynamoRequestUnits):
+ * a write at its measured write units; a strongly consistent read of one such item at a read unit per
+ * started 4 KB; the timer's query of a topic's items at their total size in 4 KB units.
+ */
+function dynamoRequestPrices(figures: PhaseFigures, partitionsPerTopic: number): Record<DynamoKind, number> {
+  const writeUnits = figures.ledgerWrites > 0 ? figures.ledgerWriteUnits / figures.ledgerWrites : 1;
+  return {
+    'dynamodb write': writeUnits * WRITE_UNIT_USD,
+    'dynamodb read': Math.ceil((writeUnits * KB) / (4 * KB)) * READ_UNIT_USD,
+    'dynamodb query': Math.ceil((partitionsPerTopic * writeUnits * KB) / (4 * KB)) * READ_UNIT_USD,
+  };
+}
+
 /** Requests made once per run of the timer or compaction (their listings), not per partition or object. */
-const LISTING_KINDS: ReadonlySet<StorageRequestKind> = new Set(['s3 LIST', 'blob list', 'table query']);
+const LISTING_KINDS: ReadonlySet<StorageRequestKind> = new Set([
+  's3 LIST',
+  'blob list',
+  'table query',
+  'dynamodb query',
+]);
 
 /**
  * Assumed, not measured: the time an invocation waits on each storage request in the cloud (a small
@@ -128,8 +155,11 @@ export function dailyBill(
     const scale = scales[phase];
     const requestsByKind: PhaseBill['requestsByKind'] = {};
     let requestCount = 0;
+    const dynamoPrices = dynamoRequestPrices(figures, scenario.partitionsPerTopic);
     for (const [kind, count] of Object.entries(figures.requests) as [StorageRequestKind, number][]) {
-      const price = PER_REQUEST[kind];
+      const price = kind.startsWith('dynamodb ')
+        ? dynamoPrices[kind as DynamoKind]
+        : PER_REQUEST[kind as Exclude<StorageRequestKind, DynamoKind>];
       if (price === null) continue;
       const perDay = count * (LISTING_KINDS.has(kind) ? scale.listing : scale.each);
       requestsByKind[kind] = { perDay, usd: perDay * price };

@@ -99,6 +99,7 @@ export async function measureBill(
               platform,
               settings: variant.settings,
               ledgerCache: variant.ledgerCache,
+              ledgerInTable: variant.ledgerInTable,
               partitions: scenario.simulatedPartitions,
               eventsPerSecondPerPartition: perPartition,
               countedMinutes,

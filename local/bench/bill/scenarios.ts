@@ -73,18 +73,23 @@ export function shippedLambdaSettings(): TriggerSettings {
   };
 }
 
-/** What a variant of the bill runs: trigger settings, and whether the ledger cache is in the code. */
+/**
+ * What a variant of the bill runs: trigger settings, whether the ledger cache is in the code, and
+ * whether an AWS ledger is in its DynamoDB table or in the bucket.
+ */
 export interface BillVariant {
   readonly id: string;
   readonly label: string;
   readonly settings: TriggerSettings & { readonly checkpointEveryBatches?: number };
   readonly ledgerCache: boolean;
+  readonly ledgerInTable: boolean;
 }
 
 /**
  * The levers one at a time, each row adding one: the settings and code before issue 18 (host.json's
  * 1000/200/30 s, the mapping's 10,000 records or 30 s, a ledger read per batch), the trigger settings
- * shipped now, then the ledger cache. Telemetry and checkpoint levers are priced on the last run.
+ * shipped now, the ledger cache, then on AWS the ledger table. Telemetry, checkpoint and dashboard
+ * levers are priced on the last run.
  */
 export function billVariants(platform: Platform): BillVariant[] {
   const before: BillVariant['settings'] =
@@ -98,14 +103,38 @@ export function billVariants(platform: Platform): BillVariant[] {
         }
       : { maxRecords: 10_000, minRecords: 10_000, maxWaitSeconds: 30, maxPayloadBytes: LAMBDA_PAYLOAD_BYTES };
   const shipped = platform === 'azure' ? shippedEventHubsSettings() : shippedLambdaSettings();
-  return [
+  const variants: BillVariant[] = [
     {
       id: 'before',
       label: 'before: trigger settings and code of main',
       settings: before,
       ledgerCache: false,
+      ledgerInTable: false,
     },
-    { id: 'batching', label: '+ trigger batching as shipped now', settings: shipped, ledgerCache: false },
-    { id: 'ledger-cache', label: '+ ledger cache (no read per batch)', settings: shipped, ledgerCache: true },
+    {
+      id: 'batching',
+      label: '+ trigger batching as shipped now',
+      settings: shipped,
+      ledgerCache: false,
+      ledgerInTable: false,
+    },
+    {
+      id: 'ledger-cache',
+      label: '+ ledger cache (no read per batch)',
+      settings: shipped,
+      ledgerCache: true,
+      ledgerInTable: false,
+    },
+  ];
+  if (platform === 'azure') return variants;
+  return [
+    ...variants,
+    {
+      id: 'ledger-table',
+      label: '+ ledger in a DynamoDB table (a conditional write, gzipped, instead of an S3 PUT)',
+      settings: shipped,
+      ledgerCache: true,
+      ledgerInTable: true,
+    },
   ];
 }

@@ -3,8 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topicSchema } from '../../../shared/config/schema.js';
+import type { PartitionLedger } from '../../../shared/ledger.js';
 import type { CaptureContext } from '../../../shared/pipeline/context.js';
-import type { CaptureStore } from '../../../shared/store.js';
+import type { CaptureStore, LedgerStore } from '../../../shared/store.js';
+import { ledgerItemBytes } from '../../../shared/stores/dynamodb/dynamoLedgerStore.js';
 import { openLake, type RunningEmulators } from '../../emulators/openLake.js';
 import { createRequestTally, type RequestCounts } from '../../emulators/storageRequests.js';
 import type { Platform } from '../../platforms/kafka/triggerFunctions.js';
@@ -21,6 +23,8 @@ export interface SliceOptions {
   readonly settings: TriggerSettings;
   /** False runs every batch as if on a new instance: the ledger read back each time, as before the cache. */
   readonly ledgerCache: boolean;
+  /** The S3 lake's ledger in a DynamoDB table, as the AWS stack deploys it now, instead of the bucket. */
+  readonly ledgerInTable: boolean;
   /** Partitions simulated; the bill scales what one partition costs to the topic's. */
   readonly partitions: number;
   readonly eventsPerSecondPerPartition: number;
@@ -38,6 +42,12 @@ export interface PhaseFigures {
   /** Bytes of the log lines our functions wrote, as the local runner writes them. */
   readonly logBytes: number;
   readonly logLines: number;
+  /**
+   * Ledger writes and the DynamoDB write units they cost (a unit per started KB of the larger of the
+   * item before and after): each write's item sized as the table store writes it.
+   */
+  readonly ledgerWrites: number;
+  readonly ledgerWriteUnits: number;
 }
 
 export interface SliceResult {
@@ -80,6 +90,7 @@ export async function runSlice(options: SliceOptions): Promise<SliceResult> {
   const lake = await openLake(options.platform === 'azure' ? 'azurite' : 's3', {
     emulators: options.emulators,
     tally,
+    ledgerInTable: options.ledgerInTable,
   });
   try {
     const topic = topicSchema.parse({
@@ -89,8 +100,25 @@ export async function runSlice(options: SliceOptions): Promise<SliceResult> {
     });
     let now = SLICE_START_MS;
     const sealedAt = new Map<string, number>();
-    const store = observedStore(lake.store, options.ledgerCache, (path) => {
-      if (path.startsWith('raw/') && !sealedAt.has(path)) sealedAt.set(path, now);
+    let phaseNow: BillPhase | null = null;
+    const itemBytes = new Map<string, number>();
+    const figuresOfWrites = Object.fromEntries(
+      BILL_PHASES.map((phase) => [phase, { writes: 0, units: 0 }]),
+    ) as Record<BillPhase, { writes: number; units: number }>;
+    const store = observedStore(lake.store, {
+      ledgerCache: options.ledgerCache,
+      published: (path) => {
+        if (path.startsWith('raw/') && !sealedAt.has(path)) sealedAt.set(path, now);
+      },
+      ledgerWritten: (topicName, partition, state) => {
+        const key = `${topicName}/${partition}`;
+        const bytes = ledgerItemBytes(topicName, partition, state);
+        const before = itemBytes.get(key) ?? 0;
+        itemBytes.set(key, bytes);
+        if (phaseNow === null) return;
+        figuresOfWrites[phaseNow].writes += 1;
+        figuresOfWrites[phaseNow].units += Math.ceil(Math.max(before, bytes) / 1024);
+      },
     });
     const context: CaptureContext = { topic, store, clock: () => now };
     const logFile = join(folder, 'invocations.jsonl');
@@ -113,10 +141,12 @@ export async function runSlice(options: SliceOptions): Promise<SliceResult> {
     >;
     const measured = async (phase: BillPhase, counted: boolean, call: () => Promise<unknown>) => {
       tally.setPhase(counted ? phase : 'outside');
+      phaseNow = counted ? phase : null;
       const logBefore = statSync(logFile).size;
       const linesBefore = lineCount(logFile);
       const cpuBefore = process.cpuUsage();
       await call();
+      phaseNow = null;
       if (!counted) return;
       const cpu = process.cpuUsage(cpuBefore);
       const figure = figures[phase];
@@ -145,7 +175,8 @@ export async function runSlice(options: SliceOptions): Promise<SliceResult> {
       now = delivery.deliveredMs;
       const counted = now >= windowStart && now < windowEnd;
       const invoked = delivery.byPartition.filter((events) => events.length > 0).length;
-      await measured('ingest', counted, () => functions.deliver(delivery.byPartition));
+      // What the platform builds (the mapping's JSON, the trigger's arrays) is not the function's CPU.
+      await measured('ingest', counted, functions.prepare(delivery.byPartition));
       if (counted) {
         figures.ingest.invocations += options.platform === 'azure' ? invoked : 1;
         countedRecords += delivery.byPartition.reduce((sum, events) => sum + events.length, 0);
@@ -163,7 +194,15 @@ export async function runSlice(options: SliceOptions): Promise<SliceResult> {
     const byPhase = tally.byPhase();
     return {
       phases: Object.fromEntries(
-        BILL_PHASES.map((phase) => [phase, { ...figures[phase], requests: byPhase[phase] ?? {} }]),
+        BILL_PHASES.map((phase) => [
+          phase,
+          {
+            ...figures[phase],
+            requests: byPhase[phase] ?? {},
+            ledgerWrites: figuresOfWrites[phase].writes,
+            ledgerWriteUnits: figuresOfWrites[phase].units,
+          },
+        ]),
       ) as Record<BillPhase, PhaseFigures>,
       records: streams.reduce((sum, events) => sum + events.length, 0),
       countedRecords,
@@ -199,15 +238,20 @@ function lineCount(file: string): number {
 }
 
 /**
- * The lake's store as the functions get it: publishing noted (when each object became visible), and
- * without the ledger cache when asked, by handing out a new ledger object on every use (the cache
- * belongs to the ledger object, see `ledgerCacheOf`), as if each call ran on a fresh instance.
+ * The lake's store as the functions get it: publishing and ledger writes noted (when each object
+ * became visible; each ledger state written), and without the ledger cache when asked, by handing out
+ * a new ledger object on every use (the cache belongs to the ledger object, see `ledgerCacheOf`), as
+ * if each call ran on a fresh instance.
  */
 function observedStore(
   store: CaptureStore,
-  ledgerCache: boolean,
-  published: (path: string) => void,
+  observers: {
+    readonly ledgerCache: boolean;
+    readonly published: (path: string) => void;
+    readonly ledgerWritten: (topic: string, partition: string, state: PartitionLedger) => void;
+  },
 ): CaptureStore {
+  const { ledgerCache, published } = observers;
   const objects = {
     ...store.objects,
     stage: store.objects.stage.bind(store.objects),
@@ -220,15 +264,23 @@ function observedStore(
       return outcome;
     },
   };
-  if (ledgerCache) return { objects, ledger: store.ledger };
+  const newLedger = (): LedgerStore => ({
+    read: store.ledger.read.bind(store.ledger),
+    write: async (topic, partition, state, expectedVersion) => {
+      const version = await store.ledger.write(topic, partition, state, expectedVersion);
+      if (version !== null) observers.ledgerWritten(topic, partition, state);
+      return version;
+    },
+    partitions: store.ledger.partitions.bind(store.ledger),
+  });
+  if (ledgerCache) {
+    const ledger = newLedger();
+    return { objects, ledger };
+  }
   return {
     objects,
     get ledger() {
-      return {
-        read: store.ledger.read.bind(store.ledger),
-        write: store.ledger.write.bind(store.ledger),
-        partitions: store.ledger.partitions.bind(store.ledger),
-      };
+      return newLedger();
     },
   };
 }

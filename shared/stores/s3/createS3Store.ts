@@ -1,11 +1,14 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CaptureStore } from '../../store.js';
+import { createDynamoLedgerStore } from '../dynamodb/dynamoLedgerStore.js';
 import { s3Bucket } from './s3Bucket.js';
+import { bucketLedgerToMove } from './s3LedgerMove.js';
 import { createS3LedgerStore } from './s3LedgerStore.js';
 import { createS3ObjectStore } from './s3ObjectStore.js';
 
 export interface S3StoreOptions {
-  /** The lake's bucket; the ledger lives in it too, under `_ledger/`. */
+  /** The lake's bucket; without `ledgerTable`, the ledger lives in it too, under `_ledger/`. */
   readonly bucket: string;
   /** Built by `s3ClientFor`, or any client a test wants to instrument. */
   readonly client: S3Client;
@@ -14,18 +17,36 @@ export interface S3StoreOptions {
    * and the function has no permission to create one.
    */
   readonly createBucketIfMissing?: boolean;
+  /**
+   * The DynamoDB table that keeps the ledger, as the stack deploys it. A partition it does not hold
+   * yet is read from the bucket's `_ledger/` (a lake captured before the table existed) and moved
+   * over by its next write. Local runs and tests create the table with the bucket.
+   */
+  readonly ledgerTable?: { readonly name: string; readonly client: DynamoDBClient };
 }
 
 /**
- * The S3 store of one topic: the lake and its ledger in one bucket, coordinated by S3's conditional
- * writes alone, so AWS needs no table service beside the bucket. No request is made here.
+ * The S3 store of one topic: the lake in one bucket, and its ledger in a DynamoDB table (a conditional
+ * write there costs an eighth of S3's) or, without one, in the bucket under S3's conditional writes.
+ * No request is made here.
  *
  * @example
  * const store = createS3Store({ bucket: 'lake', client: s3ClientFor() });
  */
 export function createS3Store(options: S3StoreOptions): CaptureStore {
-  const bucket = s3Bucket(options.client, options.bucket, options.createBucketIfMissing ?? false);
-  return { objects: createS3ObjectStore(bucket), ledger: createS3LedgerStore(bucket) };
+  const createIfMissing = options.createBucketIfMissing ?? false;
+  const bucket = s3Bucket(options.client, options.bucket, createIfMissing);
+  const table = options.ledgerTable;
+  const ledger =
+    table === undefined
+      ? createS3LedgerStore(bucket)
+      : createDynamoLedgerStore({
+          client: table.client,
+          table: table.name,
+          createTableIfMissing: createIfMissing,
+          legacy: bucketLedgerToMove(bucket),
+        });
+  return { objects: createS3ObjectStore(bucket), ledger };
 }
 
 /** The region an emulator answers for when none is given: it ignores it, but the SDK signs with one. */

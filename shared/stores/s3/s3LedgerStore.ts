@@ -10,6 +10,9 @@ import { isConditionLost, isNoSuchKey } from './s3Errors.js';
 /** Outside `raw/`, `deadletter/` and `_staging/`; the underscore hides it from Spark and Auto Loader. */
 const LEDGER_PREFIX = '_ledger';
 const LEDGER_SUFFIX = '.json';
+/** Where a partition's ledger object is. */
+export const s3LedgerKey = (topic: string, partition: string) =>
+  `${LEDGER_PREFIX}/${topic}/${partition}${LEDGER_SUFFIX}`;
 
 /**
  * `LedgerStore` on S3 conditional writes, so an AWS deployment needs no table service: one JSON object
@@ -21,12 +24,9 @@ const LEDGER_SUFFIX = '.json';
  * const ledger = createS3LedgerStore(s3Bucket(s3ClientFor(), 'lake', false));
  */
 export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
-  const keyOf = (topic: string, partition: string) =>
-    `${LEDGER_PREFIX}/${topic}/${partition}${LEDGER_SUFFIX}`;
-
   return {
     read(topic, partition) {
-      const key = keyOf(topic, partition);
+      const key = s3LedgerKey(topic, partition);
       return bucket.run(`read ledger ${key}`, async (): Promise<VersionedLedger> => {
         try {
           const { bytes, etag } = await downloadWhole(bucket, key);
@@ -40,7 +40,7 @@ export function createS3LedgerStore(bucket: S3Bucket): LedgerStore {
     },
 
     write(topic, partition, state, expectedVersion) {
-      const key = keyOf(topic, partition);
+      const key = s3LedgerKey(topic, partition);
       return bucket.run(`write ledger ${key}`, async () => {
         const condition = expectedVersion === null ? { IfNoneMatch: '*' } : { IfMatch: expectedVersion };
         try {

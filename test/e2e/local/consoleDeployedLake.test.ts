@@ -15,7 +15,8 @@ import { captureTwoHoursOfOrders } from '../../helpers/twoHoursOfOrders.js';
 /**
  * The console against a lake it did not open as an emulator: `--store azure` and `--store aws` take
  * the lake from the environment as a deployed one (the app setting's connection string; the AWS SDK's
- * default chain with `AWS_ENDPOINT_URL_S3`), here pointed at the suite's Azurite and S3 server.
+ * default chain with `AWS_ENDPOINT_URL_S3` and `AWS_ENDPOINT_URL_DYNAMODB`), here pointed at the
+ * suite's Azurite and moto servers. The AWS lake keeps its ledger in a table, as the stack deploys it.
  */
 async function deployedLakeOn(
   kind: 'azurite' | 's3',
@@ -24,7 +25,9 @@ async function deployedLakeOn(
     emulators: {
       azuriteConnectionString: inject('azuriteConnectionString'),
       s3Endpoint: inject('s3Endpoint'),
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
     },
+    ledgerInTable: kind === 's3',
   });
   const topic = { ...topicConfig({ name: 'orders', jsonl: { envelope: true } }), storage: lake.storage };
   await captureTwoHoursOfOrders(lake, topic);
@@ -81,12 +84,14 @@ describe('Command: npm run console against a deployed lake', () => {
       's3',
       (lake: Lake) => ({
         AWS_ENDPOINT_URL_S3: lake.endpoints.s3Endpoint as string,
+        AWS_ENDPOINT_URL_DYNAMODB: lake.endpoints.dynamodbEndpoint as string,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
         AWS_REGION: 'us-east-1',
         CAPTURE_BUCKET: lake.storage.container,
+        CAPTURE_LEDGER_TABLE: lake.storage.ledgerTable,
       }),
-      /^S3 bucket "lake-[0-9a-f]+" \(the AWS SDK's default credential chain\)$/,
+      /^S3 bucket "lake-[0-9a-f]+", ledger table "lake[0-9a-f]+" \(the AWS SDK's default credential chain\)$/,
     ],
   ] as const)(
     '--store %s reads the lake with the credentials of the environment, and shows what the lake holds',

@@ -13,6 +13,7 @@ describe('Command: npm run reliability (crash matrix)', () => {
         emulators: {
           azuriteConnectionString: inject('azuriteConnectionString'),
           s3Endpoint: inject('s3Endpoint'),
+          dynamodbEndpoint: inject('dynamodbEndpoint'),
         },
       });
 

@@ -49,6 +49,7 @@ describe('Command: npm run reliability (short version)', () => {
         emulators: {
           azuriteConnectionString: inject('azuriteConnectionString'),
           s3Endpoint: inject('s3Endpoint'),
+          dynamodbEndpoint: inject('dynamodbEndpoint'),
         },
       });
 

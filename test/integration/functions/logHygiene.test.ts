@@ -18,6 +18,7 @@ import { createFaultPlan, type ServerDialect, startFaultProxy } from '../../../l
 import { localLambdaContext } from '../../../local/platforms/aws/lambdaContext.js';
 import type { CaptureStore } from '../../../shared/store.js';
 import { createAzureStore } from '../../../shared/stores/azure/createAzureStore.js';
+import { createLedgerTable, dynamoClientFor } from '../../../shared/stores/dynamodb/dynamoClient.js';
 import { createS3Store, s3ClientFor } from '../../../shared/stores/s3/createS3Store.js';
 import { canary, leaksIn } from '../../helpers/canaries.js';
 import {
@@ -407,6 +408,7 @@ describe('Log hygiene: the Azure Function App (functions/azure/index.ts)', () =>
 
 describe('Log hygiene: the Lambda functions (functions/aws/*.ts)', () => {
   const s3Endpoint = () => inject('s3Endpoint');
+  const dynamodbEndpoint = () => inject('dynamodbEndpoint');
 
   /** The topic entry the stack puts in CAPTURE_TOPIC_CONFIG, with the secret ARNs an MSK topic may name. */
   const topicEntry = {
@@ -432,22 +434,24 @@ describe('Log hygiene: the Lambda functions (functions/aws/*.ts)', () => {
 
   /**
    * The function's environment as Lambda gives it: the stack's variables and the role's temporary
-   * credentials, with the S3 and Lambda endpoints pointed at the test servers through the SDK's own
-   * variables.
+   * credentials, with the S3, DynamoDB and Lambda endpoints pointed at the test servers through the
+   * SDK's own variables.
    */
   function stubLambdaEnvironment(
-    endpoints: { bucket: string; s3: string; lambda?: string },
+    endpoints: { bucket: string; ledgerTable?: string; s3: string; dynamodb?: string; lambda?: string },
     topicConfig = JSON.stringify(topicEntry),
   ) {
     const variables = {
       CAPTURE_TOPIC_CONFIG: topicConfig,
       CAPTURE_BUCKET: endpoints.bucket,
+      CAPTURE_LEDGER_TABLE: endpoints.ledgerTable ?? 'ledger-unused',
       CAPTURE_COMPACTION_WORKER: 'capture-payments-compaction',
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: canary('access-key-id'),
       AWS_SECRET_ACCESS_KEY: canary('secret-access-key'),
       AWS_SESSION_TOKEN: canary('session-token'),
       AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb ?? dynamodbEndpoint(),
       AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda ?? 'http://127.0.0.1:9',
     };
     for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
@@ -470,18 +474,24 @@ describe('Log hygiene: the Lambda functions (functions/aws/*.ts)', () => {
     };
   }
 
-  async function freshBucket(): Promise<{ bucket: string; store: CaptureStore }> {
+  /** A bucket and a ledger table, as the stack creates them for the topic. */
+  async function freshBucket(): Promise<{ bucket: string; ledgerTable: string; store: CaptureStore }> {
     const bucket = `lake-${uniqueId()}`;
+    const ledgerTable = `ledger-${uniqueId()}`;
     const client = s3ClientFor({ endpoint: s3Endpoint() });
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
-    return { bucket, store: createS3Store({ bucket, client }) };
+    // In the functions' region (AWS_REGION below): the emulator keeps each region's tables apart.
+    const tables = dynamoClientFor({ endpoint: dynamodbEndpoint(), region: 'eu-west-1' });
+    await createLedgerTable(tables, ledgerTable);
+    tables.destroy();
+    return { bucket, ledgerTable, store: createS3Store({ bucket, client }) };
   }
 
   it('ingest, seal timer and compaction keep keys, values, headers, credentials and secret ARNs out of every line', async () => {
     // Prepare
-    const { bucket, store } = await freshBucket();
+    const { bucket, ledgerTable, store } = await freshBucket();
     const lambda = await lambdaInvokeStandIn();
-    stubLambdaEnvironment({ bucket, s3: s3Endpoint(), lambda: lambda.endpoint });
+    stubLambdaEnvironment({ bucket, ledgerTable, s3: s3Endpoint(), lambda: lambda.endpoint });
     const functions = await loadFunctions();
     const bodies = canaryBodies(MAX_RECORD_BYTES);
     const output = captureOutput();
@@ -519,8 +529,13 @@ describe('Log hygiene: the Lambda functions (functions/aws/*.ts)', () => {
 
   it('logs, counts and rethrows a storage failure of every function without credentials or a body', async () => {
     // Prepare
-    const { bucket } = await freshBucket();
-    stubLambdaEnvironment({ bucket, s3: await unreachable(s3Endpoint(), 's3') });
+    const { bucket, ledgerTable } = await freshBucket();
+    stubLambdaEnvironment({
+      bucket,
+      ledgerTable,
+      s3: await unreachable(s3Endpoint(), 's3'),
+      dynamodb: await unreachable(dynamodbEndpoint(), 'dynamodb'),
+    });
     const functions = await loadFunctions();
     const bodies = canaryBodies(MAX_RECORD_BYTES);
     const output = captureOutput();
@@ -555,8 +570,8 @@ describe('Log hygiene: the Lambda functions (functions/aws/*.ts)', () => {
     ['a bare value', canary('bare-value')],
   ])('reports %s where a Kafka event belongs without quoting it', async (_case, event) => {
     // Prepare
-    const { bucket } = await freshBucket();
-    stubLambdaEnvironment({ bucket, s3: s3Endpoint() });
+    const { bucket, ledgerTable } = await freshBucket();
+    stubLambdaEnvironment({ bucket, ledgerTable, s3: s3Endpoint() });
     const functions = await loadFunctions();
     const output = captureOutput();
 

@@ -16,6 +16,7 @@ import {
   type CloudFormationTemplate,
   type DataPlaneRole,
   findConnectionStringSettings,
+  findDynamoScopeProblems,
   findForeignInvocations,
   findForeignPrincipals,
   findGlueScopeProblems,
@@ -152,6 +153,8 @@ describe('Security review: IAM of the CDK stacks', () => {
   const templateOf = (name: StackName) => stacks.get(name) as CloudFormationTemplate;
   const lakeBucketOf = (template: CloudFormationTemplate) =>
     Object.entries(template.Resources).find(([, resource]) => resource.Type === 'AWS::S3::Bucket')?.[0];
+  const ledgerTableOf = (template: CloudFormationTemplate) =>
+    `${Object.entries(template.Resources).find(([, resource]) => resource.Type === 'AWS::DynamoDB::GlobalTable')?.[0]}.Arn`;
   const lakeOf = (template: CloudFormationTemplate) => ({
     bucketArn: `${lakeBucketOf(template)}.Arn`,
     prefixes: LAKE_PREFIXES,
@@ -166,6 +169,7 @@ describe('Security review: IAM of the CDK stacks', () => {
       ...findWildcardActions(statements),
       ...findUnscopedResources(statements, UNSCOPABLE_ACTIONS),
       ...findS3ScopeProblems(statements, lakeOf(template)),
+      ...findDynamoScopeProblems(statements, ledgerTableOf(template)),
       ...findOpenPrincipals(template, statements),
       ...findSecretScopeProblems(statements, { secrets, keys }),
       ...findGlueScopeProblems(statements, { registries, tables }),
@@ -201,6 +205,7 @@ describe('Security review: IAM of the CDK stacks', () => {
       'ec2:CreateNetworkInterface',
       'lambda:InvokeFunction',
       's3:DeleteObject',
+      'dynamodb:PutItem',
       'kafka-cluster:ReadData',
       'glue:GetSchemaVersion',
       'glue:GetTable',
@@ -268,6 +273,24 @@ describe('Security review: IAM of the CDK stacks', () => {
         Resource: bucketObjects(template, '/compacted/refunds/*'),
       }),
       /s3:DeleteObject on .*\/compacted\/refunds\/\*, where objects are visible/,
+    ],
+    [
+      'a delete of ledger items',
+      (template: CloudFormationTemplate) => ({
+        Effect: 'Allow',
+        Action: 'dynamodb:DeleteItem',
+        Resource: { 'Fn::GetAtt': [ledgerTableOf(template).replace(/\.Arn$/, ''), 'Arn'] },
+      }),
+      /allows dynamodb:DeleteItem; a function only reads, writes and lists ledger items/,
+    ],
+    [
+      'a table other than its ledger',
+      () => ({
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/other',
+      }),
+      /dynamodb:PutItem on arn:aws:dynamodb:eu-west-1:123456789012:table\/other, not the stack's ledger table/,
     ],
     [
       'a secret the config does not name',

@@ -122,7 +122,7 @@ const BUCKET_ACTIONS = new Set(['s3:ListBucket', 's3:ListBucketMultipartUploads'
  * actions on `bucketArn` only, object actions on `<bucketArn>/<prefix>/*` only (never the whole
  * bucket, another bucket or `"*"`) or on a folder below one, and deletes only under the deletable
  * prefixes (`_staging/`, and an Iceberg table's `metadata/`, where `<table>` stands for one folder),
- * since a visible object (raw, dead letter, compacted data, the ledger) is never deleted by the product.
+ * since a visible object (raw, dead letter, compacted data, a ledger) is never deleted by the product.
  */
 export function findS3ScopeProblems(
   statements: readonly LocatedStatement[],
@@ -155,6 +155,28 @@ export function findS3ScopeProblems(
           return [];
         }),
       ),
+  );
+}
+
+/** What a function may do with the ledger table: read, conditionally write and list its items. */
+const LEDGER_TABLE_ACTIONS = new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+
+/**
+ * Allow statements with a DynamoDB action other than those of `LEDGER_TABLE_ACTIONS` (no delete, no
+ * scan, nothing that changes the table itself), or on anything but the stack's own ledger table.
+ */
+export function findDynamoScopeProblems(statements: readonly LocatedStatement[], tableArn: string): string[] {
+  return statements.filter(allows).flatMap(({ where, statement }) =>
+    actionsOf(statement)
+      .filter((action) => action.startsWith('dynamodb:'))
+      .flatMap((action) => [
+        ...(LEDGER_TABLE_ACTIONS.has(action)
+          ? []
+          : [`${where}: allows ${action}; a function only reads, writes and lists ledger items`]),
+        ...resourcesOf(statement)
+          .filter((resource) => resource !== tableArn)
+          .map((resource) => `${where}: ${action} on ${resource}, not the stack's ledger table`),
+      ]),
   );
 }
 

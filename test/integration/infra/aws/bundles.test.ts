@@ -44,6 +44,7 @@ describe('Bundles of the capture functions', () => {
             PATH: process.env.PATH,
             CAPTURE_TOPIC_CONFIG: String(variables.CAPTURE_TOPIC_CONFIG),
             CAPTURE_BUCKET: 'example-lake',
+            CAPTURE_LEDGER_TABLE: 'example-ledger',
             CAPTURE_COMPACTION_WORKER: 'capture-payments-compaction-worker',
             AWS_REGION: 'eu-west-1',
           },

@@ -13,7 +13,7 @@ const PROPERTY_TIMEOUT_MS = 300_000;
 describe.each([
   ['filesystem', freshFsStore, 150],
   ['Azurite', freshAzuriteStore, 100],
-  ['S3 (moto)', freshS3Store, 50],
+  ['S3 and DynamoDB (moto)', freshS3Store, 50],
 ] as const)('Property: exactly-once on the %s store', (_name, makeStore, numRuns) => {
   it(
     'seals every delivered offset exactly once under redeliveries, crashes, rebalances and concurrent seals',

@@ -19,6 +19,7 @@ describe('Class: TopicStack (functions)', () => {
         // Prepare
         const template = templateOf(topic);
         const bucket = resourceOf(template, 'AWS::S3::Bucket', 'LakeBucket');
+        const ledger = resourceOf(template, 'AWS::DynamoDB::GlobalTable', 'Ledger');
         const logs = resourceOf(template, 'AWS::Logs::LogGroup', `Functions${name}Logs`);
 
         // Act
@@ -35,6 +36,7 @@ describe('Class: TopicStack (functions)', () => {
           Environment: {
             Variables: {
               CAPTURE_BUCKET: { Ref: bucket.id },
+              CAPTURE_LEDGER_TABLE: { Ref: ledger.id },
               POWERTOOLS_SERVICE_NAME: `capture-${topic.name}`,
               POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
               NODE_OPTIONS: '--enable-source-maps',

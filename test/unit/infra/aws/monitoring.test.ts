@@ -181,6 +181,7 @@ describe('Class: TopicStack (monitoring)', () => {
         'CompactionWorkerFunctionName',
         ...dashboard,
         'IngestFunctionName',
+        'LedgerTableName',
         'SealTimerFunctionName',
       ]);
       expect(JSON.stringify(outputs)).not.toMatch(/secretsmanager|kafka\.example\.com/);

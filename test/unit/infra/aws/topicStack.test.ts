@@ -17,6 +17,8 @@ import {
 
 describe('Class: TopicStack (permissions)', () => {
   const { payments, telemetry, templateOf } = exampleStacks();
+  const ledgerTableOf = (template: ReturnType<typeof templateOf>) =>
+    resourceOf(template, 'AWS::DynamoDB::GlobalTable', 'Ledger').id;
 
   describe('permissions', () => {
     it.each([payments, telemetry])('grants no wildcard action in any policy of $name', (topic) => {
@@ -82,7 +84,51 @@ describe('Class: TopicStack (permissions)', () => {
         ['_staging', 'compacted'].map((prefix) => objectsUnder(bucket, prefix)),
       );
       expect(resourcesFor('s3:DeleteObject')).toEqual([objectsUnder(bucket, '_staging')]);
-      expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('s3:'))).toEqual([]);
+      expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('s3:'))).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+      ]);
+      expect(resourcesFor('dynamodb:GetItem')).toEqual([{ 'Fn::GetAtt': [ledgerTableOf(template), 'Arn'] }]);
+    });
+
+    it.each([INGEST_POLICY, SEAL_POLICY])(
+      'lets %s read, conditionally write and list the ledger table, and nothing more of DynamoDB',
+      (policy) => {
+        // Prepare
+        const template = templateOf(payments);
+
+        // Act
+        const statements = statementsOf(template, policy).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+        );
+
+        // Assess
+        expect(statements).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+            Resource: { 'Fn::GetAtt': [ledgerTableOf(template), 'Arn'] },
+          },
+        ]);
+      },
+    );
+
+    it('keeps the ledger in an on-demand table keyed by topic and partition, kept when the stack goes', () => {
+      // Prepare
+      const template = templateOf(payments);
+
+      // Act
+      const table = resourceOf(template, 'AWS::DynamoDB::GlobalTable', 'Ledger');
+
+      // Assess
+      expect(table.properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'topic', KeyType: 'HASH' },
+          { AttributeName: 'partition', KeyType: 'RANGE' },
+        ],
+      });
+      expect(template.toJSON().Resources[table.id].DeletionPolicy).toBe('Retain');
     });
 
     it('lets the compaction dispatcher list the ledgers and invoke the worker, and nothing else', () => {
@@ -104,6 +150,11 @@ describe('Class: TopicStack (permissions)', () => {
         },
         {
           Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::GetAtt': [ledgerTableOf(template), 'Arn'] },
+        },
+        {
+          Effect: 'Allow',
           Action: 'lambda:InvokeFunction',
           Resource: [
             { 'Fn::GetAtt': [worker, 'Arn'] },
@@ -120,7 +171,9 @@ describe('Class: TopicStack (permissions)', () => {
       const actions = statementsOf(templateOf(telemetry), SEAL_POLICY).flatMap(actionsOf);
 
       // Assess
-      expect(actions.every((action) => action.startsWith('s3:'))).toBe(true);
+      expect(actions.every((action) => action.startsWith('s3:') || action.startsWith('dynamodb:'))).toBe(
+        true,
+      );
       const role = resourceOf(templateOf(payments), 'AWS::IAM::Role', 'FunctionsSealTimerServiceRole');
       expect(JSON.stringify(role.properties.ManagedPolicyArns)).not.toContain('MSK');
     });

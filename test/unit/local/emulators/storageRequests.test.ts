@@ -21,6 +21,20 @@ describe('Function: storageRequestKind', () => {
   });
 
   it.each([
+    ['DynamoDB_20120810.PutItem', 'dynamodb write'],
+    ['DynamoDB_20120810.GetItem', 'dynamodb read'],
+    ['DynamoDB_20120810.Query', 'dynamodb query'],
+    ['DynamoDB_20120810.CreateTable', 'setup'],
+    ['DynamoDB_20120810.DescribeTable', 'setup'],
+  ] as const)('reads DynamoDB %s as %s, by the operation its X-Amz-Target names', (operation, kind) => {
+    // Act: every DynamoDB call is a POST to the endpoint's root
+    const found = storageRequestKind('dynamodb', 'POST', '/', operation);
+
+    // Assess
+    expect(found).toBe(kind);
+  });
+
+  it.each([
     ['PUT', '/devstoreaccount1/lake/_staging/a.gz', 'blob write'],
     ['PUT', '/devstoreaccount1/lake/raw/a.gz?comp=block&blockid=AA', 'blob write'],
     ['PUT', '/devstoreaccount1/lake/raw/a.gz?comp=blocklist', 'blob write'],

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import {
+  createFaultPlan,
+  type FaultKind,
+  type FaultPlan,
+  startFaultProxy,
+} from '../../../../../local/faults/faultProxy.js';
+import { ConfigError, LedgerUnreadableError, TransientStoreError } from '../../../../../shared/errors.js';
+import { encodeLedger } from '../../../../../shared/ledgerCodec.js';
+import { createLedgerTable, dynamoClientFor } from '../../../../../shared/stores/dynamodb/dynamoClient.js';
+import {
+  createDynamoLedgerStore,
+  ledgerItemBytes,
+} from '../../../../../shared/stores/dynamodb/dynamoLedgerStore.js';
+import { createS3Store, s3ClientFor } from '../../../../../shared/stores/s3/createS3Store.js';
+import { s3Bucket } from '../../../../../shared/stores/s3/s3Bucket.js';
+import { bucketLedgerToMove } from '../../../../../shared/stores/s3/s3LedgerMove.js';
+import { createS3LedgerStore } from '../../../../../shared/stores/s3/s3LedgerStore.js';
+import { describeStoreContract, ledgerWith } from '../../../../helpers/storeContract.js';
+
+const s3 = s3ClientFor({ endpoint: inject('s3Endpoint') });
+const tables = dynamoClientFor({ endpoint: inject('dynamodbEndpoint') });
+const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+});
+
+/** A lake in its own bucket with its ledger in its own table, as the AWS stack deploys it. */
+function freshLake() {
+  const bucket = unique('lake');
+  const table = unique('ledger');
+  return {
+    bucket,
+    table,
+    store: createS3Store({
+      bucket,
+      client: s3,
+      createBucketIfMissing: true,
+      ledgerTable: { name: table, client: tables },
+    }),
+  };
+}
+
+describeStoreContract('s3 with its ledger in DynamoDB', async () => freshLake().store);
+
+describe('Store: the DynamoDB ledger table', () => {
+  it('keeps the ledger gzipped beside its version, in an item keyed by topic and partition', async () => {
+    // Prepare
+    const { table, store } = freshLake();
+    const state = ledgerWith(7);
+
+    // Act
+    const version = await store.ledger.write('orders', '3', state, null);
+
+    // Assess
+    const { Item } = await tables.send(
+      new GetItemCommand({ TableName: table, Key: { topic: { S: 'orders' }, partition: { S: '3' } } }),
+    );
+    expect(Item?.version?.S).toBe(version);
+    expect(gunzipSync(Item?.ledger?.B as Uint8Array).toString('utf8')).toBe(encodeLedger(state));
+  });
+
+  it('sizes an item as DynamoDB bills it, and a ledger of a busy minute gzips to a few write units at most', () => {
+    // Act: seven segments open and one pending object, what a 1 TB topic's partition holds in a minute
+    const bytes = ledgerItemBytes('orders', '3', ledgerWith(7));
+    const plain = Buffer.byteLength(encodeLedger(ledgerWith(7)));
+
+    // Assess
+    expect(bytes).toBeGreaterThan(100);
+    expect(bytes).toBeLessThan(plain / 2);
+    expect(Math.ceil(bytes / 1024)).toBeLessThanOrEqual(2);
+  });
+
+  it('moves a ledger the bucket holds into the table on its next write, leaving a marker an older function refuses', async () => {
+    // Prepare: a lake captured before the table existed, and a function of that version still running
+    const { bucket, store } = freshLake();
+    const old = createS3LedgerStore(s3Bucket(s3, bucket, true));
+    const oldVersion = await old.write('orders', '0', ledgerWith(2), null);
+    await old.write('orders', '1', ledgerWith(1), null);
+
+    // Act
+    const found = await store.ledger.read('orders', '0');
+    const listedBefore = await store.ledger.partitions('orders');
+    const moved = await store.ledger.write('orders', '0', ledgerWith(3), found.version);
+    const afterMove = await store.ledger.read('orders', '0');
+    const oldWrite = await old.write('orders', '0', ledgerWith(9), oldVersion);
+
+    // Assess
+    expect(found.state).toEqual(ledgerWith(2));
+    expect(found.version).not.toBeNull();
+    expect(listedBefore).toEqual(['0', '1']);
+    expect(moved).not.toBeNull();
+    expect(afterMove).toEqual({ state: ledgerWith(3), version: moved });
+    // The older function's compare-and-set loses, and its re-read stops on the marker.
+    expect(oldWrite).toBeNull();
+    await expect(old.read('orders', '0')).rejects.toBeInstanceOf(LedgerUnreadableError);
+    // Partition 1 has had no write: still listed from the bucket, so the seal timer still seals it.
+    expect(await store.ledger.partitions('orders')).toEqual(['0', '1']);
+  });
+
+  it('finds the state a move marked in the bucket when the move stopped before the table had it', async () => {
+    // Prepare: a move that marked the bucket's ledger and crashed before creating the item
+    const { bucket, store } = freshLake();
+    const old = createS3LedgerStore(s3Bucket(s3, bucket, true));
+    await old.write('orders', '0', ledgerWith(2), null);
+    const bucketSide = bucketLedgerToMove(s3Bucket(s3, bucket, true));
+    const read = await bucketSide.read('orders', '0');
+    expect(await bucketSide.freeze('orders', '0', read.version as string, ledgerWith(3))).toBe(true);
+
+    // Act
+    const found = await store.ledger.read('orders', '0');
+    const written = await store.ledger.write('orders', '0', ledgerWith(4), found.version);
+
+    // Assess
+    expect(found.state).toEqual(ledgerWith(3));
+    expect(written).not.toBeNull();
+    expect(await store.ledger.read('orders', '0')).toEqual({ state: ledgerWith(4), version: written });
+  });
+
+  it('lets exactly one of several writers move a bucket ledger, and the others re-read the table', async () => {
+    // Prepare
+    const { bucket, store } = freshLake();
+    await createS3LedgerStore(s3Bucket(s3, bucket, true)).write('orders', '0', ledgerWith(2), null);
+    const found = await store.ledger.read('orders', '0');
+
+    // Act
+    const versions = await Promise.all(
+      [4, 5, 6, 7].map((segments) => store.ledger.write('orders', '0', ledgerWith(segments), found.version)),
+    );
+
+    // Assess
+    const winners = versions.filter((version) => version !== null);
+    expect(winners).toHaveLength(1);
+    const winner = versions.findIndex((version) => version !== null);
+    expect(await store.ledger.read('orders', '0')).toEqual({
+      state: ledgerWith(4 + winner),
+      version: winners[0],
+    });
+  });
+
+  it('refuses an item that is not a gzipped ledger with its version, naming the table and item', async () => {
+    // Prepare: an item written by hand
+    const table = unique('ledger');
+    await createLedgerTable(tables, table);
+    await tables.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          topic: { S: 'orders' },
+          partition: { S: '0' },
+          ledger: { B: Buffer.from('{}') },
+          version: { S: 'v' },
+        },
+      }),
+    );
+    const ledger = createDynamoLedgerStore({ client: tables, table });
+
+    // Act
+    const reading = ledger.read('orders', '0');
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(LedgerUnreadableError);
+    await expect(reading).rejects.toThrow(
+      new RegExp(
+        `ledger table ${table}, item \\(orders, 0\\) is unreadable: its ledger is not gzip.*repair-ledger`,
+      ),
+    );
+  });
+
+  it('names the stack when the table does not exist, and does not retry what cannot pass', async () => {
+    // Prepare
+    const ledger = createDynamoLedgerStore({ client: tables, table: unique('missing') });
+
+    // Act
+    const reading = ledger.read('orders', '0');
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(ConfigError);
+    await expect(reading).rejects.toThrow(/does not exist: deploy the topic's stack \(infra\/aws\)/);
+  });
+
+  it.each([
+    ['throttle', 'ThrottlingException'],
+    ['error-500', 'InternalServerError'],
+    ['error-503', 'ServiceUnavailable'],
+    ['reset', 'a dropped connection'],
+  ] as const)('treats %s (%s) as transient, so the batch comes again', async (fault, _answer) => {
+    // Prepare: every request through a proxy that answers with the fault, the SDK's retries included
+    const table = unique('ledger');
+    await createLedgerTable(tables, table);
+    const plan = createFaultPlan({ rate: 1, seed: 1, kinds: [fault] });
+    const proxy = await startFaultProxy({ target: inject('dynamodbEndpoint'), dialect: 'dynamodb', plan });
+    stops.push(() => proxy.stop());
+    const client = dynamoClientFor({ endpoint: proxy.origin });
+    const ledger = createDynamoLedgerStore({ client, table });
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      ledger.read('orders', '0'),
+      ledger.write('orders', '0', ledgerWith(1), null),
+      ledger.partitions('orders'),
+    ]);
+
+    // Assess
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(TransientStoreError);
+    }
+  });
+
+  it('answers a write whose answer was lost, then retried by the SDK, as a lost race: the re-read finds it', async () => {
+    // Prepare: the first request is applied by the server but answered with a 500, as a dropped answer
+    const table = unique('ledger');
+    await createLedgerTable(tables, table);
+    const proxy = await startFaultProxy({
+      target: inject('dynamodbEndpoint'),
+      dialect: 'dynamodb',
+      plan: firstRequestFails('error-after-write'),
+    });
+    stops.push(() => proxy.stop());
+    const ledger = createDynamoLedgerStore({ client: dynamoClientFor({ endpoint: proxy.origin }), table });
+
+    // Act
+    const created = await ledger.write('orders', '0', ledgerWith(2), null);
+    const found = await ledger.read('orders', '0');
+    const next = await ledger.write('orders', '0', ledgerWith(3), found.version);
+
+    // Assess: the SDK's retry met the item the first try made, so the writer re-reads and goes on.
+    expect(created).toBeNull();
+    expect(found.state).toEqual(ledgerWith(2));
+    expect(next).not.toBeNull();
+  });
+});
+
+/** A plan that injects `kind` into the first request only. */
+function firstRequestFails(kind: FaultKind): FaultPlan {
+  let requests = 0;
+  return {
+    next: () => (requests++ === 0 ? kind : null),
+    rearm: () => {},
+    requests: () => requests,
+    injected: () => ({ [kind]: requests > 0 ? 1 : 0 }) as Record<FaultKind, number>,
+  };
+}
