@@ -47,8 +47,8 @@ const LEGACY_VERSION_PREFIX = 'legacy:';
  * `LedgerStore` on a DynamoDB table: an item per (topic, partition) holding the ledger, gzipped, and a
  * version; a write is a PutItem conditioned on that version (or on no item), so of concurrent writers
  * expecting the same version exactly one wins, as with S3's If-Match. A conditional write costs a
- * write request unit per KB of item, and a ledger of a busy minute (a few KB of JSON) gzips under one,
- * where S3 bills the same conditional PUT eight times as much (see BENCHMARKS.md, the prices).
+ * write request unit per started KB of item, and a ledger of a busy minute (a few KB of JSON) gzips
+ * into one or two, where an S3 conditional PUT costs as much as eight (see BENCHMARKS.md, the prices).
  *
  * @example
  * const ledger = createDynamoLedgerStore({ client: dynamoClientFor(), table: 'capture-orders-ledger' });
