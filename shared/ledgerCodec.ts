@@ -73,17 +73,20 @@ export function encodeLedger(state: PartitionLedger): string {
  * @throws LedgerUnreadableError (permanent) when the text is not JSON or not a ledger
  */
 export function decodeLedger(text: string, where: string): PartitionLedger {
-  const corrupt = (reason: string, cause?: unknown) => unreadableLedger(where, reason, cause);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corrupt('it is not JSON', error);
+    throw unreadableLedger(where, 'it is not JSON', error);
   }
   const parsed = ledgerSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw corrupt(`${issue?.path.join('.') || 'the document'}: ${issue?.message}`, parsed.error);
+    throw unreadableLedger(
+      where,
+      `${issue?.path.join('.') || 'the document'}: ${issue?.message}`,
+      parsed.error,
+    );
   }
   return parsed.data;
 }

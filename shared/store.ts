@@ -71,6 +71,27 @@ export interface LedgerStore {
   partitions(topic: string): Promise<string[]>;
 }
 
+/**
+ * Where ledgers lived before a ledger table (the bucket's `_ledger/` on AWS), as the table's store
+ * takes them over: read when the table has no item for a partition, and fenced so that a function of
+ * the version before the table can never write one beside the table's (see `createDynamoLedgerStore`).
+ */
+export interface LegacyLedger {
+  /** The old ledger and its version; an empty ledger without a version when there is none, or it moved. */
+  read(topic: string, partition: string): Promise<VersionedLedger>;
+  /**
+   * Marks the old ledger as moving, with the state it holds, if it is still at `version`; that state,
+   * or null when another writer came first.
+   */
+  freeze(topic: string, partition: string, version: string): Promise<PartitionLedger | null>;
+  /** Makes sure the partition reads as moved before its first item is created; false when a ledger is there. */
+  fence(topic: string, partition: string): Promise<boolean>;
+  /** Marks the partition moved for good once the table's item holds its state. */
+  retire(topic: string, partition: string): Promise<void>;
+  /** Partitions with an object: moved or not, so idle ones not yet moved are still sealed. */
+  partitions(topic: string): Promise<string[]>;
+}
+
 /** The two halves every deployment needs. */
 export interface CaptureStore {
   readonly objects: ObjectStore;

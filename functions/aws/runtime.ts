@@ -38,7 +38,10 @@ export function topicFromLambdaEnvironment(env: NodeJS.ProcessEnv): TopicConfig 
   return topic as TopicConfig;
 }
 
-/** Gets the function's pipeline context, creating the store on first use (one S3 client per instance). */
+/**
+ * Gets the function's pipeline context, creating the store on first use (one S3 and one DynamoDB
+ * client per instance).
+ */
 export type ContextProvider = () => Promise<CaptureContext>;
 
 /**

@@ -84,7 +84,7 @@ export class CaptureFunctions extends Construct {
     lake.grantCaptureAccess(this.ingest, { schemaFiles: props.topic.registry !== undefined });
     lake.grantCaptureAccess(this.sealTimer, { schemaFiles: false });
     ledger.grantLedgerWrites(this.ingest);
-    ledger.grantLedgerWrites(this.sealTimer);
+    ledger.grantLedgerSealing(this.sealTimer);
     grantRegistryRead(this, this.ingest, props.topic);
     new Rule(this, 'SealEveryMinute', {
       description: `Seals the minutes of ${props.topic.name} that no new record will seal`,

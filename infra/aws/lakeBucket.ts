@@ -18,8 +18,9 @@ import {
 const LEDGER_PREFIX = '_ledger';
 
 /**
- * The topic's lake: raw and dead-letter minute objects, staged segments and the ledger, in one bucket
- * per topic so that a stack, its permissions and its lifecycle concern one topic only.
+ * The topic's lake: raw and dead-letter minute objects and staged segments (the ledger is in its
+ * table, see `ledgerTable.ts`), in one bucket per topic so that a stack, its permissions and its
+ * lifecycle concern one topic only.
  */
 export class LakeBucket extends Construct {
   readonly bucket: Bucket;
@@ -35,8 +36,8 @@ export class LakeBucket extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       // Unversioned on purpose: raw objects are written once (If-None-Match) and never replaced, so a
-      // version history would protect nothing, while every ledger update (one per batch, If-Match)
-      // would leave a noncurrent version behind to pay for.
+      // version history would protect nothing, while every staged segment deleted would leave a
+      // noncurrent version behind to pay for.
       versioned: false,
       lifecycleRules: lifecycleRulesOf(settings),
       // A data lake outlives its stack: deleting the stack leaves the bucket and its objects.

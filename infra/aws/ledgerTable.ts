@@ -19,18 +19,28 @@ export class LedgerTable extends Construct {
       partitionKey: { name: LEDGER_TABLE_KEY.partitionKey, type: AttributeType.STRING },
       sortKey: { name: LEDGER_TABLE_KEY.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
-      // A ledger deleted by mistake can be restored to the minute before (a few KB: cents a year).
+      // A table deleted by hand would turn every partition into a lost ledger, held until repaired.
+      deletionProtection: true,
+      // Restores go to a new table, which the stack can then be pointed at (a few KB: cents a year).
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 
-  /** Ingestion and the seal timer: read, write (conditionally) and list the topic's ledgers. */
+  /** Ingestion: read and write (conditionally) the ledgers of the partitions it is given. */
   grantLedgerWrites(grantee: IGrantable): void {
+    this.grant(grantee, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+  }
+
+  /** The seal timer: read, write and list the topic's ledgers, idle partitions' included. */
+  grantLedgerSealing(grantee: IGrantable): void {
     this.grant(grantee, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   }
 
-  /** The compaction worker: read the ledgers (which hours are closed), never write them. */
+  /**
+   * The compaction worker: read the ledgers (which hours are closed) and list them (its group's
+   * partitions must be the topic's), never write them.
+   */
   grantLedgerReads(grantee: IGrantable): void {
     this.grant(grantee, ['dynamodb:GetItem', 'dynamodb:Query']);
   }

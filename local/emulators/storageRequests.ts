@@ -74,13 +74,24 @@ export function storageRequestKind(
   return method === 'GET' && !oneEntity ? 'table query' : 'table entity';
 }
 
+const DYNAMODB_KINDS: Readonly<Record<string, StorageRequestKind>> = {
+  PutItem: 'dynamodb write',
+  UpdateItem: 'dynamodb write',
+  DeleteItem: 'dynamodb write',
+  GetItem: 'dynamodb read',
+  Query: 'dynamodb query',
+  Scan: 'dynamodb query',
+  CreateTable: 'setup',
+  DescribeTable: 'setup',
+};
+
+/** @throws Error for an operation this list does not price, so a new call cannot go uncounted */
 function dynamoRequestKind(target: string): StorageRequestKind {
   const operation = target.slice(target.indexOf('.') + 1);
-  if (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem')
-    return 'dynamodb write';
-  if (operation === 'GetItem') return 'dynamodb read';
-  if (operation === 'Query' || operation === 'Scan') return 'dynamodb query';
-  return 'setup';
+  const kind = DYNAMODB_KINDS[operation];
+  if (kind === undefined)
+    throw new Error(`the request tally does not know the DynamoDB operation "${target}"`);
+  return kind;
 }
 
 /**

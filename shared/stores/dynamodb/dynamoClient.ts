@@ -1,9 +1,5 @@
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { codeOf } from '../s3/s3Errors.js';
 import { LEDGER_TABLE_KEY } from './ledgerTableKey.js';
 
 /** As for S3 (see `s3ClientFor`): a few quick SDK retries, then the platform's redelivery. */
@@ -57,6 +53,7 @@ export async function createLedgerTable(client: DynamoDBClient, table: string): 
       }),
     );
   } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+    // There already: another lake's first call, or an earlier run, created it.
+    if (codeOf(error) !== 'ResourceInUseException') throw error;
   }
 }

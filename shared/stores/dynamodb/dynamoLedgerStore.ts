@@ -12,25 +12,11 @@ import type { PartitionLedger } from '../../ledger.js';
 import { EMPTY_LEDGER } from '../../ledger.js';
 import { decodeLedger, encodeLedger, unreadableLedger } from '../../ledgerCodec.js';
 import { onceUntilSuccess } from '../../onceUntilSuccess.js';
-import type { LedgerStore, VersionedLedger } from '../../store.js';
+import type { LedgerStore, LegacyLedger, VersionedLedger } from '../../store.js';
 import { codeOf } from '../s3/s3Errors.js';
 import { createLedgerTable } from './dynamoClient.js';
 import { DYNAMODB_TRANSIENT_ERRORS, isConditionFailed } from './dynamoErrors.js';
 import { LEDGER_TABLE_KEY } from './ledgerTableKey.js';
-
-/**
- * Where ledgers lived before the table (the bucket's `_ledger/`): read when the table has no item for
- * a partition. The first write moves it: `freeze` marks the old ledger moved, conditioned on the
- * version read, with the state being written, so an older function can no longer write it; then the
- * table's item is created. A crash between the two leaves the state in the frozen object, read again
- * by the next writer.
- */
-export interface LegacyLedger {
-  read(topic: string, partition: string): Promise<VersionedLedger>;
-  /** False when the old ledger is no longer at `version`: another writer came first. */
-  freeze(topic: string, partition: string, version: string, state: PartitionLedger): Promise<boolean>;
-  partitions(topic: string): Promise<string[]>;
-}
 
 export interface DynamoLedgerOptions {
   readonly client: DynamoDBClient;
@@ -62,10 +48,70 @@ export function createDynamoLedgerStore(options: DynamoLedgerOptions): LedgerSto
         if (options.createTableIfMissing) await ensureTable();
         return await call();
       } catch (error) {
-        throw explained(error, table);
+        throw explained(error, table, operation);
       }
     });
   const where = (topic: string, partition: string) => `table ${table}, item (${topic}, ${partition})`;
+
+  /**
+   * A PutItem conditioned on `expectedVersion` (null: on no item): the version written, or null when
+   * another writer came first. An answer lost after the write took effect makes the SDK try again and
+   * fail the condition on its own item, which the item it returns shows: that is a success.
+   */
+  const put = async (
+    topic: string,
+    partition: string,
+    state: PartitionLedger,
+    expectedVersion: string | null,
+  ): Promise<string | null> => {
+    const version = randomUUID();
+    const condition =
+      expectedVersion === null
+        ? { ConditionExpression: 'attribute_not_exists(#version)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeValues: { ':expected': { S: expectedVersion } },
+          };
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: ledgerItem(topic, partition, state, version),
+          ExpressionAttributeNames: { '#version': 'version' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...condition,
+        }),
+      );
+      return version;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return (error as { Item?: Record<string, AttributeValue> }).Item?.version?.S === version
+        ? version
+        : null;
+    }
+  };
+
+  /**
+   * The first write of a partition whose ledger is in the bucket: the bucket's object is marked as
+   * moving with the state it holds (only if still at the version read, so of this and an older
+   * function's write one wins), the item is created with that state, the object is marked moved for
+   * good, and only then is the new state written over the item, as any write. Every step can be
+   * repeated after a crash, and a reader only ever sees committed states.
+   */
+  const moveThenWrite = async (
+    bucket: LegacyLedger,
+    topic: string,
+    partition: string,
+    bucketVersion: string,
+    state: PartitionLedger,
+  ): Promise<string | null> => {
+    const moved = await bucket.freeze(topic, partition, bucketVersion);
+    if (moved === null) return null;
+    const created = await put(topic, partition, moved, null);
+    if (created === null) return null;
+    await bucket.retire(topic, partition);
+    return put(topic, partition, state, created);
+  };
 
   return {
     read(topic, partition) {
@@ -84,35 +130,14 @@ export function createDynamoLedgerStore(options: DynamoLedgerOptions): LedgerSto
 
     write(topic, partition, state, expectedVersion) {
       return run(`write ledger (${topic}, ${partition})`, async () => {
-        const fromLegacy = expectedVersion?.startsWith(LEGACY_VERSION_PREFIX) ?? false;
-        if (fromLegacy && expectedVersion !== null && legacy !== undefined) {
-          const legacyVersion = expectedVersion.slice(LEGACY_VERSION_PREFIX.length);
-          if (!(await legacy.freeze(topic, partition, legacyVersion, state))) return null;
+        if (legacy !== undefined && expectedVersion?.startsWith(LEGACY_VERSION_PREFIX)) {
+          const bucketVersion = expectedVersion.slice(LEGACY_VERSION_PREFIX.length);
+          return moveThenWrite(legacy, topic, partition, bucketVersion, state);
         }
-        const version = randomUUID();
-        const condition =
-          expectedVersion === null || fromLegacy
-            ? { ConditionExpression: 'attribute_not_exists(#version)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeValues: { ':expected': { S: expectedVersion } },
-              };
-        try {
-          await client.send(
-            new PutItemCommand({
-              TableName: table,
-              Item: ledgerItem(topic, partition, state, version),
-              ExpressionAttributeNames: { '#version': 'version' },
-              ...condition,
-            }),
-          );
-        } catch (error) {
-          // Another writer came first. A retried write whose first try succeeded lands here too; the
-          // caller re-reads and finds it.
-          if (isConditionFailed(error)) return null;
-          throw error;
-        }
-        return version;
+        // A partition's first item: fenced first, so an older function cannot create one in the bucket.
+        if (expectedVersion === null && legacy !== undefined && !(await legacy.fence(topic, partition)))
+          return null;
+        return put(topic, partition, state, expectedVersion);
       });
     },
 
@@ -201,18 +226,27 @@ function decodeItem(item: Record<string, AttributeValue>, where: string): Versio
   return { state: decodeLedger(text, where), version };
 }
 
-/** A missing table or a missing permission will not pass by retrying: say what to deploy or grant. */
-function explained(error: unknown, table: string): unknown {
+/**
+ * A missing table, a missing permission or an item DynamoDB refuses will not pass by retrying: say
+ * which and what to check.
+ */
+function explained(error: unknown, table: string, operation: string): unknown {
   const code = codeOf(error);
   if (code === 'ResourceNotFoundException') {
     return new ConfigError(
-      `the ledger table ${table} does not exist: deploy the topic's stack (infra/aws), which creates it and names it in CAPTURE_LEDGER_TABLE`,
+      `${operation}: the ledger table ${table} does not exist in this account and region: check the name (the stack output LedgerTableName, CAPTURE_LEDGER_TABLE) and AWS_REGION, or deploy the topic's stack (infra/aws), which creates it`,
       { cause: error },
     );
   }
   if (code === 'AccessDeniedException') {
     return new ConfigError(
-      `access to the ledger table ${table} was denied: the functions need dynamodb:GetItem, PutItem and Query on it, which the topic's stack (infra/aws) grants`,
+      `${operation}: access to the ledger table ${table} was denied: the topic's stack (infra/aws) grants each function what it does with the table (see infra/aws/README.md, Permissions); a reader such as the console needs dynamodb:GetItem and Query`,
+      { cause: error },
+    );
+  }
+  if (code === 'ValidationException') {
+    return new ConfigError(
+      `${operation}: DynamoDB refused the request to the ledger table ${table} (${(error as Error).message}); an item over 400 KB means the partition's ledger grew past what the table holds`,
       { cause: error },
     );
   }

@@ -28,7 +28,8 @@ describe('openLake with a request tally', () => {
       {
         // The bucket, and the table's creation (the ledger store's first call).
         setup: 2,
-        's3 PUT/COPY/POST': 1,
+        // The staging, and the bucket's mark that the partition's ledger is in the table (its first item).
+        's3 PUT/COPY/POST': 2,
         's3 GET/HEAD': 1,
         's3 LIST': 1,
         's3 DELETE': 1,

@@ -91,27 +91,27 @@ describe('Class: TopicStack (permissions)', () => {
       expect(resourcesFor('dynamodb:GetItem')).toEqual([{ 'Fn::GetAtt': [ledgerTableOf(template), 'Arn'] }]);
     });
 
-    it.each([INGEST_POLICY, SEAL_POLICY])(
-      'lets %s read, conditionally write and list the ledger table, and nothing more of DynamoDB',
-      (policy) => {
-        // Prepare
-        const template = templateOf(payments);
+    it.each([
+      [INGEST_POLICY, ['dynamodb:GetItem', 'dynamodb:PutItem']],
+      [SEAL_POLICY, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']],
+    ])('lets %s use the ledger table for %j, and nothing more of DynamoDB', (policy, actions) => {
+      // Prepare
+      const template = templateOf(payments);
 
-        // Act
-        const statements = statementsOf(template, policy).filter((statement) =>
-          actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
-        );
+      // Act
+      const statements = statementsOf(template, policy).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
 
-        // Assess
-        expect(statements).toEqual([
-          {
-            Effect: 'Allow',
-            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-            Resource: { 'Fn::GetAtt': [ledgerTableOf(template), 'Arn'] },
-          },
-        ]);
-      },
-    );
+      // Assess
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: actions,
+          Resource: { 'Fn::GetAtt': [ledgerTableOf(template), 'Arn'] },
+        },
+      ]);
+    });
 
     it('keeps the ledger in an on-demand table keyed by topic and partition, kept when the stack goes', () => {
       // Prepare
@@ -123,6 +123,7 @@ describe('Class: TopicStack (permissions)', () => {
       // Assess
       expect(table.properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [expect.objectContaining({ DeletionProtectionEnabled: true })],
         KeySchema: [
           { AttributeName: 'topic', KeyType: 'HASH' },
           { AttributeName: 'partition', KeyType: 'RANGE' },

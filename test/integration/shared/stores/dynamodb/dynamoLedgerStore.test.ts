@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   createFaultPlan,
@@ -9,6 +9,7 @@ import {
   startFaultProxy,
 } from '../../../../../local/faults/faultProxy.js';
 import { ConfigError, LedgerUnreadableError, TransientStoreError } from '../../../../../shared/errors.js';
+import { EMPTY_LEDGER } from '../../../../../shared/ledger.js';
 import { encodeLedger } from '../../../../../shared/ledgerCodec.js';
 import { createLedgerTable, dynamoClientFor } from '../../../../../shared/stores/dynamodb/dynamoClient.js';
 import {
@@ -109,17 +110,58 @@ describe('Store: the DynamoDB ledger table', () => {
     await old.write('orders', '0', ledgerWith(2), null);
     const bucketSide = bucketLedgerToMove(s3Bucket(s3, bucket, true));
     const read = await bucketSide.read('orders', '0');
-    expect(await bucketSide.freeze('orders', '0', read.version as string, ledgerWith(3))).toBe(true);
+    expect(await bucketSide.freeze('orders', '0', read.version as string)).toEqual(ledgerWith(2));
 
     // Act
     const found = await store.ledger.read('orders', '0');
     const written = await store.ledger.write('orders', '0', ledgerWith(4), found.version);
 
-    // Assess
-    expect(found.state).toEqual(ledgerWith(3));
+    // Assess: the marker holds the committed state, never the one being written
+    expect(found.state).toEqual(ledgerWith(2));
     expect(written).not.toBeNull();
     expect(await store.ledger.read('orders', '0')).toEqual({ state: ledgerWith(4), version: written });
   });
+
+  it('reads a moved partition whose item went missing as a lost ledger, not as the state it once moved with', async () => {
+    // Prepare: a partition moved from the bucket, then its item deleted by hand
+    const { bucket, table, store } = freshLake();
+    await createS3LedgerStore(s3Bucket(s3, bucket, true)).write('orders', '0', ledgerWith(2), null);
+    const found = await store.ledger.read('orders', '0');
+    expect(await store.ledger.write('orders', '0', ledgerWith(3), found.version)).not.toBeNull();
+    await tables.send(
+      new DeleteItemCommand({ TableName: table, Key: { topic: { S: 'orders' }, partition: { S: '0' } } }),
+    );
+
+    // Act
+    const afterLoss = await store.ledger.read('orders', '0');
+
+    // Assess: no version, so ingestion asks the lake what it holds before writing (README, Nothing skipped)
+    expect(afterLoss).toEqual({ state: EMPTY_LEDGER, version: null });
+  });
+
+  it.each([
+    ['the table store first', true],
+    ['an older function first', false],
+  ])(
+    'keeps one ledger of a new partition when the table store and an older function both create it: %s',
+    async (_case, tableFirst) => {
+      // Prepare: a partition neither has seen, during the deploy that brings the table
+      const { bucket, store } = freshLake();
+      const old = createS3LedgerStore(s3Bucket(s3, bucket, true));
+      const createInTable = () => store.ledger.write('orders', '7', ledgerWith(1), null);
+      const createInBucket = () => old.write('orders', '7', ledgerWith(2), null);
+
+      // Act
+      const [first, second] = tableFirst
+        ? [await createInTable(), await createInBucket()]
+        : [await createInBucket(), await createInTable()];
+
+      // Assess: the second creator loses, and the one ledger is where the table store reads it
+      expect(first).not.toBeNull();
+      expect(second).toBeNull();
+      expect((await store.ledger.read('orders', '7')).state).toEqual(ledgerWith(tableFirst ? 1 : 2));
+    },
+  );
 
   it('lets exactly one of several writers move a bucket ledger, and the others re-read the table', async () => {
     // Prepare
@@ -171,16 +213,18 @@ describe('Store: the DynamoDB ledger table', () => {
     );
   });
 
-  it('names the stack when the table does not exist, and does not retry what cannot pass', async () => {
+  it('says what to check when the table does not exist, and does not retry what cannot pass', async () => {
     // Prepare
-    const ledger = createDynamoLedgerStore({ client: tables, table: unique('missing') });
+    const ledger = createDynamoLedgerStore({ client: tables, table: unique('ledger') });
 
     // Act
     const reading = ledger.read('orders', '0');
 
     // Assess
     await expect(reading).rejects.toBeInstanceOf(ConfigError);
-    await expect(reading).rejects.toThrow(/does not exist: deploy the topic's stack \(infra\/aws\)/);
+    await expect(reading).rejects.toThrow(
+      /read ledger \(orders, 0\): the ledger table ledger-\w+ does not exist in this account and region: check the name .* or deploy the topic's stack \(infra\/aws\)/,
+    );
   });
 
   it.each([
@@ -212,7 +256,7 @@ describe('Store: the DynamoDB ledger table', () => {
     }
   });
 
-  it('answers a write whose answer was lost, then retried by the SDK, as a lost race: the re-read finds it', async () => {
+  it('answers a write whose answer was lost and which the SDK tried again with the version it wrote', async () => {
     // Prepare: the first request is applied by the server but answered with a 500, as a dropped answer
     const table = unique('ledger');
     await createLedgerTable(tables, table);
@@ -229,9 +273,9 @@ describe('Store: the DynamoDB ledger table', () => {
     const found = await ledger.read('orders', '0');
     const next = await ledger.write('orders', '0', ledgerWith(3), found.version);
 
-    // Assess: the SDK's retry met the item the first try made, so the writer re-reads and goes on.
-    expect(created).toBeNull();
-    expect(found.state).toEqual(ledgerWith(2));
+    // Assess: the SDK's retry met the item the first try made, which the condition's answer shows.
+    expect(created).not.toBeNull();
+    expect(found).toEqual({ state: ledgerWith(2), version: created });
     expect(next).not.toBeNull();
   });
 });
