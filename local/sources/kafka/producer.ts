@@ -33,6 +33,9 @@ export async function produceGeneratedEvents(options: ProduceOptions): Promise<P
     clientId: 'capture-local-producer',
     bootstrapBrokers: [...options.brokers],
     acks: ProduceAcks.ALL,
+    // A send retried after a timeout on a busy machine would otherwise write its records twice: the
+    // topic holds exactly the events asked for, which the runs and tests count on.
+    idempotent: true,
   });
   const generate = createEventGenerator(options.seed);
   const start = Date.now() - Math.ceil((options.events / options.rate) * 1000);
