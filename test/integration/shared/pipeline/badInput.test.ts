@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { TopicConfigInput } from '../../../../shared/config/schema.js';
 import { decompressObject } from '../../../../shared/encode/decompress.js';
 import type { CaptureContext } from '../../../../shared/pipeline/context.js';
@@ -43,9 +43,16 @@ const HOUR = 3_600_000;
 /** Every visible object of these runs: the default layout, partition 0, gzip. */
 const OBJECT_NAME = /^(raw|deadletter)\/orders\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/0-\d{20}\.jsonl\.gz$/;
 
+/** The folders of this file's filesystem lakes, removed once its tests are done. */
+const lakeFolders: string[] = [];
+afterAll(async () => {
+  await Promise.all(lakeFolders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
 /** A filesystem lake in a folder of its own inside another, so a path that escapes it can be seen. */
 async function fsLakeInOwnFolder(): Promise<{ store: CaptureStore; parent: string; root: string }> {
   const parent = await mkdtemp(join(tmpdir(), 'bad-input-'));
+  lakeFolders.push(parent);
   const root = join(parent, 'lake');
   return { store: createFsStore(root), parent, root };
 }
