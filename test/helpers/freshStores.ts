@@ -2,9 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { openLake } from '../../local/emulators/openLake.js';
-import type { CaptureStore } from '../../shared/store.js';
+import type { CaptureStore, LedgerStore } from '../../shared/store.js';
 import { dynamoClientFor } from '../../shared/stores/dynamodb/dynamoClient.js';
-import { s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
+import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store.js';
 
 /** The suite's emulators, started once by the global setup (test/setup/). */
 const suiteEmulators = () => ({
@@ -40,6 +40,44 @@ export async function freshS3Store(): Promise<CaptureStore> {
   return (
     await openLake('s3', { emulators: suiteEmulators(), s3Client, dynamodbClient, ledgerInTable: true })
   ).store;
+}
+
+/** Stores made so far by `freshMigratingS3Store`, which sets where each one moves its ledger. */
+let migrations = 0;
+
+/**
+ * A lake captured first by the version before the ledger table (its ledger in the bucket), then, from
+ * a number of ledger calls on that differs from one store to the next (0 to 29), by the version with
+ * the table, which moves each partition's ledger on its next write: the deploy, at every point of a
+ * run in turn. The switch keeps the pipeline's ledger cache, so the first writes after it also meet
+ * versions the table never wrote.
+ */
+export async function freshMigratingS3Store(): Promise<CaptureStore> {
+  s3Client ??= s3ClientFor({ endpoint: inject('s3Endpoint') });
+  dynamodbClient ??= dynamoClientFor({ endpoint: inject('dynamodbEndpoint') });
+  const lake = await openLake('s3', {
+    emulators: suiteEmulators(),
+    s3Client,
+    dynamodbClient,
+    ledgerInTable: true,
+  });
+  const before = createS3Store({
+    bucket: lake.storage.container,
+    client: s3Client,
+    createBucketIfMissing: true,
+  });
+  const switchAfter = (migrations++ * 7) % 30;
+  let calls = 0;
+  const ledger = (): LedgerStore => (calls++ < switchAfter ? before.ledger : lake.store.ledger);
+  return {
+    objects: lake.store.objects,
+    ledger: {
+      read: (topic, partition) => ledger().read(topic, partition),
+      write: (topic, partition, state, expectedVersion) =>
+        ledger().write(topic, partition, state, expectedVersion),
+      partitions: (topic) => ledger().partitions(topic),
+    },
+  };
 }
 
 /** Every store a pipeline test runs against, for `describe.each`. */

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { checkExactlyOnce, scenario } from '../../../helpers/exactlyOnceProperty.js';
-import { freshAzuriteStore, freshFsStore, freshS3Store } from '../../../helpers/freshStores.js';
+import {
+  freshAzuriteStore,
+  freshFsStore,
+  freshMigratingS3Store,
+  freshS3Store,
+} from '../../../helpers/freshStores.js';
 
 /**
  * Each property makes a hundred runs of random size against a real store. Alone they take 10 to 30 s;
@@ -14,6 +19,7 @@ describe.each([
   ['filesystem', freshFsStore, 150],
   ['Azurite', freshAzuriteStore, 100],
   ['S3 and DynamoDB (moto)', freshS3Store, 50],
+  ['S3, its ledger moving from the bucket to DynamoDB mid-run (moto)', freshMigratingS3Store, 50],
 ] as const)('Property: exactly-once on the %s store', (_name, makeStore, numRuns) => {
   it(
     'seals every delivered offset exactly once under redeliveries, crashes, rebalances and concurrent seals',
