@@ -65,7 +65,7 @@ describe('Store: the DynamoDB ledger table', () => {
     expect(gunzipSync(Item?.ledger?.B as Uint8Array).toString('utf8')).toBe(encodeLedger(state));
   });
 
-  it('sizes an item as DynamoDB bills it, and a ledger of a busy minute gzips to a few write units at most', () => {
+  it('gzips a busy minute’s ledger into an item of at most two write units, under half its JSON', () => {
     // Act: seven segments open and one pending object, what a 1 TB topic's partition holds in a minute
     const bytes = ledgerItemBytes('orders', '3', ledgerWith(7));
     const plain = Buffer.byteLength(encodeLedger(ledgerWith(7)));
