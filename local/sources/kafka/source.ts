@@ -111,9 +111,10 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
     for (const wake of woken) wake();
   };
   stop.signal.addEventListener('abort', notifyChange);
-  /** Waits `ms`, or less when something changes or the runner stops. */
+  /** Waits `ms`, or less when something changes or the runner stops (at once when it has stopped). */
   const waitForChange = (ms: number) =>
     new Promise<void>((done) => {
+      if (stop.signal.aborted) return done();
       const wake = () => {
         clearTimeout(timer);
         waiting = waiting.filter((other) => other !== wake);
@@ -144,6 +145,12 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
       // being retried holds what is behind it in the broker, not in memory.
       if (batches.waiting >= functions.limits.maxRecords) {
         await waitForChange(1_000);
+        continue;
+      }
+      // Drained runs only: everything up to the end offsets is read, so a fetch would only hold the
+      // broker's wait open while the last batches go; the progress loop looks for newer records.
+      if (readToEnd()) {
+        await waitForChange(PROGRESS_MS);
         continue;
       }
       try {
@@ -217,9 +224,9 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
         }
       }
       progress.update(delivered, lag);
-      // Read to the end, the last batches' commits are what a drained run waits for: look again as
-      // each lands rather than a second later.
-      if (readToEnd()) await waitForChange(PROGRESS_MS);
+      // A drained run waits for the last fetch and the last batches' commits: it looks again as each
+      // lands rather than a second later.
+      if (options.untilDrained) await waitForChange(PROGRESS_MS);
       else await pause(PROGRESS_MS);
     }
   };
