@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TriggerShapeError } from '../errors.js';
 import type { CaptureRecord, RecordHeader } from '../record.js';
+import { everyEntry, isArrayOrAbsent, isPlainObject } from './shapeChecks.js';
 import {
   brokerTimeOf,
   decodeBase64,
@@ -53,14 +54,7 @@ export function binaryKafkaBatchToRecords(
   triggerMetadata: unknown,
   where: string,
 ): CaptureRecord[] {
-  const parsed = metadataSchema.safeParse(triggerMetadata);
-  if (!parsed.success) {
-    throw new TriggerShapeError(
-      `${where}: triggerMetadata lacks the Kafka trigger's arrays (${REGISTRATION_HINT}):\n${z.prettifyError(parsed.error)}`,
-      { cause: parsed.error },
-    );
-  }
-  const metadata = parsed.data;
+  const metadata = isMetadata(triggerMetadata) ? triggerMetadata : parseMetadata(triggerMetadata, where);
   for (const [name, array] of Object.entries(metadata)) {
     if (array !== undefined && array.length !== values.length) {
       throw new TriggerShapeError(
@@ -85,6 +79,27 @@ export function binaryKafkaBatchToRecords(
   });
 }
 
+/** The schema's shape, checked without copying its arrays (see `shapeChecks.ts`); false sends it to zod. */
+function isMetadata(value: unknown): value is z.infer<typeof metadataSchema> {
+  return (
+    isPlainObject(value) &&
+    Array.isArray(value.partitionArray) &&
+    Array.isArray(value.offsetArray) &&
+    isArrayOrAbsent(value.timestampArray) &&
+    isArrayOrAbsent(value.keyArray) &&
+    isArrayOrAbsent(value.headersArray)
+  );
+}
+
+function parseMetadata(triggerMetadata: unknown, where: string): z.infer<typeof metadataSchema> {
+  const parsed = metadataSchema.safeParse(triggerMetadata);
+  if (parsed.success) return parsed.data;
+  throw new TriggerShapeError(
+    `${where}: triggerMetadata lacks the Kafka trigger's arrays (${REGISTRATION_HINT}):\n${z.prettifyError(parsed.error)}`,
+    { cause: parsed.error },
+  );
+}
+
 function bodyOf(value: unknown, where: string): Buffer {
   if (value === null || value === undefined) return Buffer.alloc(0);
   if (Buffer.isBuffer(value)) return value;
@@ -95,13 +110,25 @@ function bodyOf(value: unknown, where: string): Buffer {
 /** A record's headers: the JSON of its `KafkaEventDataHeaders`, values base64. */
 function headersOf(raw: unknown, where: string): RecordHeader[] {
   const text = typeof raw === 'string' ? safeJson(raw) : raw;
-  const parsed = headersSchema.safeParse(text);
-  if (!parsed.success) throw new TriggerShapeError(`${where} is ${describe(raw)}, not a list of headers`);
-  return (parsed.data ?? []).map((header, index) => ({
+  const headers = isHeaderList(text) ? text : headersSchema.safeParse(text).data;
+  if (headers === undefined)
+    throw new TriggerShapeError(`${where} is ${describe(raw)}, not a list of headers`);
+  return (headers ?? []).map((header, index) => ({
     name: header.key,
     value: header.value === null ? null : decodeBase64(header.value, () => `${where}[${index}].value`),
   }));
 }
+
+/** What `headersSchema` accepts, checked without copying; false sends the value to the schema. */
+function isHeaderList(value: unknown): value is z.infer<typeof headersSchema> {
+  return value == null || (Array.isArray(value) && everyEntry(value, isHeader));
+}
+
+// Declared once here, not inside the check: it runs for every header of every record.
+const isHeader = (entry: unknown) =>
+  isPlainObject(entry) &&
+  typeof entry.key === 'string' &&
+  (entry.value === null || typeof entry.value === 'string');
 
 function safeJson(text: string): unknown {
   try {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { azureKafkaBatchToRecords } from '../../../../shared/adapters/azureKafkaTrigger.js';
 import { eventHubsBatchToRecords } from '../../../../shared/adapters/eventHubsTrigger.js';
 import { lambdaKafkaEventToRecords } from '../../../../shared/adapters/lambdaKafkaEvent.js';
 import { everyEntry } from '../../../../shared/adapters/shapeChecks.js';
@@ -48,6 +49,55 @@ describe('Adapters: a batch the quick shape check cannot accept goes to the sche
     // Assess
     expect(act).toThrow(TriggerShapeError);
     expect(act).toThrow(/not the Event Hubs batch shape \(register the trigger with cardinality: 'many'/);
+  });
+
+  /** Two binary-mode Kafka records, each with a header. */
+  const kafkaMetadata = () => ({
+    partitionArray: [0, 0],
+    offsetArray: [7, 8],
+    timestampArray: ['2026-11-21T12:00:00Z', '2026-11-21T12:00:01Z'],
+    keyArray: ['a', null],
+    headersArray: [[{ key: 'h', value: 'AQ==' }], [{ key: 'h', value: null }]],
+  });
+  const kafkaValues = () => [Buffer.from('{}'), Buffer.from('[]')];
+
+  it.each([
+    ['metadata of a class instance', () => Object.assign(new (class Metadata {})(), kafkaMetadata())],
+    [
+      'a header object of a class instance',
+      () => ({
+        ...kafkaMetadata(),
+        headersArray: [
+          [Object.assign(new (class Header {})(), { key: 'h', value: 'AQ==' })],
+          [{ key: 'h', value: null }],
+        ],
+      }),
+    ],
+  ])('Azure Kafka: %s is read by the schema, as before the quick check', (_, metadata) => {
+    // Act
+    const records = azureKafkaBatchToRecords('orders', kafkaValues(), metadata());
+
+    // Assess
+    expect(records.map(({ position, headers }) => ({ position, headers }))).toEqual([
+      { position: 7, headers: [{ name: 'h', value: Buffer.from([1]) }] },
+      { position: 8, headers: [{ name: 'h', value: null }] },
+    ]);
+  });
+
+  it.each([
+    ['a header without a key', [[{ value: 'AQ==' }], []]],
+    ['a header value that is a number', [[{ key: 'h', value: 1 }], []]],
+    ['a hole among the headers', [holes(1), []]],
+  ])('Azure Kafka: %s is refused', (_, headersArray) => {
+    // Prepare
+    const metadata = { ...kafkaMetadata(), headersArray };
+
+    // Act
+    const act = () => azureKafkaBatchToRecords('orders', kafkaValues(), metadata);
+
+    // Assess
+    expect(act).toThrow(TriggerShapeError);
+    expect(act).toThrow(/headersArray\[0\] is an array of 1, not a list of headers/);
   });
 
   const mskEvent = () => JSON.parse(readFileSync('samples/events/msk-event.json', 'utf8'));
