@@ -110,13 +110,17 @@ function bodyOf(value: unknown, where: string): Buffer {
 /** A record's headers: the JSON of its `KafkaEventDataHeaders`, values base64. */
 function headersOf(raw: unknown, where: string): RecordHeader[] {
   const text = typeof raw === 'string' ? safeJson(raw) : raw;
-  const headers = isHeaderList(text) ? text : headersSchema.safeParse(text).data;
-  if (headers === undefined)
-    throw new TriggerShapeError(`${where} is ${describe(raw)}, not a list of headers`);
+  const headers = isHeaderList(text) ? text : parseHeaders(raw, text, where);
   return (headers ?? []).map((header, index) => ({
     name: header.key,
     value: header.value === null ? null : decodeBase64(header.value, () => `${where}[${index}].value`),
   }));
+}
+
+function parseHeaders(raw: unknown, text: unknown, where: string): z.infer<typeof headersSchema> {
+  const parsed = headersSchema.safeParse(text);
+  if (parsed.success) return parsed.data;
+  throw new TriggerShapeError(`${where} is ${describe(raw)}, not a list of headers`);
 }
 
 /** What `headersSchema` accepts, checked without copying; false sends the value to the schema. */

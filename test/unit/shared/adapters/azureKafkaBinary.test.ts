@@ -60,6 +60,21 @@ describe('Function: azureKafkaBatchToRecords (dataType binary)', () => {
   });
 
   it.each([
+    ['no headersArray', undefined],
+    ['a null entry in headersArray', [null]],
+    ['an empty list in headersArray', [[]]],
+  ])('reads a record with %s as one without headers', (_, headersArray) => {
+    // Prepare: the metadata an older extension or a record without headers hands over
+    const triggerMetadata = { partitionArray: [0], offsetArray: [0], keyArray: [null], headersArray };
+
+    // Act
+    const [record] = azureKafkaBatchToRecords('orders', [Buffer.from('x')], triggerMetadata);
+
+    // Assess
+    expect(record?.headers).toEqual([]);
+  });
+
+  it.each([
     ['no metadata', undefined, /lacks the Kafka trigger's arrays/],
     [
       'an offset array of another length',
