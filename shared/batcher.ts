@@ -77,7 +77,8 @@ export function joinLines(segment: SegmentDraft): Buffer {
   const joined = Buffer.allocUnsafe(segment.uncompressedBytes);
   let offset = 0;
   for (const record of segment.encoded) {
-    for (const chunk of record.chunks) offset += chunk.copy(joined, offset);
+    for (const chunk of record.chunks)
+      offset += typeof chunk === 'string' ? joined.write(chunk, offset) : chunk.copy(joined, offset);
     joined[offset++] = 0x0a;
   }
   return joined;

@@ -15,6 +15,17 @@ export const DeadLetterReason = {
 } as const;
 export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];
 
+/**
+ * A piece of a record's bytes: a buffer used as it came, or text (an envelope's coordinates) written
+ * as UTF-8 straight into the segment, which spares a buffer per record.
+ */
+export type Chunk = Buffer | string;
+
+/** A chunk as bytes, for the formats that concatenate buffers (their writers produce buffers only). */
+export function chunkBytes(chunk: Chunk): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
 /** One record turned into its bytes in its object, with where it goes. */
 export interface EncodedRecord {
   readonly kind: ObjectKind;
@@ -29,7 +40,7 @@ export interface EncodedRecord {
    * The record's bytes, in pieces (a body is used as it came, not copied): a JSON line without its
    * newline, a raw body with its length prefix, or an Avro datum.
    */
-  readonly chunks: readonly Buffer[];
+  readonly chunks: readonly Chunk[];
   /** What the record adds to its segment before compression, the newline a line format adds included. */
   readonly lineBytes: number;
   readonly reason?: DeadLetterReason;
@@ -42,7 +53,7 @@ export interface EncodedRecord {
  * the topic takes its time from a body field and the body is JSON.
  */
 export type WrittenBody =
-  | { readonly chunks: readonly Buffer[]; readonly lineBytes: number; readonly value?: unknown }
+  | { readonly chunks: readonly Chunk[]; readonly lineBytes: number; readonly value?: unknown }
   | { readonly reason: DeadLetterReason; readonly detail: string };
 
 /** Writes one record's data in a format; `needsValue` asks for the parsed body as well. */

@@ -1,3 +1,4 @@
+import { isoTimeText } from '../isoTime.js';
 import type { CaptureRecord } from '../record.js';
 import { bytesAsJson, headerValueAsJson } from './jsonValue.js';
 
@@ -13,7 +14,27 @@ export function envelopeMetadata(record: CaptureRecord): Record<string, unknown>
     position: record.position,
     timestamp: new Date(record.brokerTime).toISOString(),
     key: record.key === null ? null : bytesAsJson(record.key),
-    headers: record.headers.map((header) => ({ name: header.name, value: headerValueAsJson(header.value) })),
+    headers: headersAsJson(record),
     ...(Object.keys(record.systemProperties).length > 0 ? { systemProperties: record.systemProperties } : {}),
   };
+}
+
+/**
+ * `JSON.stringify(envelopeMetadata(record))` without its closing brace, written field by field: the
+ * envelope of every JSON-lines record starts with it, and building the object first to serialize it
+ * was a third of the encoder's time. The same text, byte for byte (a property test holds the two
+ * together), so the fields, their order and their escaping have one definition above.
+ */
+export function envelopeHead(record: CaptureRecord): string {
+  const key = record.key === null ? 'null' : JSON.stringify(bytesAsJson(record.key));
+  const headers = record.headers.length === 0 ? '[]' : JSON.stringify(headersAsJson(record));
+  const systemProperties =
+    Object.keys(record.systemProperties).length > 0
+      ? `,"systemProperties":${JSON.stringify(record.systemProperties)}`
+      : '';
+  return `{"topic":${JSON.stringify(record.topic)},"partition":${JSON.stringify(record.partition)},"offset":${JSON.stringify(record.offset)},"position":${JSON.stringify(record.position)},"timestamp":"${isoTimeText(record.brokerTime)}","key":${key},"headers":${headers}${systemProperties}`;
+}
+
+function headersAsJson(record: CaptureRecord): unknown[] {
+  return record.headers.map((header) => ({ name: header.name, value: headerValueAsJson(header.value) }));
 }

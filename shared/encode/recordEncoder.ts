@@ -4,8 +4,8 @@ import type { CaptureRecord } from '../record.js';
 import { MAX_FUTURE_SKEW_MS, minuteOf } from '../time.js';
 import { captureDatumWriter, rawBodyWriter } from './bodyFormats.js';
 import { deadLetterLine } from './deadLetter.js';
-import { type BodyWriter, DeadLetterReason, type EncodedRecord } from './encodedRecord.js';
-import { envelopeMetadata } from './envelope.js';
+import { type BodyWriter, type Chunk, DeadLetterReason, type EncodedRecord } from './encodedRecord.js';
+import { envelopeHead } from './envelope.js';
 import { checkJson, compactJson } from './jsonCheck.js';
 import { bytesAsJson } from './jsonValue.js';
 import { bodyTime } from './recordTime.js';
@@ -14,8 +14,6 @@ import { registryLineWriter } from './registryLines.js';
 type ParsedBody =
   | { ok: true; value: unknown; lineBreaks: boolean }
   | { ok: false; reason: DeadLetterReason; detail: string };
-
-const CLOSE_BRACE = Buffer.from('}');
 
 /**
  * Builds the encoder of one topic's records in its format (JSON lines, Capture Avro, raw bodies).
@@ -32,29 +30,15 @@ export function createRecordEncoder(
   const needsValue = topic.timeSource !== 'broker';
 
   return (record) => {
-    const brokerMinute = minuteOf(record.brokerTime);
-    const deadLetter = (reason: DeadLetterReason, detail: string): EncodedRecord => {
-      const line = deadLetterLine(record, reason, detail);
-      return {
-        kind: 'deadletter',
-        position: record.position,
-        minute: brokerMinute,
-        watermarkTime: record.brokerTime,
-        chunks: [line],
-        lineBytes: line.length + 1,
-        reason,
-        timeFellBack: false,
-      };
-    };
-
     if (record.body.length > topic.maxRecordBytes) {
       return deadLetter(
+        record,
         DeadLetterReason.tooLarge,
         `body is ${record.body.length} bytes; maxRecordBytes is ${topic.maxRecordBytes}`,
       );
     }
     const written = writeBody(record, needsValue);
-    if ('reason' in written) return deadLetter(written.reason, written.detail);
+    if ('reason' in written) return deadLetter(record, written.reason, written.detail);
 
     const claimed = written.value === undefined ? undefined : bodyTime(written.value, topic.timeSource);
     const fieldTime =
@@ -69,6 +53,21 @@ export function createRecordEncoder(
       lineBytes: written.lineBytes,
       timeFellBack: needsValue && fieldTime === undefined,
     };
+  };
+}
+
+/** A dead letter goes to the minute of its broker time: its body, if it has a time, was not read. */
+function deadLetter(record: CaptureRecord, reason: DeadLetterReason, detail: string): EncodedRecord {
+  const line = deadLetterLine(record, reason, detail);
+  return {
+    kind: 'deadletter',
+    position: record.position,
+    minute: minuteOf(record.brokerTime),
+    watermarkTime: record.brokerTime,
+    chunks: [line],
+    lineBytes: line.length + 1,
+    reason,
+    timeFellBack: false,
   };
 }
 
@@ -98,7 +97,7 @@ function jsonLineWriter({ envelope, nonJsonBodies }: TopicConfig['jsonl']): Body
     const chunks = envelope ? envelopeChunks(record, bodyJson) : bodyJson ? [bodyJson] : [];
     return {
       chunks,
-      lineBytes: chunks.reduce((sum, chunk) => sum + chunk.length, 1),
+      lineBytes: chunks.reduce((sum, chunk) => sum + chunkLength(chunk), 1),
       value: parsed.ok ? parsed.value : undefined,
     };
   };
@@ -136,18 +135,20 @@ function singleLineJson(body: Buffer, parsed: { lineBreaks: boolean }): Buffer {
 }
 
 /**
- * The envelope's metadata goes through JSON.stringify; a JSON body is embedded after it as it came,
- * without being parsed and serialized again.
+ * The envelope's coordinates as text; a JSON body is embedded after them as it came, without being
+ * parsed and serialized again.
  */
-function envelopeChunks(record: CaptureRecord, bodyJson: Buffer | undefined): Buffer[] {
-  const head = JSON.stringify(envelopeMetadata(record)).slice(0, -1);
-  if (bodyJson !== undefined) return [Buffer.from(`${head},"body":`), bodyJson, CLOSE_BRACE];
+function envelopeChunks(record: CaptureRecord, bodyJson: Buffer | undefined): Chunk[] {
+  const head = envelopeHead(record);
+  if (bodyJson !== undefined) return [`${head},"body":`, bodyJson, '}'];
   const kept = bytesAsJson(record.body);
   return [
-    Buffer.from(
-      typeof kept === 'string'
-        ? `${head},"bodyText":${JSON.stringify(kept)}}`
-        : `${head},"bodyBase64":${JSON.stringify(kept.base64)}}`,
-    ),
+    typeof kept === 'string'
+      ? `${head},"bodyText":${JSON.stringify(kept)}}`
+      : `${head},"bodyBase64":${JSON.stringify(kept.base64)}}`,
   ];
+}
+
+function chunkLength(chunk: Chunk): number {
+  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeadLetterReason } from '../../../../shared/encode/encodedRecord.js';
+import { chunkBytes, DeadLetterReason } from '../../../../shared/encode/encodedRecord.js';
 import { createRecordEncoder } from '../../../../shared/encode/recordEncoder.js';
 import { minuteOf } from '../../../../shared/time.js';
 import { lineText } from '../../../helpers/encodedLine.js';
@@ -205,7 +205,7 @@ describe('Function: createRecordEncoder for raw and Capture Avro', () => {
     const encoded = [Buffer.from('a\nb'), Buffer.alloc(0)].map((body) => encode(makeRecord({ body })));
 
     // Assess
-    expect(encoded.map((record) => Buffer.concat([...record.chunks]).toString('hex'))).toEqual([
+    expect(encoded.map((record) => Buffer.concat(record.chunks.map(chunkBytes)).toString('hex'))).toEqual([
       '00000003610a62',
       '00000000',
     ]);
