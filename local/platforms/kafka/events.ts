@@ -1,3 +1,4 @@
+import { isoTimeText } from '../../../shared/isoTime.js';
 import { signedBytes } from '../aws/mskDelivery.js';
 import type { FetchedRecord } from './batches.js';
 
@@ -6,9 +7,16 @@ import type { FetchedRecord } from './batches.js';
  * real broker: real offsets, record timestamps, keys and headers.
  */
 
-/** .NET writes a UTC DateTime with up to seven fraction digits and no trailing zeros. */
-function dotNetUtcTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.?0+Z$/, 'Z');
+/**
+ * .NET writes a UTC DateTime with up to seven fraction digits and no trailing zeros; a millisecond
+ * time has at most three, cut by arithmetic rather than a regular expression per record.
+ */
+export function dotNetUtcTime(epochMs: number): string {
+  const iso = isoTimeText(epochMs);
+  const millis = ((epochMs % 1000) + 1000) % 1000;
+  const fractionDigits = millis === 0 ? 0 : millis % 100 === 0 ? 1 : millis % 10 === 0 ? 2 : 3;
+  const secondsEnd = iso.length - 5;
+  return `${iso.slice(0, fractionDigits === 0 ? secondsEnd : secondsEnd + 1 + fractionDigits)}Z`;
 }
 
 /** One invocation of the Azure Functions Kafka trigger: the handler's two arguments. */

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseIsoTime } from '../../../shared/isoTime.js';
+import { isoTimeText, parseIsoTime } from '../../../shared/isoTime.js';
 
 describe('Function: parseIsoTime', () => {
   const originalTimeZone = process.env.TZ;
@@ -50,5 +51,63 @@ describe('Function: parseIsoTime', () => {
     ['an empty string', ''],
   ])('gives NaN for %s', (_case, text) => {
     expect(parseIsoTime(text)).toBeNaN();
+  });
+});
+
+describe('Function: parseIsoTime, times read one after another', () => {
+  /** A time's text and the instant it names, or NaN where the text is not a time. */
+  const timeText = fc
+    .record({
+      minute: fc.integer({ min: 0, max: 3 }),
+      second: fc.integer({ min: 0, max: 61 }),
+      fraction: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 11 }),
+      dot: fc.boolean(),
+      zone: fc.constantFrom('', 'Z', 'z', '+02:00', '-0130', 'Q'),
+    })
+    .map(({ minute, second, fraction, dot, zone }) => {
+      const text = `2026-11-21T12:0${minute}:${String(second).padStart(2, '0')}${dot ? `.${fraction}` : ''}${zone}`;
+      const offsetMinutes = zone === '+02:00' ? 120 : zone === '-0130' ? -90 : 0;
+      const readable =
+        second <= 59 && zone !== 'Q' && (!dot || (fraction.length >= 1 && fraction.length <= 9));
+      const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
+      const instant = Date.UTC(2026, 10, 21, 12, minute, second, dot ? millis : 0) - offsetMinutes * 60_000;
+      return { text, expected: readable ? instant : Number.NaN };
+    });
+
+  it('reads each as it would alone, whichever minute was read before it', () => {
+    fc.assert(
+      fc.property(fc.array(timeText, { minLength: 1, maxLength: 20 }), (times) => {
+        // Act
+        const read = times.map(({ text }) => parseIsoTime(text));
+
+        // Assess
+        expect(read).toEqual(times.map(({ expected }) => expected));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('Function: isoTimeText', () => {
+  it('writes what toISOString writes, whichever time it wrote before', () => {
+    // Prepare: times near each other share their second, as a batch's records do
+    const near = fc.integer({ min: Date.UTC(2026, 10, 21), max: Date.UTC(2026, 10, 21) + 3000 });
+    const anywhen = fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true });
+    const anyTime = fc.oneof(near, anywhen.map(Math.trunc), anywhen);
+
+    fc.assert(
+      fc.property(fc.array(anyTime, { minLength: 1, maxLength: 20 }), (times) => {
+        // Act
+        const written = times.map((time) => isoTimeText(time));
+
+        // Assess
+        expect(written).toEqual(times.map((time) => new Date(time).toISOString()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([Number.NaN, 8.64e15 + 1, Number.POSITIVE_INFINITY])('refuses %d as toISOString does', (time) => {
+    expect(() => isoTimeText(time)).toThrow(RangeError);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FetchedRecord } from '../../../../../local/platforms/kafka/batches.js';
 import {
   azureKafkaEvents,
+  dotNetUtcTime,
   lambdaKafkaEvent,
   lambdaPayloadBytes,
 } from '../../../../../local/platforms/kafka/events.js';
@@ -79,6 +80,19 @@ describe('Function: azureKafkaEvents', () => {
       timestampArray: ['2026-11-21T12:00:00.42Z', '2026-11-21T12:01:00Z'],
     });
     expect(coordinates(azureKafkaBatchToRecords('clicks', values, triggerMetadata))).toEqual(EXPECTED);
+  });
+});
+
+describe('Function: dotNetUtcTime', () => {
+  it.each([
+    [Date.UTC(2026, 10, 21, 12, 0, 0), '2026-11-21T12:00:00Z'],
+    [Date.UTC(2026, 10, 21, 12, 0, 0, 500), '2026-11-21T12:00:00.5Z'],
+    [Date.UTC(2026, 10, 21, 12, 0, 0, 50), '2026-11-21T12:00:00.05Z'],
+    [Date.UTC(2026, 10, 21, 12, 0, 0, 7), '2026-11-21T12:00:00.007Z'],
+    [Date.UTC(2026, 10, 21, 12, 0, 0, 999), '2026-11-21T12:00:00.999Z'],
+    [-1, '1969-12-31T23:59:59.999Z'],
+  ])('writes %d as .NET writes a UTC DateTime: %s', (epochMs, expected) => {
+    expect(dotNetUtcTime(epochMs)).toBe(expected);
   });
 });
 
