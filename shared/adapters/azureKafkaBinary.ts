@@ -63,7 +63,6 @@ export function binaryKafkaBatchToRecords(
     }
   }
   return values.map((value, index) => {
-    const at = `${where}: events[${index}]`;
     const position = positionOf(metadata.offsetArray[index], () => `${where}: offsetArray[${index}]`);
     return {
       topic,
@@ -72,9 +71,9 @@ export function binaryKafkaBatchToRecords(
       offset: String(position),
       brokerTime: brokerTimeOf(metadata.timestampArray?.[index]),
       key: keyBytesOf(metadata.keyArray?.[index]),
-      headers: headersOf(metadata.headersArray?.[index], `${where}: headersArray[${index}]`),
+      headers: headersOf(metadata.headersArray?.[index], () => `${where}: headersArray[${index}]`),
       systemProperties: {},
-      body: bodyOf(value, at),
+      body: bodyOf(value, () => `${where}: events[${index}]`),
     };
   });
 }
@@ -100,27 +99,27 @@ function parseMetadata(triggerMetadata: unknown, where: string): z.infer<typeof 
   );
 }
 
-function bodyOf(value: unknown, where: string): Buffer {
+function bodyOf(value: unknown, where: () => string): Buffer {
   if (value === null || value === undefined) return Buffer.alloc(0);
   if (Buffer.isBuffer(value)) return value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new TriggerShapeError(`${where} is ${describe(value)}, not a value's bytes; ${REGISTRATION_HINT}`);
+  throw new TriggerShapeError(`${where()} is ${describe(value)}, not a value's bytes; ${REGISTRATION_HINT}`);
 }
 
 /** A record's headers: the JSON of its `KafkaEventDataHeaders`, values base64. */
-function headersOf(raw: unknown, where: string): RecordHeader[] {
+function headersOf(raw: unknown, where: () => string): RecordHeader[] {
   const text = typeof raw === 'string' ? safeJson(raw) : raw;
   const headers = isHeaderList(text) ? text : parseHeaders(raw, text, where);
   return (headers ?? []).map((header, index) => ({
     name: header.key,
-    value: header.value === null ? null : decodeBase64(header.value, () => `${where}[${index}].value`),
+    value: header.value === null ? null : decodeBase64(header.value, () => `${where()}[${index}].value`),
   }));
 }
 
-function parseHeaders(raw: unknown, text: unknown, where: string): z.infer<typeof headersSchema> {
+function parseHeaders(raw: unknown, text: unknown, where: () => string): z.infer<typeof headersSchema> {
   const parsed = headersSchema.safeParse(text);
   if (parsed.success) return parsed.data;
-  throw new TriggerShapeError(`${where} is ${describe(raw)}, not a list of headers`);
+  throw new TriggerShapeError(`${where()} is ${describe(raw)}, not a list of headers`);
 }
 
 /** What `headersSchema` accepts, checked without copying; false sends the value to the schema. */

@@ -15,6 +15,12 @@ interface FrameCompressor {
 
 /** More idle compressors than segments ever compress at once would only hold memory. */
 const MAX_IDLE = 8;
+/**
+ * Output handed back per callback: a segment compresses to hundreds of kilobytes, and at zlib's 16 KiB
+ * default each piece cost a round trip to the main thread (a quarter of compression's main-thread
+ * time on 137 MB of JSON lines in 2,500-line segments).
+ */
+const OUTPUT_CHUNK_BYTES = 256 * 1024;
 const idle: FrameCompressor[] = [];
 
 /** Compresses `data` into one self-contained zstd frame. */
@@ -51,7 +57,11 @@ function createCompressor(): FrameCompressor {
       { retriable: false },
     );
   }
-  const compressor: FrameCompressor = { stream: zlib.createZstdCompress(), chunks: [], failed: false };
+  const compressor: FrameCompressor = {
+    stream: zlib.createZstdCompress({ chunkSize: OUTPUT_CHUNK_BYTES }),
+    chunks: [],
+    failed: false,
+  };
   compressor.stream.on('data', (chunk: Buffer) => compressor.chunks.push(chunk));
   // Always listened to, so an error while idle marks the compressor instead of crashing the process.
   compressor.stream.on('error', () => {
