@@ -84,9 +84,9 @@ async function main(): Promise<void> {
   );
   const compaction = await measureCompaction(plan.compactionRecords);
   step(
-    `Kafka peers: ${plan.peerEvents.toLocaleString('en-US')} events in a local broker, ours (both shapes), Kafka Connect, the console consumer`,
+    `Kafka peers: ${plan.peerEvents.toLocaleString('en-US')} events in a local broker, ours (both shapes), Kafka Connect, the console consumer, ${plan.rounds} round(s)`,
   );
-  const kafkaPeers = await measureKafkaPeers(plan.peerEvents, PEER_PARTITIONS);
+  const kafkaPeers = await measureKafkaPeers(plan.peerEvents, PEER_PARTITIONS, plan.rounds);
   const connect = kafkaPeers.figures.find((figure) => figure.tool.startsWith('Kafka Connect'));
   step(
     `bill: every scenario on both platforms, lever by lever, ${plan.billMinutes} counted minute(s) per slice`,

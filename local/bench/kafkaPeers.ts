@@ -9,19 +9,26 @@ import { startConnectFileSink, startConsoleConsumer } from '../emulators/kafkaCo
 import { createEventGenerator } from '../sources/generator.js';
 import { produceGeneratedEvents } from '../sources/kafka/producer.js';
 
-/** One tool's run over the whole topic: from its start, to its first output, to its last. */
+/**
+ * One tool's runs over the whole topic, each from its start, to its first output, to its last: the
+ * round with the median time past start-up, and every round's rate.
+ */
 export interface KafkaPeerFigure {
   readonly tool: string;
   readonly startupSeconds: number;
   /** From the first output to the last record out (ours: to the run's end, every minute sealed). */
   readonly workSeconds: number;
   readonly mbPerSecondPastStartup: number;
+  /** MB/s past start-up of each round, in the order they ran. */
+  readonly roundsMbPerSecond: readonly number[];
 }
 
 export interface KafkaPeersResult {
   readonly events: number;
   readonly partitions: number;
   readonly bodyBytes: number;
+  /** Rounds per tool; each round runs every tool once, in the same order. */
+  readonly rounds: number;
   readonly figures: readonly KafkaPeerFigure[];
 }
 
@@ -41,7 +48,11 @@ const TOOL_TIMEOUT_MS = 10 * 60_000;
  * bytes over the time from each tool's first output to its last, so JVM and Node start-up, group
  * joins and connector start are left out alike.
  */
-export async function measureKafkaPeers(events: number, partitions: number): Promise<KafkaPeersResult> {
+export async function measureKafkaPeers(
+  events: number,
+  partitions: number,
+  rounds: number,
+): Promise<KafkaPeersResult> {
   const folder = await mkdtemp(join(tmpdir(), 'capture-peers-'));
   const broker = await startKafkaBroker({ dataDir: join(folder, 'kafka') });
   try {
@@ -54,65 +65,94 @@ export async function measureKafkaPeers(events: number, partitions: number): Pro
       rate: 2000,
       seed: SEED,
     });
+    const tools: readonly { readonly name: string; run(roundFolder: string): Promise<Timing> }[] = [
+      ...(['azure', 'aws'] as const).map((platform) => ({
+        name: `ours, ${platform === 'azure' ? 'Azure Kafka trigger' : 'Lambda MSK mapping'} shape (npm run local)`,
+        run: (roundFolder: string) => timeOurs(bootstrap, platform, join(roundFolder, `lake-${platform}`)),
+      })),
+      {
+        name: 'Kafka Connect standalone, FileStreamSink',
+        run: (roundFolder: string) => timeConnect(bootstrap, partitions, events, roundFolder),
+      },
+      { name: 'Kafka console consumer, output dropped', run: () => timeConsoleConsumer(bootstrap, events) },
+    ];
+    // Rounds interleave the tools, so a spell of other work on the machine slows every tool alike.
+    const timings: Timing[][] = tools.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      const roundFolder = join(folder, `round-${round}`);
+      for (const [index, tool] of tools.entries()) timings[index]?.push(await tool.run(roundFolder));
+      await rm(roundFolder, { recursive: true, force: true });
+    }
     const bodyBytes = generatedBodyBytes(events);
-    const rate = (figure: Omit<KafkaPeerFigure, 'mbPerSecondPastStartup'>): KafkaPeerFigure => ({
-      ...figure,
-      mbPerSecondPastStartup: bodyBytes / 1e6 / figure.workSeconds,
+    const mbPerSecond = (timing: Timing) => bodyBytes / 1e6 / timing.workSeconds;
+    const figures = tools.map((tool, index): KafkaPeerFigure => {
+      const runs = timings[index] ?? [];
+      const median = medianBy(runs, (timing) => timing.workSeconds);
+      return {
+        tool: tool.name,
+        ...median,
+        mbPerSecondPastStartup: mbPerSecond(median),
+        roundsMbPerSecond: runs.map(mbPerSecond),
+      };
     });
-    const figures: KafkaPeerFigure[] = [];
-    for (const platform of ['azure', 'aws'] as const) {
-      const dir = join(folder, `lake-${platform}`);
-      const child = spawn(
-        process.execPath,
-        [
-          ...process.execArgv,
-          RUN_COMMAND,
-          ...['--source', 'kafka', '--brokers', bootstrap, '--topic', TOPIC, '--platform', platform],
-          ...['--store', 'fs', '--dir', dir, '--from-beginning', '--until-drained'],
-        ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      const logFile = join(dir, '_logs', 'invocations.jsonl');
-      figures.push(
-        rate({
-          tool: `ours, ${platform === 'azure' ? 'Azure Kafka trigger' : 'Lambda MSK mapping'} shape (npm run local)`,
-          ...(await timeUntilExit(child, () => existsSync(logFile) && statSync(logFile).size > 0)),
-        }),
-      );
-    }
-    const sinkFile = join(folder, 'connect-sink.txt');
-    const connect = await startConnectFileSink({
-      bootstrap,
-      topic: TOPIC,
-      file: sinkFile,
-      workDir: join(folder, 'connect'),
-      tasks: partitions,
-    });
-    try {
-      figures.push(
-        rate({
-          tool: 'Kafka Connect standalone, FileStreamSink',
-          ...(await timeFileLines(sinkFile, events)),
-        }),
-      );
-    } finally {
-      await connect.stop();
-    }
-    const consumer = await startConsoleConsumer(bootstrap, TOPIC);
-    try {
-      figures.push(
-        rate({
-          tool: 'Kafka console consumer, output dropped',
-          ...(await timeStdoutLines(consumer, events)),
-        }),
-      );
-    } finally {
-      consumer.kill('SIGKILL');
-    }
-    return { events, partitions, bodyBytes, figures };
+    return { events, partitions, bodyBytes, rounds, figures };
   } finally {
     await broker.stop();
     await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The run whose value is the median (the lower middle one of an even count). */
+function medianBy<T>(runs: readonly T[], measure: (run: T) => number): T {
+  const sorted = [...runs].sort((a, b) => measure(a) - measure(b));
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error('a tool ran no round');
+  return middle;
+}
+
+/** `npm run local` over the whole topic into a lake of its own, with a consumer group of its own. */
+function timeOurs(bootstrap: string, platform: 'azure' | 'aws', dir: string): Promise<Timing> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      RUN_COMMAND,
+      ...['--source', 'kafka', '--brokers', bootstrap, '--topic', TOPIC, '--platform', platform],
+      ...['--store', 'fs', '--dir', dir, '--from-beginning', '--until-drained'],
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const logFile = join(dir, '_logs', 'invocations.jsonl');
+  return timeUntilExit(child, () => existsSync(logFile) && statSync(logFile).size > 0);
+}
+
+async function timeConnect(
+  bootstrap: string,
+  partitions: number,
+  events: number,
+  roundFolder: string,
+): Promise<Timing> {
+  const sinkFile = join(roundFolder, 'connect-sink.txt');
+  const connect = await startConnectFileSink({
+    bootstrap,
+    topic: TOPIC,
+    file: sinkFile,
+    workDir: join(roundFolder, 'connect'),
+    tasks: partitions,
+  });
+  try {
+    return await timeFileLines(sinkFile, events);
+  } finally {
+    await connect.stop();
+  }
+}
+
+async function timeConsoleConsumer(bootstrap: string, events: number): Promise<Timing> {
+  const consumer = await startConsoleConsumer(bootstrap, TOPIC);
+  try {
+    return await timeStdoutLines(consumer, events);
+  } finally {
+    consumer.kill('SIGKILL');
   }
 }
 
