@@ -26,7 +26,8 @@ export function parseIsoTime(text: string): number {
 /**
  * The minute of the last time read, up to and including its minutes (`2026-11-21T12:00`): a batch's
  * records share a handful of minutes, and the regular expression and the date checks take three
- * times as long as reading the seconds that follow. Set by the first time with seconds read in full.
+ * times as long as reading the seconds that follow. Replaced by every time with seconds read in full
+ * whose date and time of day are valid.
  */
 let lastMinute: { readonly prefix: string; readonly wallMs: number } | undefined;
 const MINUTE_PREFIX_LENGTH = 16;
@@ -108,6 +109,7 @@ function twoDigits(text: string, index: number): number {
  */
 export function isoTimeText(epochMs: number): string {
   const millisSinceEpoch = Math.trunc(epochMs);
+  // Throws the RangeError toISOString throws for such a time.
   if (!(Math.abs(millisSinceEpoch) <= MAX_DATE_MS)) return new Date(epochMs).toISOString();
   const second = Math.floor(millisSinceEpoch / 1000);
   if (lastSecond?.second !== second) {

@@ -76,7 +76,7 @@ export async function measureKafkaPeers(
       },
       { name: 'Kafka console consumer, output dropped', run: () => timeConsoleConsumer(bootstrap, events) },
     ];
-    // Rounds interleave the tools, so a spell of other work on the machine slows every tool alike.
+    // Rounds interleave the tools, so a spell of other work on the machine is spread over all of them.
     const timings: Timing[][] = tools.map(() => []);
     for (let round = 0; round < rounds; round++) {
       const roundFolder = join(folder, `round-${round}`);
@@ -102,10 +102,10 @@ export async function measureKafkaPeers(
   }
 }
 
-/** The run whose value is the median (the lower middle one of an even count). */
+/** The run whose value is the median (of an even count, the higher of the middle two: the slower run). */
 function medianBy<T>(runs: readonly T[], measure: (run: T) => number): T {
   const sorted = [...runs].sort((a, b) => measure(a) - measure(b));
-  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  const middle = sorted[Math.floor(sorted.length / 2)];
   if (middle === undefined) throw new Error('a tool ran no round');
   return middle;
 }

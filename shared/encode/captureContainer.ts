@@ -5,7 +5,7 @@ import type { ObjectDecision } from '../ledger.js';
 import { headerStagingPath } from '../paths/lakePaths.js';
 import { type AvroCodec, containerHeader, dataBlock, SYNC_MARKER_BYTES } from './avroBinary.js';
 import { CAPTURE_SCHEMA_JSON } from './captureEventData.js';
-import { chunkBytes } from './encodedRecord.js';
+import { chunkBuffers } from './encodedRecord.js';
 import { avroCodecOf } from './encodings.js';
 
 /**
@@ -38,7 +38,7 @@ export function captureSegment(
   draft: SegmentDraft,
   codec: AvroCodec,
 ): Promise<Buffer> {
-  const datums = draft.encoded.flatMap((record) => record.chunks.map(chunkBytes));
+  const datums = chunkBuffers(draft.encoded);
   return dataBlock(datums, draft.records, codec, syncMarkerOf(topic, partition, draft));
 }
 

@@ -21,9 +21,16 @@ export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetter
  */
 export type Chunk = Buffer | string;
 
-/** A chunk as bytes, for the formats that concatenate buffers (their writers produce buffers only). */
+/** A chunk as bytes. */
 export function chunkBytes(chunk: Chunk): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+}
+
+/** Every record's chunks as bytes, in order, for the formats that concatenate buffers. */
+export function chunkBuffers(records: readonly EncodedRecord[]): Buffer[] {
+  const buffers: Buffer[] = [];
+  for (const record of records) for (const chunk of record.chunks) buffers.push(chunkBytes(chunk));
+  return buffers;
 }
 
 /** One record turned into its bytes in its object, with where it goes. */

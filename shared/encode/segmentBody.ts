@@ -2,7 +2,7 @@ import { joinLines, type SegmentDraft } from '../batcher.js';
 import type { TopicConfig } from '../config/schema.js';
 import { captureSegment } from './captureContainer.js';
 import { compressMember } from './compress.js';
-import { chunkBytes } from './encodedRecord.js';
+import { chunkBuffers } from './encodedRecord.js';
 import { avroCodecOf, isLengthPrefixed } from './encodings.js';
 
 /**
@@ -14,10 +14,7 @@ export function segmentBody(topic: TopicConfig, partition: string, draft: Segmen
   const codec = avroCodecOf(draft.encoding);
   if (codec !== undefined) return captureSegment(topic.name, partition, draft, codec);
   const uncompressed = isLengthPrefixed(draft.encoding)
-    ? Buffer.concat(
-        draft.encoded.flatMap((record) => record.chunks.map(chunkBytes)),
-        draft.uncompressedBytes,
-      )
+    ? Buffer.concat(chunkBuffers(draft.encoded), draft.uncompressedBytes)
     : joinLines(draft);
   return compressMember(uncompressed, topic.compression);
 }

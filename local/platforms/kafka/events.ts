@@ -13,7 +13,7 @@ import type { FetchedRecord } from './batches.js';
  */
 export function dotNetUtcTime(epochMs: number): string {
   const iso = isoTimeText(epochMs);
-  const millis = ((epochMs % 1000) + 1000) % 1000;
+  const millis = ((Math.trunc(epochMs) % 1000) + 1000) % 1000;
   const fractionDigits = millis === 0 ? 0 : millis % 100 === 0 ? 1 : millis % 10 === 0 ? 2 : 3;
   const secondsEnd = iso.length - 5;
   return `${iso.slice(0, fractionDigits === 0 ? secondsEnd : secondsEnd + 1 + fractionDigits)}Z`;

@@ -58,14 +58,15 @@ describe('Function: parseIsoTime, times read one after another', () => {
   /** A time's text and the instant it names, or NaN where the text is not a time. */
   const timeText = fc
     .record({
+      separator: fc.constantFrom('T', 't', ' '),
       minute: fc.integer({ min: 0, max: 3 }),
       second: fc.integer({ min: 0, max: 61 }),
       fraction: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 11 }),
       dot: fc.boolean(),
       zone: fc.constantFrom('', 'Z', 'z', '+02:00', '-0130', 'Q'),
     })
-    .map(({ minute, second, fraction, dot, zone }) => {
-      const text = `2026-11-21T12:0${minute}:${String(second).padStart(2, '0')}${dot ? `.${fraction}` : ''}${zone}`;
+    .map(({ separator, minute, second, fraction, dot, zone }) => {
+      const text = `2026-11-21${separator}12:0${minute}:${String(second).padStart(2, '0')}${dot ? `.${fraction}` : ''}${zone}`;
       const offsetMinutes = zone === '+02:00' ? 120 : zone === '-0130' ? -90 : 0;
       const readable =
         second <= 59 && zone !== 'Q' && (!dot || (fraction.length >= 1 && fraction.length <= 9));

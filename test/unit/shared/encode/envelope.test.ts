@@ -24,7 +24,7 @@ const record = fc
     partition: fc.nat(64).map(String),
     position: fc.maxSafeNat(),
     offset: fc.string({ unit: 'binary' }),
-    brokerTime: fc.integer({ min: 0, max: Date.UTC(9999, 0) }),
+    brokerTime: fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }).map(Math.trunc),
     key: fc.option(bytes),
     headers: fc.array(fc.record({ name: fc.string({ unit: 'binary' }), value: headerValue }), {
       maxLength: 3,

@@ -91,6 +91,7 @@ describe('Function: dotNetUtcTime', () => {
     [Date.UTC(2026, 10, 21, 12, 0, 0, 7), '2026-11-21T12:00:00.007Z'],
     [Date.UTC(2026, 10, 21, 12, 0, 0, 999), '2026-11-21T12:00:00.999Z'],
     [-1, '1969-12-31T23:59:59.999Z'],
+    [1100.5, '1970-01-01T00:00:01.1Z'],
   ])('writes %d as .NET writes a UTC DateTime: %s', (epochMs, expected) => {
     expect(dotNetUtcTime(epochMs)).toBe(expected);
   });
