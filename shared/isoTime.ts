@@ -25,7 +25,7 @@ export function parseIsoTime(text: string): number {
 
 /**
  * The minute of the last time read, up to and including its minutes (`2026-11-21T12:00`): a batch's
- * records share a handful of minutes, and the regular expression and the date checks take three
+ * records share a handful of minutes, and the regular expression and the date checks take several
  * times as long as reading the seconds that follow. Replaced by every time with seconds read in full
  * whose date and time of day are valid.
  */

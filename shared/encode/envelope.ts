@@ -12,7 +12,7 @@ export function envelopeMetadata(record: CaptureRecord): Record<string, unknown>
     partition: record.partition,
     offset: record.offset,
     position: record.position,
-    timestamp: new Date(record.brokerTime).toISOString(),
+    timestamp: isoTimeText(record.brokerTime),
     key: record.key === null ? null : bytesAsJson(record.key),
     headers: headersAsJson(record),
     ...(Object.keys(record.systemProperties).length > 0 ? { systemProperties: record.systemProperties } : {}),

@@ -16,9 +16,9 @@ interface FrameCompressor {
 /** More idle compressors than segments ever compress at once would only hold memory. */
 const MAX_IDLE = 8;
 /**
- * Output handed back per callback: a segment compresses to hundreds of kilobytes, and at zlib's 16 KiB
- * default each piece cost a round trip to the main thread (a quarter of compression's main-thread
- * time on 137 MB of JSON lines in 2,500-line segments).
+ * Output handed back per callback: a large segment (up to maxSegmentBytes) compresses to a megabyte or
+ * more, and at zlib's 16 KiB default each piece is a round trip from the thread pool to the main
+ * thread. Small segments fit one piece either way.
  */
 const OUTPUT_CHUNK_BYTES = 256 * 1024;
 const idle: FrameCompressor[] = [];
