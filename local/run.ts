@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { addCompactionSummary, emptyCompactionSummary } from '../shared/compaction/compactionSummary.js';
 import type { TopicConfig } from '../shared/config/schema.js';
@@ -57,6 +58,9 @@ From a Kafka topic, as the Azure Kafka trigger or the Lambda event source mappin
                       aws.batchSize or Lambda's 100 on AWS)
   --max-wait-ms <n>   longest a record waits for its batch to fill (default: host.json's
                       subscriberIntervalInSeconds on Azure, aws.maxBatchingWindowSeconds or 500 ms on AWS)
+  --instances <n>     function instances working the partitions side by side, each in a thread of
+                      its own, as the cloud scales out to one per partition (default: one per core,
+                      at most one per partition)
   --until-drained     stop once every record of the topic is committed and sealed
   --retry-wait-ms <first>,<longest>   waits between attempts at a failed batch, doubling (default:
                       the platform's: Azure's retry policy 5 s to 5 min)
@@ -75,6 +79,7 @@ const { values } = parseCommandArgs(
       'batch-size': { type: 'string' },
       'max-wait-ms': { type: 'string' },
       'retry-wait-ms': { type: 'string' },
+      instances: { type: 'string' },
       source: { type: 'string', default: 'generator' },
       brokers: { type: 'string' },
       produce: { type: 'string' },
@@ -116,6 +121,8 @@ async function main(): Promise<void> {
   }
   if (values.console && (values.produce !== undefined || values.source !== 'generator'))
     fail('--console serves generated runs so far: beside a Kafka run, start npm run console on its --dir');
+  if (values.instances !== undefined && (values.produce !== undefined || values.source !== 'kafka'))
+    fail('--instances is for --source kafka: generated runs deliver their partitions in turn');
   if (values.produce !== undefined) return produceToKafka();
   if (values.source === 'kafka') return captureFromKafka();
   if (values.source !== 'generator') fail('--source must be generator or kafka');
@@ -306,6 +313,13 @@ async function captureFromKafka(): Promise<void> {
           ? undefined
           : positiveInteger('max-wait-ms', values['max-wait-ms']),
       untilDrained: values['until-drained'],
+      instances: {
+        count:
+          values.instances === undefined
+            ? availableParallelism()
+            : positiveInteger('instances', values.instances),
+        lake: lake.recipe,
+      },
       ...(values['retry-wait-ms'] === undefined ? {} : { retryBackoff: retryWaits(values['retry-wait-ms']) }),
     });
     console.log(await describeOutput(lake, topic, totals, logFile, values['until-drained']));

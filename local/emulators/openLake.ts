@@ -22,6 +22,7 @@ import { createS3Store, s3ClientFor } from '../../shared/stores/s3/createS3Store
 import { createFaultPlan, type FaultPlan, startFaultProxy } from '../faults/faultProxy.js';
 import { startAzurite } from './azurite.js';
 import { startDynamoServer } from './dynamoServer.js';
+import type { LakeRecipe } from './lakeRecipe.js';
 import { ensureS3Server, startS3Server } from './s3Server.js';
 import { restoreBucket, saveBucket } from './s3Snapshot.js';
 import type { RequestTally, ServerDialect } from './storageRequests.js';
@@ -82,6 +83,8 @@ export interface Lake {
   readonly direct: CaptureStore;
   /** The emulator endpoints `store` uses (the fault proxies' when faults were asked for), for another process. */
   readonly endpoints: RunningEmulators;
+  /** What another thread opens to reach the lake as `store` does (through the same proxies). */
+  readonly recipe: LakeRecipe;
   /** A store of its own on the same lake, as a restarted process would open it. */
   reopen(): Promise<CaptureStore>;
   /** Where the lake is and how to look at it, for a closing summary. */
@@ -162,6 +165,7 @@ async function fsLake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     store,
     direct: store,
     endpoints: {},
+    recipe: { kind: 'fs', root },
     reopen: async () => createFsStore(root),
     where: root,
     lakeLocation: `${pathToFileURL(root).href}/`,
@@ -201,6 +205,7 @@ async function azuriteLake(options: LakeOptions, cleanups: Cleanup[], close: Cle
     store: await open(proxied),
     direct: await open(direct),
     endpoints: { azuriteConnectionString: proxied },
+    recipe: { kind: 'azurite', storage, connectionString: proxied },
     reopen: () => open(direct),
     where:
       location === undefined
@@ -283,6 +288,14 @@ async function s3Lake(options: LakeOptions, cleanups: Cleanup[], close: Cleanup)
     store,
     direct: s3StoreOf(client, directTable),
     endpoints: { s3Endpoint: storeEndpoint, dynamodbEndpoint: storeTableEndpoint },
+    recipe: {
+      kind: 's3',
+      bucket,
+      endpoint: storeEndpoint,
+      ...(storeTableEndpoint === undefined
+        ? {}
+        : { ledgerTable: { name: storage.ledgerTable, endpoint: storeTableEndpoint } }),
+    },
     reopen: async () => s3StoreOf(client, directTable),
     where,
     lakeLocation: `s3://${bucket}/`,

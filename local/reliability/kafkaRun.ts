@@ -73,6 +73,8 @@ export async function runKafkaReliability(options: KafkaReliabilityOptions): Pro
       maxRecords: options.batchSize ?? 100,
       untilDrained: true,
       retryBackoff: QUICK_RETRY,
+      // As npm run local runs a topic: partitions over two instances, whose requests meet the same faults.
+      instances: { count: 2, lake: lake.recipe },
     });
     const { invocations, failed } = await invocationsLogged(logFile);
     const drained = await auditDrainedLake({

@@ -7,11 +7,13 @@ import type { RecordDecoder } from '../../../shared/registry/recordDecoder.js';
 import { registryDecoderFor } from '../../../shared/registry/registryDecoderFor.js';
 import type { CaptureStore } from '../../../shared/store.js';
 import { ledgersDrained } from '../../audit/ledgersDrained.js';
-import { createBatchBuilder } from '../../platforms/kafka/batches.js';
+import type { LakeRecipe } from '../../emulators/lakeRecipe.js';
+import { type BatchBuilder, createBatchBuilder, type FetchedRecord } from '../../platforms/kafka/batches.js';
 import { createCommitTracker, deliverBatch, type RetryBackoff } from '../../platforms/kafka/delivery.js';
+import { type FunctionInstances, startFunctionInstances } from '../../platforms/kafka/functionInstances.js';
 import { kafkaPlatformFunctions, type Platform } from '../../platforms/kafka/triggerFunctions.js';
 import { createKafkaProgress } from './progress.js';
-import { openKafkaReader, type PartitionProgress } from './reader.js';
+import { type KafkaReader, openKafkaReader, type PartitionProgress } from './reader.js';
 
 /** The seal timer's period on the wall clock. */
 const SEAL_TIMER_MS = 30_000;
@@ -61,6 +63,19 @@ export interface KafkaSourceOptions {
    * reaches a Confluent registry at its configured URL without credentials.
    */
   readonly decoder?: RecordDecoder;
+  /**
+   * Function instances working the partitions side by side, each in a thread of its own with its own
+   * store on the lake `lake` describes: as a Function App scales out, or as Lambda runs a mapping's
+   * partitions concurrently. At most one per partition. Without it, one instance in this thread
+   * uses `store` (and `decoder`).
+   */
+  readonly instances?: { readonly count: number; readonly lake: LakeRecipe };
+}
+
+/** Records fetched for one function instance, cut into its batches, and its ingestion function. */
+interface Lane {
+  readonly batches: BatchBuilder;
+  ingest(records: readonly FetchedRecord[]): Promise<CaptureSummary>;
 }
 
 /**
@@ -90,14 +105,33 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
     groupId: topic.consumerGroup,
     clientId: `capture-local-${options.platform}`,
   });
-  const batches = createBatchBuilder(functions.limits);
+  const stop = new AbortController();
+  let instances: FunctionInstances | null = null;
+  /** Why the run stopped before its end, to throw once the loops have ended. */
+  let lostInstance: unknown = null;
+  try {
+    instances = await startInstances(options, reader);
+  } catch (error) {
+    await reader.close();
+    throw error;
+  }
+  instances?.lost.catch((error: unknown) => {
+    lostInstance = error;
+    stop.abort();
+  });
+  const lanes: Lane[] = (instances?.instances ?? [functions]).map((instance) => ({
+    batches: createBatchBuilder(functions.limits),
+    ingest: (records) => instance.ingest(records),
+  }));
+  /** Partitions go to instances in turn, each partition always to the same one. */
+  const laneOf = (partition: number) => lanes[partition % lanes.length] as Lane;
+  const waitingRecords = () => lanes.reduce((sum, lane) => sum + lane.batches.waiting, 0);
   const commits = createCommitTracker((offsets) => reader.commit(offsets));
   reader.onAssigned((revoked) => {
-    batches.clear();
+    for (const lane of lanes) lane.batches.clear();
     commits.forget(revoked);
   });
 
-  const stop = new AbortController();
   const stopOnSignal = () => stop.abort();
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -142,8 +176,9 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
   const fetchLoop = async () => {
     while (!stop.signal.aborted) {
       // Read ahead by one batch at most, as the Azure extension's one-batch channel does: a batch
-      // being retried holds what is behind it in the broker, not in memory.
-      if (batches.waiting >= functions.limits.maxRecords) {
+      // being retried holds what is behind it in the broker, not in memory. The instances share one
+      // reader here, so one that is behind holds the others' reading too.
+      if (lanes.some((lane) => lane.batches.waiting >= functions.limits.maxRecords)) {
         await waitForChange(1_000);
         continue;
       }
@@ -160,7 +195,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
             record.partition,
             Math.max(fetchedNext.get(record.partition) ?? 0, record.offset + 1),
           );
-        batches.add(records, Date.now());
+        addToLanes(records, Date.now());
         if (records.length > 0) notifyChange();
       } catch (error) {
         progress.note(`fetch failed, reading again in ${FETCH_RETRY_MS / 1000} s: ${describe(error)}`);
@@ -169,7 +204,19 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
     }
   };
 
-  const deliverLoop = async () => {
+  const addToLanes = (records: readonly FetchedRecord[], now: number) => {
+    if (lanes.length === 1) return lanes[0]?.batches.add(records, now);
+    const byLane = new Map<Lane, FetchedRecord[]>();
+    for (const record of records) {
+      const lane = laneOf(record.partition);
+      const held = byLane.get(lane);
+      if (held) held.push(record);
+      else byLane.set(lane, [record]);
+    }
+    for (const [lane, held] of byLane) lane.batches.add(held, now);
+  };
+
+  const deliverLoop = async ({ batches, ingest }: Lane) => {
     while (!stop.signal.aborted) {
       const batch = batches.takeDue(readToEnd() ? Number.POSITIVE_INFINITY : Date.now());
       if (!batch) {
@@ -181,7 +228,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
       const summary = await deliverBatch(
         batch,
         {
-          invoke: () => functions.ingest(batch),
+          invoke: () => ingest(batch),
           wait: pause,
           onFailure: (error, retry, delayMs) =>
             progress.note(
@@ -218,7 +265,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
         lag = lagOf(partitions);
         offsets = partitions;
         notifyChange();
-        if (options.untilDrained && batches.waiting === 0 && commits.pending === 0) {
+        if (options.untilDrained && waitingRecords() === 0 && commits.pending === 0) {
           caughtUp = [...partitions.values()].every(({ committed, end }) => end === 0 || committed >= end);
           if (caughtUp) stop.abort();
         }
@@ -232,7 +279,8 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
   };
 
   try {
-    await Promise.all([fetchLoop(), deliverLoop(), sealLoop(), progressLoop()]);
+    await Promise.all([fetchLoop(), ...lanes.map(deliverLoop), sealLoop(), progressLoop()]);
+    if (lostInstance !== null) throw lostInstance;
     await commits.flush().catch((error: unknown) => {
       progress.note(`the last commit failed; those records come again on the next run: ${describe(error)}`);
     });
@@ -259,8 +307,33 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
     process.removeListener('SIGTERM', stopOnSignal);
+    await instances?.close();
     await reader.close();
   }
+}
+
+/**
+ * The function instances of a run that asks for more than one, one per partition at most; null for
+ * one instance in this thread.
+ */
+async function startInstances(
+  options: KafkaSourceOptions,
+  reader: KafkaReader,
+): Promise<FunctionInstances | null> {
+  if (options.instances === undefined) return null;
+  if (options.decoder !== undefined)
+    throw new Error('a decoder of its own serves one instance in this thread: leave out instances');
+  const count = Math.min(options.instances.count, (await reader.progress()).size);
+  if (count <= 1) return null;
+  return startFunctionInstances(count, {
+    platform: options.platform,
+    topic: options.topic,
+    lake: options.instances.lake,
+    brokers: options.brokers,
+    logFile: options.logFile,
+    ...(options.maxRecords === undefined ? {} : { maxRecords: options.maxRecords }),
+    ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+  });
 }
 
 /** Records not yet committed, per partition. */

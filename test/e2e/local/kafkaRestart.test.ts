@@ -27,7 +27,7 @@ function runnerArgs(args: readonly string[]): string[] {
 
 const randomBetween = (low: number, high: number) => low + Math.random() * (high - low);
 
-describe('Command: npm run local -- --source kafka (killed twice, restarted, read back with DuckDB)', () => {
+describe('Command: npm run local -- --source kafka (a real broker; lakes read back with DuckDB)', () => {
   let broker: RunningKafkaBroker;
   let admin: Admin;
   const folders: string[] = [];
@@ -136,6 +136,9 @@ describe('Command: npm run local -- --source kafka (killed twice, restarted, rea
         '--dir',
         lake,
         '--until-drained',
+        // Two partitions per instance, each instance in a thread of its own: a SIGKILL takes them all.
+        '--instances',
+        '3',
       ];
 
       // Act: killed twice at random moments after some progress was committed, then run to the end
@@ -163,6 +166,56 @@ describe('Command: npm run local -- --source kafka (killed twice, restarted, rea
       expect(partitions).toEqual(
         endOffsets.map(({ partition, records }) => ({ partition, records, first: 0, last: records - 1 })),
       );
+    },
+    240_000,
+  );
+
+  it.each(['azure', 'aws'] as const)(
+    'writes with three function instances (%s shape) the same lines, byte for byte, as with one',
+    async (platform) => {
+      // Prepare
+      const topic = `instances-${platform}`;
+      const events = 20_000;
+      await produceGeneratedEvents({
+        brokers: [broker.bootstrap],
+        topic,
+        events,
+        partitions: PARTITIONS,
+        rate: 500,
+        seed: 4,
+      });
+      const capture = async (instances: number) => {
+        const lake = await scratch('capture-instances-');
+        await run(
+          process.execPath,
+          runnerArgs([
+            ...['--source', 'kafka', '--brokers', broker.bootstrap, '--topic', topic],
+            ...['--platform', platform, '--store', 'fs', '--dir', lake],
+            ...['--from-beginning', '--until-drained', '--instances', String(instances)],
+          ]),
+          { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+        );
+        return `read_json('${lake}/raw/**/*.jsonl.zst', format = 'newline_delimited', records = false)`;
+      };
+
+      // Act
+      const alone = await capture(1);
+      const side = await capture(3);
+
+      // Assess: every line (coordinates, time, key, headers, body) is in both lakes, once
+      const lines = (lake: string) => `SELECT json::VARCHAR AS line FROM ${lake}`;
+      const [compared] = await query(`
+        SELECT
+          (SELECT count(*) FROM ${side})::INTEGER AS records,
+          (SELECT count(DISTINCT json::VARCHAR) FROM ${side})::INTEGER AS distinct_lines,
+          (SELECT count(*) FROM (${lines(side)} EXCEPT ALL ${lines(alone)}))::INTEGER AS only_with_three,
+          (SELECT count(*) FROM (${lines(alone)} EXCEPT ALL ${lines(side)}))::INTEGER AS only_with_one`);
+      expect(compared).toEqual({
+        records: events,
+        distinct_lines: events,
+        only_with_three: 0,
+        only_with_one: 0,
+      });
     },
     240_000,
   );

@@ -1,0 +1,103 @@
+import { Worker } from 'node:worker_threads';
+import type { CaptureSummary } from '../../../shared/pipeline/summary.js';
+import type { FetchedRecord } from './batches.js';
+import type { InstanceReply, InstanceRequest, InstanceSetup } from './instanceThread.js';
+import { packBatch } from './packedBatch.js';
+
+/** One function instance: its ingestion function, called with one batch at a time. */
+export interface FunctionInstance {
+  ingest(records: readonly FetchedRecord[]): Promise<CaptureSummary>;
+}
+
+export interface FunctionInstances {
+  readonly instances: readonly FunctionInstance[];
+  /** Rejects when an instance's thread ends by itself: the run cannot go on without it. */
+  readonly lost: Promise<never>;
+  close(): Promise<void>;
+}
+
+const THREAD = new URL('./instanceThread.ts', import.meta.url);
+
+/**
+ * Starts `count` function instances, each in a thread of its own, and resolves once every one is
+ * ready to take a batch; a thread that fails to start fails the call, with its error.
+ */
+export async function startFunctionInstances(
+  count: number,
+  setup: InstanceSetup,
+): Promise<FunctionInstances> {
+  let reportLoss: (error: Error) => void = () => {};
+  const lost = new Promise<never>((_, reject) => {
+    reportLoss = reject;
+  });
+  // Nobody may be listening yet; the loss still reaches whoever awaits `lost` later.
+  lost.catch(() => {});
+  let closing = false;
+  const workers: Worker[] = [];
+  const started = Array.from({ length: count }, (_, index) => {
+    const worker = new Worker(THREAD, { workerData: setup, execArgv: typeScriptExecArgv() });
+    workers.push(worker);
+    return startInstance(worker, index, (error) => {
+      if (!closing) reportLoss(error);
+    });
+  });
+  const close = async () => {
+    closing = true;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  };
+  try {
+    return { instances: await Promise.all(started), lost, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function startInstance(
+  worker: Worker,
+  index: number,
+  onLost: (error: Error) => void,
+): Promise<FunctionInstance> {
+  const pending = new Map<number, { done(summary: CaptureSummary): void; failed(error: Error): void }>();
+  let nextId = 0;
+  const instance: FunctionInstance = {
+    ingest(records) {
+      const id = nextId++;
+      const { packed, transferList } = packBatch(records);
+      return new Promise((done, failed) => {
+        pending.set(id, { done, failed });
+        worker.postMessage({ id, batch: packed } satisfies InstanceRequest, transferList);
+      });
+    },
+  };
+  return new Promise((ready, failedToStart) => {
+    let isReady = false;
+    const end = (error: Error) => {
+      for (const call of pending.values()) call.failed(error);
+      pending.clear();
+      if (isReady) onLost(error);
+      else failedToStart(error);
+    };
+    worker.on('message', (reply: InstanceReply) => {
+      if (reply.kind === 'ready') {
+        isReady = true;
+        ready(instance);
+        return;
+      }
+      const call = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.kind === 'done') call?.done(reply.summary);
+      else call?.failed(new Error(reply.message));
+    });
+    worker.on('error', (error) => end(new Error(`function instance ${index + 1} failed: ${error.message}`)));
+    worker.on('exit', (code) => end(new Error(`function instance ${index + 1} ended (exit code ${code})`)));
+  });
+}
+
+/**
+ * The thread runs the TypeScript source, as the runner does: it inherits the runner's loader when
+ * the runner was started through tsx, and is given it otherwise (a test calling the runner).
+ */
+function typeScriptExecArgv(): string[] | undefined {
+  return process.execArgv.some((argument) => argument.includes('tsx')) ? undefined : ['--import', 'tsx'];
+}
