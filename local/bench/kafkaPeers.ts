@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKafkaBroker } from '../emulators/kafkaBroker.js';
@@ -29,6 +29,8 @@ export interface KafkaPeersResult {
   readonly bodyBytes: number;
   /** Rounds per tool; each round runs every tool once, in the same order. */
   readonly rounds: number;
+  /** Our function instances, each in a thread of its own: one per core (`--instances`). */
+  readonly instances: number;
   readonly figures: readonly KafkaPeerFigure[];
 }
 
@@ -54,6 +56,8 @@ export async function measureKafkaPeers(
   rounds: number,
 ): Promise<KafkaPeersResult> {
   const folder = await mkdtemp(join(tmpdir(), 'capture-peers-'));
+  // As npm run local's default: the cloud would run up to one instance per partition, the machine has these cores.
+  const instances = Math.min(availableParallelism(), partitions);
   const broker = await startKafkaBroker({ dataDir: join(folder, 'kafka') });
   try {
     const bootstrap = broker.bootstrap;
@@ -68,7 +72,8 @@ export async function measureKafkaPeers(
     const tools: readonly { readonly name: string; run(roundFolder: string): Promise<Timing> }[] = [
       ...(['azure', 'aws'] as const).map((platform) => ({
         name: `ours, ${platform === 'azure' ? 'Azure Kafka trigger' : 'Lambda MSK mapping'} shape (npm run local)`,
-        run: (roundFolder: string) => timeOurs(bootstrap, platform, join(roundFolder, `lake-${platform}`)),
+        run: (roundFolder: string) =>
+          timeOurs(bootstrap, platform, instances, join(roundFolder, `lake-${platform}`)),
       })),
       {
         name: 'Kafka Connect standalone, FileStreamSink',
@@ -95,7 +100,7 @@ export async function measureKafkaPeers(
         roundsMbPerSecond: runs.map(mbPerSecond),
       };
     });
-    return { events, partitions, bodyBytes, rounds, figures };
+    return { events, partitions, bodyBytes, rounds, instances, figures };
   } finally {
     await broker.stop();
     await rm(folder, { recursive: true, force: true });
@@ -111,14 +116,28 @@ function medianBy<T>(runs: readonly T[], measure: (run: T) => number): T {
 }
 
 /** `npm run local` over the whole topic into a lake of its own, with a consumer group of its own. */
-function timeOurs(bootstrap: string, platform: 'azure' | 'aws', dir: string): Promise<Timing> {
+function timeOurs(
+  bootstrap: string,
+  platform: 'azure' | 'aws',
+  instances: number,
+  dir: string,
+): Promise<Timing> {
   const child = spawn(
     process.execPath,
     [
       ...process.execArgv,
       RUN_COMMAND,
       ...['--source', 'kafka', '--brokers', bootstrap, '--topic', TOPIC, '--platform', platform],
-      ...['--store', 'fs', '--dir', dir, '--from-beginning', '--until-drained'],
+      ...[
+        '--store',
+        'fs',
+        '--dir',
+        dir,
+        '--from-beginning',
+        '--until-drained',
+        '--instances',
+        String(instances),
+      ],
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
