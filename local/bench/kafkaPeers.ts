@@ -29,7 +29,7 @@ export interface KafkaPeersResult {
   readonly bodyBytes: number;
   /** Rounds per tool; each round runs every tool once, in the same order. */
   readonly rounds: number;
-  /** Our function instances, each in a thread of its own: one per core (`--instances`). */
+  /** Our function instances, each in a thread of its own: one per core, at most one per partition (`--instances`). */
   readonly instances: number;
   readonly figures: readonly KafkaPeerFigure[];
 }

@@ -40,7 +40,7 @@ export function kafkaPeersSection(result: KafkaPeersResult): Section {
         'every record staged and every minute sealed.',
       `Ours: \`npm run local -- --source kafka --from-beginning --until-drained --instances ${result.instances}\` into the filesystem lake ` +
         `with the batch settings the product ships (host.json’s Kafka extension settings; the stack’s default mapping batch size and ` +
-        `window, the 6 MB payload); ${result.instances} function instance(s), one per core, each in a thread of its own with the ` +
+        `window, the 6 MB payload); ${result.instances} function instance(s), one per core and at most one per partition, each in a thread of its own with the ` +
         'partitions shared out, as the cloud runs a topic’s partitions on instances side by side; ' +
         'JSON-lines envelopes, zstd, compressed and staged, ledger per batch, sealed. Connect: FileStreamSink writes each value as a ' +
         'line, no compression, no sealing; the console consumer prints each value.',

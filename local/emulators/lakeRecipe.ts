@@ -24,31 +24,28 @@ export type LakeRecipe =
       readonly ledgerTable?: { readonly name: string; readonly endpoint: string };
     };
 
-/** A store of this thread's own on the lake; `close` lets its clients' sockets go. */
-export async function openLakeRecipe(
-  recipe: LakeRecipe,
-): Promise<{ store: CaptureStore; close(): Promise<void> }> {
-  if (recipe.kind === 'fs') return { store: createFsStore(recipe.root), close: async () => {} };
+/**
+ * A store of this thread's own on the lake, for a thread that lives as long as the lake is open: its
+ * clients' sockets end with the thread.
+ */
+export async function openLakeRecipe(recipe: LakeRecipe): Promise<CaptureStore> {
+  if (recipe.kind === 'fs') return createFsStore(recipe.root);
   if (recipe.kind === 'azurite') {
     const { storage, connectionString } = recipe;
-    const store = await createAzureStore(storage, { [storage.connection]: connectionString });
-    return { store, close: async () => {} };
+    return createAzureStore(storage, { [storage.connection]: connectionString });
   }
-  const client = s3ClientFor({ endpoint: recipe.endpoint });
-  const tables = recipe.ledgerTable && dynamoClientFor({ endpoint: recipe.ledgerTable.endpoint });
-  const store = createS3Store({
+  const { ledgerTable } = recipe;
+  return createS3Store({
     bucket: recipe.bucket,
-    client,
+    client: s3ClientFor({ endpoint: recipe.endpoint }),
     createBucketIfMissing: true,
-    ...(recipe.ledgerTable && tables
-      ? { ledgerTable: { name: recipe.ledgerTable.name, client: tables } }
-      : {}),
+    ...(ledgerTable === undefined
+      ? {}
+      : {
+          ledgerTable: {
+            name: ledgerTable.name,
+            client: dynamoClientFor({ endpoint: ledgerTable.endpoint }),
+          },
+        }),
   });
-  return {
-    store,
-    close: async () => {
-      client.destroy();
-      tables?.destroy();
-    },
-  };
 }

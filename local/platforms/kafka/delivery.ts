@@ -64,19 +64,30 @@ export interface CommitTracker {
  */
 export function createCommitTracker(commit: CommitOffsets): CommitTracker {
   const pending = new Map<number, number>();
+  /**
+   * One commit at a time: two in flight could land out of order (a client that rejoins the group
+   * sends its commit again), leaving the group at the older offset with nothing left pending.
+   */
+  let inFlight: Promise<void> = Promise.resolve();
+  const send = async () => {
+    if (pending.size === 0) return;
+    const sending = new Map(pending);
+    await commit(sending);
+    for (const [partition, offset] of sending) {
+      if (pending.get(partition) === offset) pending.delete(partition);
+    }
+  };
   return {
     accept(offsets) {
       for (const [partition, offset] of offsets) {
         pending.set(partition, Math.max(pending.get(partition) ?? 0, offset));
       }
     },
-    async flush() {
-      if (pending.size === 0) return;
-      const sending = new Map(pending);
-      await commit(sending);
-      for (const [partition, offset] of sending) {
-        if (pending.get(partition) === offset) pending.delete(partition);
-      }
+    flush() {
+      // Each flush waits for the one before, whatever its outcome, then sends what is pending by then.
+      const flushed = inFlight.catch(() => {}).then(send);
+      inFlight = flushed;
+      return flushed;
     },
     forget(revoked) {
       for (const partition of revoked) pending.delete(partition);

@@ -17,6 +17,8 @@ export interface FunctionInstances {
 }
 
 const THREAD = new URL('./instanceThread.ts', import.meta.url);
+const RUN_AGAIN =
+  '; the run stopped: run it again, it goes on from the offsets committed for batches the functions accepted';
 
 /**
  * Starts `count` function instances, each in a thread of its own, and resolves once every one is
@@ -60,8 +62,11 @@ function startInstance(
 ): Promise<FunctionInstance> {
   const pending = new Map<number, { done(summary: CaptureSummary): void; failed(error: Error): void }>();
   let nextId = 0;
+  /** Why the thread ended; a batch for it after that fails at once instead of waiting forever. */
+  let ended: Error | null = null;
   const instance: FunctionInstance = {
     ingest(records) {
+      if (ended) return Promise.reject(ended);
       const id = nextId++;
       const { packed, transferList } = packBatch(records);
       return new Promise((done, failed) => {
@@ -73,6 +78,7 @@ function startInstance(
   return new Promise((ready, failedToStart) => {
     let isReady = false;
     const end = (error: Error) => {
+      ended ??= error;
       for (const call of pending.values()) call.failed(error);
       pending.clear();
       if (isReady) onLost(error);
@@ -89,8 +95,9 @@ function startInstance(
       if (reply.kind === 'done') call?.done(reply.summary);
       else call?.failed(new Error(reply.message));
     });
-    worker.on('error', (error) => end(new Error(`function instance ${index + 1} failed: ${error.message}`)));
-    worker.on('exit', (code) => end(new Error(`function instance ${index + 1} ended (exit code ${code})`)));
+    const name = `function instance ${index + 1}`;
+    worker.on('error', (error) => end(new Error(`${name} failed: ${error.message}${RUN_AGAIN}`)));
+    worker.on('exit', (code) => end(new Error(`${name} ended (exit code ${code})${RUN_AGAIN}`)));
   });
 }
 

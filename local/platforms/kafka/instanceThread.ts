@@ -33,7 +33,7 @@ async function serve(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('instanceThread runs as a worker thread of the Kafka runner');
   const setup = workerData as InstanceSetup;
-  const { store } = await openLakeRecipe(setup.lake);
+  const store = await openLakeRecipe(setup.lake);
   const functions = kafkaPlatformFunctions(
     setup.platform,
     { topic: setup.topic, store, clock: Date.now, decoder: registryDecoderFor(setup.topic, {}) },

@@ -12,7 +12,7 @@ import { type BatchBuilder, createBatchBuilder, type FetchedRecord } from '../..
 import { createCommitTracker, deliverBatch, type RetryBackoff } from '../../platforms/kafka/delivery.js';
 import { type FunctionInstances, startFunctionInstances } from '../../platforms/kafka/functionInstances.js';
 import { kafkaPlatformFunctions, type Platform } from '../../platforms/kafka/triggerFunctions.js';
-import { createKafkaProgress } from './progress.js';
+import { createKafkaProgress, type KafkaProgress } from './progress.js';
 import { type KafkaReader, openKafkaReader, type PartitionProgress } from './reader.js';
 
 /** The seal timer's period on the wall clock. */
@@ -110,7 +110,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
   /** Why the run stopped before its end, to throw once the loops have ended. */
   let lostInstance: unknown = null;
   try {
-    instances = await startInstances(options, reader);
+    instances = await startInstances(options, reader, progress);
   } catch (error) {
     await reader.close();
     throw error;
@@ -123,12 +123,19 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
     batches: createBatchBuilder(functions.limits),
     ingest: (records) => instance.ingest(records),
   }));
-  /** Partitions go to instances in turn, each partition always to the same one. */
+  /**
+   * Each partition always goes to the same instance, in turn by number. The numbers are the topic's:
+   * beside another member of the group, this one's partitions may share out unevenly.
+   */
   const laneOf = (partition: number) => lanes[partition % lanes.length] as Lane;
   const waitingRecords = () => lanes.reduce((sum, lane) => sum + lane.batches.waiting, 0);
   const commits = createCommitTracker((offsets) => reader.commit(offsets));
+  /** The next offset to fetch per partition, as far as this member has read since its assignment. */
+  const fetchedNext = new Map<number, number>();
   reader.onAssigned((revoked) => {
+    // The reader starts again from the committed offsets: what was read past them is read again.
     for (const lane of lanes) lane.batches.clear();
+    fetchedNext.clear();
     commits.forget(revoked);
   });
 
@@ -164,7 +171,6 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
   // With --until-drained, once every partition is read to the end offset the broker last reported,
   // nothing more is coming: the waiting records go at once instead of waiting out the trigger's
   // window (the Lambda mapping's is a minute), which would only add idle time to the end of the run.
-  const fetchedNext = new Map<number, number>();
   let offsets = new Map<number, PartitionProgress>();
   const readToEnd = () =>
     options.untilDrained &&
@@ -205,7 +211,6 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
   };
 
   const addToLanes = (records: readonly FetchedRecord[], now: number) => {
-    if (lanes.length === 1) return lanes[0]?.batches.add(records, now);
     const byLane = new Map<Lane, FetchedRecord[]>();
     for (const record of records) {
       const lane = laneOf(record.partition);
@@ -280,10 +285,10 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
 
   try {
     await Promise.all([fetchLoop(), ...lanes.map(deliverLoop), sealLoop(), progressLoop()]);
-    if (lostInstance !== null) throw lostInstance;
     await commits.flush().catch((error: unknown) => {
       progress.note(`the last commit failed; those records come again on the next run: ${describe(error)}`);
     });
+    if (lostInstance !== null) throw lostInstance;
     if (caughtUp) {
       const drained = () =>
         ledgersDrained(context).catch((error: unknown) => {
@@ -319,12 +324,20 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
 async function startInstances(
   options: KafkaSourceOptions,
   reader: KafkaReader,
+  progress: KafkaProgress,
 ): Promise<FunctionInstances | null> {
   if (options.instances === undefined) return null;
   if (options.decoder !== undefined)
-    throw new Error('a decoder of its own serves one instance in this thread: leave out instances');
-  const count = Math.min(options.instances.count, (await reader.progress()).size);
+    throw new Error(
+      'a decoder object cannot be sent to instance threads: pass either `decoder` or `instances`, not both',
+    );
+  // The topic's partitions; if the broker cannot say yet, as many instances as asked for.
+  const partitions = (await reader.progress().catch(() => null))?.size ?? options.instances.count;
+  const count = Math.min(options.instances.count, partitions);
   if (count <= 1) return null;
+  progress.note(
+    `${count} function instances, each in a thread of its own; partition p goes to instance p mod ${count}`,
+  );
   return startFunctionInstances(count, {
     platform: options.platform,
     topic: options.topic,

@@ -186,7 +186,7 @@ describe('Command: npm run local -- --source kafka (a real broker; lakes read ba
       });
       const capture = async (instances: number) => {
         const lake = await scratch('capture-instances-');
-        await run(
+        const { stderr } = await run(
           process.execPath,
           runnerArgs([
             ...['--source', 'kafka', '--brokers', broker.bootstrap, '--topic', topic],
@@ -195,6 +195,8 @@ describe('Command: npm run local -- --source kafka (a real broker; lakes read ba
           ]),
           { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
         );
+        // One instance runs in the runner's thread and says nothing; more say how many threads.
+        expect(stderr.includes(`${instances} function instances`)).toBe(instances > 1);
         return `read_json('${lake}/raw/**/*.jsonl.zst', format = 'newline_delimited', records = false)`;
       };
 

@@ -87,14 +87,21 @@ describe('Function instances in threads of their own (local Kafka runner)', () =
     try {
       // Act
       const first = pool.instances[0]?.ingest(records);
+      await expect(first).rejects.toThrow(/ENOTDIR|not a directory/);
       const second = pool.instances[0]?.ingest(records);
 
-      // Assess
-      await expect(first).rejects.toThrow(/ENOTDIR|not a directory/);
+      // Assess: the instance answered the batch sent after the failure, with its own failure
       await expect(second).rejects.toThrow(/ENOTDIR|not a directory/);
     } finally {
       await pool.close();
     }
+  });
+
+  it('refuse a batch at once, saying to run again, once their threads have ended', async () => {
+    const pool = await startFunctionInstances(1, setupFor(await scratch()));
+    await pool.close();
+
+    await expect(pool.instances[0]?.ingest(records)).rejects.toThrow(/ended .*run it again/);
   });
 
   it('fail to start, naming the instance, when one cannot open its lake', async () => {

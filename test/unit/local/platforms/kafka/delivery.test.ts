@@ -226,6 +226,36 @@ describe('Function: createCommitTracker', () => {
     expect(group.journal).toEqual(['commit 0@5']);
   });
 
+  it('sends one commit at a time, the next with what is pending once the one before has landed', async () => {
+    // Prepare: the broker answers each commit only when told to
+    const sent: Map<number, number>[] = [];
+    const answers: { resolve(): void; reject(error: Error): void }[] = [];
+    const commits = createCommitTracker((offsets) => {
+      sent.push(new Map(offsets));
+      return new Promise<void>((resolve, reject) => answers.push({ resolve, reject }));
+    });
+
+    // Act: a second lane flushes while the first commit is still out; then the first fails
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    commits.accept(new Map([[0, 100]]));
+    const first = commits.flush();
+    await settle();
+    commits.accept(new Map([[0, 200]]));
+    const second = commits.flush();
+    await settle();
+    const sentBeforeAnswer = sent.length;
+    answers[0]?.reject(new Error('coordinator moved'));
+    await expect(first).rejects.toThrow('coordinator moved');
+    await settle();
+    answers[1]?.resolve();
+    await second;
+
+    // Assess: the second went only after the first, with the newer offset, and nothing stays pending
+    expect(sentBeforeAnswer).toBe(1);
+    expect(sent).toEqual([new Map([[0, 100]]), new Map([[0, 200]])]);
+    expect(commits.pending).toBe(0);
+  });
+
   it('sends nothing when nothing is pending', async () => {
     // Prepare
     const group = fakeGroup();
