@@ -40,6 +40,8 @@ export interface BatchBuilder {
   clear(): void;
   /** How many records wait. */
   readonly waiting: number;
+  /** Whether the waiting records fill a batch: by count, or by the invocation payload cap. */
+  readonly full: boolean;
 }
 
 /**
@@ -93,6 +95,9 @@ export function createBatchBuilder(limits: BatchLimits): BatchBuilder {
     },
     get waiting() {
       return queue.length;
+    },
+    get full() {
+      return nextBatch().full;
     },
   };
 }

@@ -184,7 +184,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
       // Read ahead by one batch at most, as the Azure extension's one-batch channel does: a batch
       // being retried holds what is behind it in the broker, not in memory. The instances share one
       // reader here, so one that is behind holds the others' reading too.
-      if (lanes.some((lane) => lane.batches.waiting >= functions.limits.maxRecords)) {
+      if (lanes.some((lane) => lane.batches.full)) {
         await waitForChange(1_000);
         continue;
       }

@@ -47,6 +47,23 @@ describe('Function: createBatchBuilder', () => {
     expect(batches.waiting).toBe(1);
   });
 
+  it('says it is full once the waiting records fill a batch by count or by payload', () => {
+    // Prepare
+    const byCount = createBatchBuilder(limits({ maxRecords: 3 }));
+    const byPayload = createBatchBuilder(limits({ maxRecords: 100, maxPayloadBytes: 25 }));
+
+    // Act
+    byCount.add([fetchedRecord(0, 0), fetchedRecord(0, 1)], 0);
+    byPayload.add([fetchedRecord(0, 0), fetchedRecord(0, 1)], 0);
+    const partial = [byCount.full, byPayload.full];
+    byCount.add([fetchedRecord(0, 2)], 0);
+    byPayload.add([fetchedRecord(0, 2)], 0);
+
+    // Assess
+    expect(partial).toEqual([false, false]);
+    expect([byCount.full, byPayload.full]).toEqual([true, true]);
+  });
+
   it('holds a partial batch until its first record has waited the maximum wait', () => {
     // Prepare
     const batches = createBatchBuilder(limits({ maxWaitMs: 1_000 }));
