@@ -122,13 +122,28 @@ export function evidenceTimeOf(deliveredBrokerTime: number, arrivalTime: number)
 
 /** A delivered record as the judge sees it (see `DeliveredPosition`), given when it arrived. */
 export function deliveredPositionOf(record: CaptureRecord, arrivalTime: number): DeliveredPosition {
-  const brokerTime = evidenceTimeOf(record.brokerTime, arrivalTime);
-  return {
-    position: record.position,
-    brokerTime,
-    farAheadTime: brokerTime === null && Number.isFinite(record.brokerTime) ? record.brokerTime : null,
-    fingerprint: () => fingerprintOf(record, record.brokerTime),
-  };
+  return new RecordPosition(record, evidenceTimeOf(record.brokerTime, arrivalTime));
+}
+
+/**
+ * The fingerprint is a method rather than a closure: an invocation holds one of these per record it
+ * was given, and a closure would add a function and its context to each.
+ */
+class RecordPosition implements DeliveredPosition {
+  readonly position: number;
+  readonly farAheadTime: number | null;
+
+  constructor(
+    private readonly record: CaptureRecord,
+    readonly brokerTime: number | null,
+  ) {
+    this.position = record.position;
+    this.farAheadTime = brokerTime === null && Number.isFinite(record.brokerTime) ? record.brokerTime : null;
+  }
+
+  fingerprint(): string {
+    return fingerprintOf(this.record, this.record.brokerTime);
+  }
 }
 
 /**

@@ -45,7 +45,7 @@ export async function ingestBatch(
   assertOneTopic(context.topic.name, records);
   const arrivalTime = context.clock();
   const encode = createRecordEncoder(context.topic, arrivalTime);
-  const byPartition = new Map<string, Delivery[]>();
+  const byPartition = new Map<string, EncodedDelivery[]>();
   let arrivalTimeFallbacks = 0;
   for (const delivered of await decodedIfFramed(context, records)) {
     // A record without a usable broker time (none, or from a clock far ahead) is placed by when it
@@ -53,9 +53,11 @@ export async function ingestBatch(
     const usable = delivered.brokerTime <= arrivalTime + MAX_FUTURE_SKEW_MS;
     if (!usable) arrivalTimeFallbacks++;
     const record = usable ? delivered : { ...delivered, brokerTime: arrivalTime };
-    const delivery: Delivery = {
+    // One object per record for the whole invocation: encoded here, before the partitions go apart.
+    const delivery: EncodedDelivery = {
       record,
       delivered: deliveredPositionOf(delivered, arrivalTime),
+      encoded: encode(record),
     };
     const list = byPartition.get(record.partition);
     if (list) list.push(delivery);
@@ -67,7 +69,6 @@ export async function ingestBatch(
         context,
         partition,
         orderedUniqueByPosition(list, ({ record }) => record.position),
-        encode,
         listener,
       ),
     ),
@@ -101,30 +102,24 @@ export interface IngestListener {
   readonly positionsRestarted?: (restart: PositionRestart) => void;
 }
 
-/** A delivered record: as the pipeline places it, and as the position judge sees it. */
-interface Delivery {
+/**
+ * A delivered record as the pipeline places it, as the position judge sees it, and encoded, carried
+ * through the sorting of positions.
+ */
+interface EncodedDelivery {
   readonly record: CaptureRecord;
   readonly delivered: DeliveredPosition;
-}
-
-/** A delivered record with its encoding, carried through the sorting of positions. */
-interface EncodedDelivery extends Delivery {
   readonly encoded: EncodedRecord;
 }
 
 async function ingestPartition(
   context: CaptureContext,
   partition: string,
-  deliveries: readonly Delivery[],
-  encode: (record: CaptureRecord) => EncodedRecord,
+  encodedDeliveries: readonly EncodedDelivery[],
   listener: IngestListener,
 ): Promise<CaptureSummary> {
   const { topic, clock } = context;
-  const records = deliveries.map(({ record }) => record);
-  const encodedDeliveries: EncodedDelivery[] = deliveries.map((delivery) => ({
-    ...delivery,
-    encoded: encode(delivery.record),
-  }));
+  const records = encodedDeliveries.map(({ record }) => record);
   // Dead letters are JSON lines whatever the format, so the two kinds are cut into segments apart.
   const dataEncoding = encodingOf(topic);
   const deadLetterEncoding = deadLetterEncodingOf(topic);
