@@ -127,22 +127,25 @@ export function deliveredPositionOf(record: CaptureRecord, arrivalTime: number):
 
 /**
  * The fingerprint is a method rather than a closure: an invocation holds one of these per record it
- * was given, and a closure would add a function and its context to each.
+ * was given, and a closure would add a function and its context to each. The record is a private
+ * field, so a position spread, compared or serialized stays its three fields, not the body.
  */
 class RecordPosition implements DeliveredPosition {
+  readonly #record: CaptureRecord;
   readonly position: number;
   readonly farAheadTime: number | null;
 
   constructor(
-    private readonly record: CaptureRecord,
+    record: CaptureRecord,
     readonly brokerTime: number | null,
   ) {
+    this.#record = record;
     this.position = record.position;
     this.farAheadTime = brokerTime === null && Number.isFinite(record.brokerTime) ? record.brokerTime : null;
   }
 
   fingerprint(): string {
-    return fingerprintOf(this.record, this.record.brokerTime);
+    return fingerprintOf(this.#record, this.#record.brokerTime);
   }
 }
 

@@ -53,7 +53,9 @@ export async function ingestBatch(
     const usable = delivered.brokerTime <= arrivalTime + MAX_FUTURE_SKEW_MS;
     if (!usable) arrivalTimeFallbacks++;
     const record = usable ? delivered : { ...delivered, brokerTime: arrivalTime };
-    // One object per record for the whole invocation: encoded here, before the partitions go apart.
+    // The batch stays in memory until it is staged, and every collection meanwhile copies each
+    // object a record keeps: so one object carries it, encoding included, to the end. A repeated
+    // position is encoded too, then dropped with its object.
     const delivery: EncodedDelivery = {
       record,
       delivered: deliveredPositionOf(delivered, arrivalTime),

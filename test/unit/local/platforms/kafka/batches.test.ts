@@ -64,6 +64,20 @@ describe('Function: createBatchBuilder', () => {
     expect([byCount.full, byPayload.full]).toEqual([true, true]);
   });
 
+  it('is not full with one record over the payload cap alone, and full once another waits behind it', () => {
+    // Prepare
+    const batches = createBatchBuilder(limits({ maxRecords: 100, maxPayloadBytes: 25 }));
+
+    // Act
+    batches.add([fetchedRecord(0, 0, 1_000)], 0);
+    const alone = batches.full;
+    batches.add([fetchedRecord(0, 1)], 0);
+
+    // Assess
+    expect(alone).toBe(false);
+    expect(batches.full).toBe(true);
+  });
+
   it('holds a partial batch until its first record has waited the maximum wait', () => {
     // Prepare
     const batches = createBatchBuilder(limits({ maxWaitMs: 1_000 }));
