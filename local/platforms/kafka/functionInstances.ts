@@ -13,6 +13,8 @@ export interface FunctionInstances {
   readonly instances: readonly FunctionInstance[];
   /** Rejects when an instance's thread ends by itself: the run cannot go on without it. */
   readonly lost: Promise<never>;
+  /** CPU seconds the instance threads have used since they were ready, as of their last replies. */
+  cpuSeconds(): number;
   close(): Promise<void>;
 }
 
@@ -36,19 +38,26 @@ export async function startFunctionInstances(
   lost.catch(() => {});
   let closing = false;
   const workers: Worker[] = [];
+  const cpu = Array.from({ length: count }, () => ({ ready: 0, latest: 0 }));
   const started = Array.from({ length: count }, (_, index) => {
     const worker = new Worker(THREAD, { workerData: setup, execArgv: typeScriptExecArgv() });
     workers.push(worker);
+    worker.on('message', ({ kind, cpuSeconds }: InstanceReply) => {
+      const used = cpu[index] as { ready: number; latest: number };
+      if (kind === 'ready') used.ready = cpuSeconds;
+      used.latest = cpuSeconds;
+    });
     return startInstance(worker, index, (error) => {
       if (!closing) reportLoss(error);
     });
   });
+  const cpuSeconds = () => cpu.reduce((sum, { ready, latest }) => sum + latest - ready, 0);
   const close = async () => {
     closing = true;
     await Promise.all(workers.map((worker) => worker.terminate()));
   };
   try {
-    return { instances: await Promise.all(started), lost, close };
+    return { instances: await Promise.all(started), lost, cpuSeconds, close };
   } catch (error) {
     await close();
     throw error;

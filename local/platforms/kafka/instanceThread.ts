@@ -3,6 +3,7 @@ import type { TopicConfig } from '../../../shared/config/schema.js';
 import type { CaptureSummary } from '../../../shared/pipeline/summary.js';
 import { registryDecoderFor } from '../../../shared/registry/registryDecoderFor.js';
 import { type LakeRecipe, openLakeRecipe } from '../../emulators/lakeRecipe.js';
+import { threadCpuSeconds } from './cpuSplit.js';
 import { type PackedBatch, unpackBatch } from './packedBatch.js';
 import { type KafkaPlatformOptions, kafkaPlatformFunctions, type Platform } from './triggerFunctions.js';
 
@@ -19,11 +20,14 @@ export interface InstanceRequest {
   readonly batch: PackedBatch;
 }
 
-export type InstanceReply =
+type InstanceNews =
   | { readonly kind: 'ready' }
   | { readonly kind: 'done'; readonly id: number; readonly summary: CaptureSummary }
   /** The invocation failed; the runner retries the batch as the platform would. */
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };
+
+/** Every reply also says how much CPU the instance's thread has used so far, in seconds. */
+export type InstanceReply = InstanceNews & { readonly cpuSeconds: number };
 
 /**
  * One function instance in a thread of its own: its own store clients and registry decoder, as a
@@ -39,7 +43,7 @@ async function serve(): Promise<void> {
     { topic: setup.topic, store, clock: Date.now, decoder: registryDecoderFor(setup.topic, {}) },
     setup,
   );
-  const reply = (message: InstanceReply) => port.postMessage(message);
+  const reply = (message: InstanceNews) => port.postMessage({ ...message, cpuSeconds: threadCpuSeconds() });
   port.on('message', ({ id, batch }: InstanceRequest) => {
     functions.ingest(unpackBatch(batch)).then(
       (summary) => reply({ kind: 'done', id, summary }),

@@ -9,6 +9,7 @@ import type { CaptureStore } from '../../../shared/store.js';
 import { ledgersDrained } from '../../audit/ledgersDrained.js';
 import type { LakeRecipe } from '../../emulators/lakeRecipe.js';
 import { type BatchBuilder, createBatchBuilder, type FetchedRecord } from '../../platforms/kafka/batches.js';
+import { type CpuSplit, cpuSplitLine, startCpuSplit } from '../../platforms/kafka/cpuSplit.js';
 import { createCommitTracker, deliverBatch, type RetryBackoff } from '../../platforms/kafka/delivery.js';
 import { type FunctionInstances, startFunctionInstances } from '../../platforms/kafka/functionInstances.js';
 import { kafkaPlatformFunctions, type Platform } from '../../platforms/kafka/triggerFunctions.js';
@@ -166,6 +167,9 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
     });
 
   let delivered = 0;
+  /** The run's CPU from its first batch on: start-up (loading, connecting, joining) is left out. */
+  // Set from a loop below, which the compiler does not follow: hence the assertion, not a narrowed null.
+  let cpuSinceFirstBatch = null as (() => CpuSplit) | null;
   let lag = new Map<number, number>();
   let caughtUp = false;
   // With --until-drained, once every partition is read to the end offset the broker last reported,
@@ -230,6 +234,10 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
         continue;
       }
       notifyChange();
+      cpuSinceFirstBatch ??= startCpuSplit(
+        instances?.instances.length ?? 0,
+        () => instances?.cpuSeconds() ?? 0,
+      );
       const summary = await deliverBatch(
         batch,
         {
@@ -308,6 +316,7 @@ export async function runKafkaSource(options: KafkaSourceOptions): Promise<Captu
       }
     }
     progress.done(delivered, lag);
+    if (cpuSinceFirstBatch) progress.note(cpuSplitLine(cpuSinceFirstBatch()));
     return totals;
   } finally {
     process.removeListener('SIGINT', stopOnSignal);

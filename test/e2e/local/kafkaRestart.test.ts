@@ -12,6 +12,7 @@ import {
   type RunningKafkaBroker,
   startKafkaBroker,
 } from '../../../local/emulators/kafkaBroker.js';
+import { parseCpuSplitLine } from '../../../local/platforms/kafka/cpuSplit.js';
 import { produceGeneratedEvents } from '../../../local/sources/kafka/producer.js';
 
 const run = promisify(execFile);
@@ -197,6 +198,14 @@ describe('Command: npm run local -- --source kafka (a real broker; lakes read ba
         );
         // One instance runs in the runner's thread and says nothing; more say how many threads.
         expect(stderr.includes(`${instances} function instances`)).toBe(instances > 1);
+        // The last note splits the run's CPU by thread: as many instance threads as it started.
+        const split = stderr
+          .split('\n')
+          .map(parseCpuSplitLine)
+          .find((parsed) => parsed !== null);
+        expect(split?.instances).toBe(instances > 1 ? instances : 0);
+        expect(split?.runnerSeconds).toBeGreaterThan(0);
+        expect((split?.instanceSeconds ?? 0) > 0).toBe(instances > 1);
         return `read_json('${lake}/raw/**/*.jsonl.zst', format = 'newline_delimited', records = false)`;
       };
 

@@ -55,7 +55,11 @@ describe('Function instances in threads of their own (local Kafka runner)', () =
       );
 
       // Act
-      const summary = await pool.instances[1]?.ingest(records).finally(() => pool.close());
+      const [summary, cpuAfterBatch] = (await pool.instances[1]
+        ?.ingest(records)
+        // The thread's CPU since it was ready, as its reply to the batch reported it.
+        .then((done) => [done, pool.cpuSeconds()] as const)
+        .finally(() => pool.close())) ?? [undefined, 0];
       const expected = await local.ingest(records);
 
       // Assess
@@ -76,6 +80,7 @@ describe('Function instances in threads of their own (local Kafka runner)', () =
       expect(expected.records).toBe(3);
       const logged = await readFile(setupFor(threaded).logFile, 'utf8');
       expect(logged).toContain('"records":3');
+      expect(cpuAfterBatch).toBeGreaterThan(0);
     },
   );
 
