@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKafkaBroker } from '../emulators/kafkaBroker.js';
 import { startConnectFileSink, startConsoleConsumer } from '../emulators/kafkaConnect.js';
+import { type CpuSplit, parseCpuSplitLine } from '../platforms/kafka/cpuSplit.js';
 import { createEventGenerator } from '../sources/generator.js';
 import { produceGeneratedEvents } from '../sources/kafka/producer.js';
+import { type WindowCpu, windowCpu } from './processCpu.js';
 
 /**
  * One tool's runs over the whole topic, each from its start, to its first output, to its last: the
@@ -21,6 +23,12 @@ export interface KafkaPeerFigure {
   readonly mbPerSecondPastStartup: number;
   /** MB/s past start-up of each round, in the order they ran. */
   readonly roundsMbPerSecond: readonly number[];
+  /** CPU seconds the tool's process used past start-up, every thread; null where /proc cannot tell. */
+  readonly cpuSeconds: number | null;
+  /** CPU seconds the broker used over the same time, serving the tool's fetches. */
+  readonly brokerCpuSeconds: number | null;
+  /** Ours: the run's own split of its CPU from its first batch on, by thread (see cpuSplit.ts). */
+  readonly cpuSplit: CpuSplit | null;
 }
 
 export interface KafkaPeersResult {
@@ -69,17 +77,22 @@ export async function measureKafkaPeers(
       rate: 2000,
       seed: SEED,
     });
+    /** The CPU of a tool's process and of the broker, over the tool's time past start-up. */
+    const cpuOf = (pid: number | undefined) => windowCpu([pid, broker.pid]);
     const tools: readonly { readonly name: string; run(roundFolder: string): Promise<Timing> }[] = [
       ...(['azure', 'aws'] as const).map((platform) => ({
         name: `ours, ${platform === 'azure' ? 'Azure Kafka trigger' : 'Lambda MSK mapping'} shape (npm run local)`,
         run: (roundFolder: string) =>
-          timeOurs(bootstrap, platform, instances, join(roundFolder, `lake-${platform}`)),
+          timeOurs(bootstrap, platform, instances, join(roundFolder, `lake-${platform}`), cpuOf),
       })),
       {
         name: 'Kafka Connect standalone, FileStreamSink',
-        run: (roundFolder: string) => timeConnect(bootstrap, partitions, events, roundFolder),
+        run: (roundFolder: string) => timeConnect(bootstrap, partitions, events, roundFolder, cpuOf),
       },
-      { name: 'Kafka console consumer, output dropped', run: () => timeConsoleConsumer(bootstrap, events) },
+      {
+        name: 'Kafka console consumer, output dropped',
+        run: () => timeConsoleConsumer(bootstrap, events, cpuOf),
+      },
     ];
     // Rounds interleave the tools, so a spell of other work on the machine is spread over all of them.
     const timings: Timing[][] = tools.map(() => []);
@@ -95,9 +108,13 @@ export async function measureKafkaPeers(
       const median = medianBy(runs, (timing) => timing.workSeconds);
       return {
         tool: tool.name,
-        ...median,
+        startupSeconds: median.startupSeconds,
+        workSeconds: median.workSeconds,
         mbPerSecondPastStartup: mbPerSecond(median),
         roundsMbPerSecond: runs.map(mbPerSecond),
+        cpuSeconds: median.cpuSeconds,
+        brokerCpuSeconds: median.brokerCpuSeconds,
+        cpuSplit: median.cpuSplit,
       };
     });
     return { events, partitions, bodyBytes, rounds, instances, figures };
@@ -116,11 +133,12 @@ function medianBy<T>(runs: readonly T[], measure: (run: T) => number): T {
 }
 
 /** `npm run local` over the whole topic into a lake of its own, with a consumer group of its own. */
-function timeOurs(
+async function timeOurs(
   bootstrap: string,
   platform: 'azure' | 'aws',
   instances: number,
   dir: string,
+  cpuOf: (pid: number | undefined) => WindowCpu,
 ): Promise<Timing> {
   const child = spawn(
     process.execPath,
@@ -139,10 +157,27 @@ function timeOurs(
         String(instances),
       ],
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // The run's notes go on to the bench's own; its last one splits its CPU by thread.
+  let cpuSplit: CpuSplit | null = null;
+  let unfinishedLine = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    process.stderr.write(chunk);
+    const lines = (unfinishedLine + chunk).split('\n');
+    unfinishedLine = lines.pop() ?? '';
+    for (const line of lines) cpuSplit = parseCpuSplitLine(line) ?? cpuSplit;
+  });
+  // The process may exit before its last notes are read: the split is taken once its streams close.
+  const closed = new Promise((streamsClosed) => child.once('close', streamsClosed));
   const logFile = join(dir, '_logs', 'invocations.jsonl');
-  return timeUntilExit(child, () => existsSync(logFile) && statSync(logFile).size > 0);
+  const timing = await timeUntilExit(
+    child,
+    () => existsSync(logFile) && statSync(logFile).size > 0,
+    cpuOf(child.pid),
+  );
+  await closed;
+  return { ...timing, cpuSplit };
 }
 
 async function timeConnect(
@@ -150,6 +185,7 @@ async function timeConnect(
   partitions: number,
   events: number,
   roundFolder: string,
+  cpuOf: (pid: number | undefined) => WindowCpu,
 ): Promise<Timing> {
   const sinkFile = join(roundFolder, 'connect-sink.txt');
   const connect = await startConnectFileSink({
@@ -160,16 +196,20 @@ async function timeConnect(
     tasks: partitions,
   });
   try {
-    return await timeFileLines(sinkFile, events);
+    return await timeFileLines(sinkFile, events, cpuOf(connect.child.pid));
   } finally {
     await connect.stop();
   }
 }
 
-async function timeConsoleConsumer(bootstrap: string, events: number): Promise<Timing> {
+async function timeConsoleConsumer(
+  bootstrap: string,
+  events: number,
+  cpuOf: (pid: number | undefined) => WindowCpu,
+): Promise<Timing> {
   const consumer = await startConsoleConsumer(bootstrap, TOPIC);
   try {
-    return await timeStdoutLines(consumer, events);
+    return await timeStdoutLines(consumer, events, cpuOf(consumer.pid));
   } finally {
     consumer.kill('SIGKILL');
   }
@@ -182,14 +222,31 @@ function generatedBodyBytes(events: number): number {
   return bytes;
 }
 
-type Timing = { startupSeconds: number; workSeconds: number };
+type Timing = {
+  startupSeconds: number;
+  workSeconds: number;
+  cpuSeconds: number | null;
+  brokerCpuSeconds: number | null;
+  cpuSplit: CpuSplit | null;
+};
+
+/** The window's CPU readings as a timing's fields (no split: only our runner reports one). */
+function cpuFields(cpu: WindowCpu): Pick<Timing, 'cpuSeconds' | 'brokerCpuSeconds' | 'cpuSplit'> {
+  const [tool = null, broker = null] = cpu.finish();
+  return { cpuSeconds: tool, brokerCpuSeconds: broker, cpuSplit: null };
+}
 
 /** Our runner: its first invocation line marks the end of start-up; its exit, drained and sealed, the end. */
-function timeUntilExit(child: ChildProcess, started: () => boolean): Promise<Timing> {
+function timeUntilExit(child: ChildProcess, started: () => boolean, cpu: WindowCpu): Promise<Timing> {
   const began = performance.now();
   let firstOutput: number | null = null;
   const poll = setInterval(() => {
-    if (firstOutput === null && started()) firstOutput = performance.now();
+    if (firstOutput === null && started()) {
+      firstOutput = performance.now();
+      cpu.begin();
+    }
+    // The process ends by itself: its CPU is what the last reading before that saw.
+    cpu.sample();
   }, POLL_MS);
   return new Promise((done, fail) => {
     const timeout = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
@@ -198,13 +255,17 @@ function timeUntilExit(child: ChildProcess, started: () => boolean): Promise<Tim
       clearTimeout(timeout);
       const ended = performance.now();
       if (code !== 0 || firstOutput === null) return fail(new Error(`npm run local ended with ${code}`));
-      done({ startupSeconds: (firstOutput - began) / 1000, workSeconds: (ended - firstOutput) / 1000 });
+      done({
+        startupSeconds: (firstOutput - began) / 1000,
+        workSeconds: (ended - firstOutput) / 1000,
+        ...cpuFields(cpu),
+      });
     });
   });
 }
 
 /** FileStreamSink: the sink file's first bytes end start-up; its `lines`-th line is the last record. */
-async function timeFileLines(file: string, lines: number): Promise<Timing> {
+async function timeFileLines(file: string, lines: number, cpu: WindowCpu): Promise<Timing> {
   const began = performance.now();
   let firstOutput: number | null = null;
   let counted = 0;
@@ -214,7 +275,10 @@ async function timeFileLines(file: string, lines: number): Promise<Timing> {
       throw new Error(`FileStreamSink wrote ${counted} of ${lines} lines`);
     const size = existsSync(file) ? statSync(file).size : 0;
     if (size > readBytes) {
-      firstOutput ??= performance.now();
+      if (firstOutput === null) {
+        firstOutput = performance.now();
+        cpu.begin();
+      }
       counted += await newlinesIn(file, readBytes, size);
       readBytes = size;
     } else {
@@ -225,19 +289,26 @@ async function timeFileLines(file: string, lines: number): Promise<Timing> {
   return {
     startupSeconds: ((firstOutput ?? ended) - began) / 1000,
     workSeconds: (ended - (firstOutput ?? began)) / 1000,
+    ...cpuFields(cpu),
   };
 }
 
 async function newlinesIn(file: string, start: number, end: number): Promise<number> {
   let count = 0;
-  for await (const chunk of createReadStream(file, { start, end: end - 1 })) {
-    for (const byte of chunk as Buffer) if (byte === 0x0a) count += 1;
-  }
+  for await (const chunk of createReadStream(file, { start, end: end - 1 }))
+    count += newlinesOf(chunk as Buffer);
+  return count;
+}
+
+/** Line feeds in `bytes`, found natively: the count runs beside the tool it times, on the same cores. */
+function newlinesOf(bytes: Buffer): number {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count += 1;
   return count;
 }
 
 /** The console consumer: its first bytes on stdout end start-up; its `lines`-th line is the last record. */
-function timeStdoutLines(child: ChildProcess, lines: number): Promise<Timing> {
+function timeStdoutLines(child: ChildProcess, lines: number, cpu: WindowCpu): Promise<Timing> {
   const began = performance.now();
   let firstOutput: number | null = null;
   let counted = 0;
@@ -247,12 +318,19 @@ function timeStdoutLines(child: ChildProcess, lines: number): Promise<Timing> {
       TOOL_TIMEOUT_MS,
     );
     child.stdout?.on('data', (chunk: Buffer) => {
-      firstOutput ??= performance.now();
-      for (const byte of chunk) if (byte === 0x0a) counted += 1;
+      if (firstOutput === null) {
+        firstOutput = performance.now();
+        cpu.begin();
+      }
+      counted += newlinesOf(chunk);
       if (counted >= lines) {
         clearTimeout(timeout);
         const ended = performance.now();
-        done({ startupSeconds: (firstOutput - began) / 1000, workSeconds: (ended - firstOutput) / 1000 });
+        done({
+          startupSeconds: (firstOutput - began) / 1000,
+          workSeconds: (ended - firstOutput) / 1000,
+          ...cpuFields(cpu),
+        });
       }
     });
     child.once('exit', (code) =>

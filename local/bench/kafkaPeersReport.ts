@@ -1,4 +1,4 @@
-import type { KafkaPeersResult } from './kafkaPeers.js';
+import type { KafkaPeerFigure, KafkaPeersResult } from './kafkaPeers.js';
 import type { Section } from './section.js';
 
 /** The issue's bar: ours at least as fast as Kafka Connect past start-up, in both shapes. */
@@ -22,6 +22,9 @@ export function kafkaPeersSection(result: KafkaPeersResult): Section {
       'MB/s past start-up',
       '× Kafka Connect',
       'rounds (MB/s)',
+      'CPU s past start-up',
+      'CPU s per GB',
+      'broker CPU s',
     ],
     rows: result.figures.map((figure) => [
       figure.tool,
@@ -30,6 +33,9 @@ export function kafkaPeersSection(result: KafkaPeersResult): Section {
       figure.mbPerSecondPastStartup.toFixed(1),
       ratio(figure.mbPerSecondPastStartup),
       figure.roundsMbPerSecond.map((rate) => rate.toFixed(1)).join(', '),
+      seconds(figure.cpuSeconds),
+      seconds(figure.cpuSeconds === null ? null : figure.cpuSeconds / (result.bodyBytes / 1e9)),
+      seconds(figure.brokerCpuSeconds),
     ]),
     notes: [
       `One topic of ${result.events.toLocaleString('en-US')} generated events over ${result.partitions} partitions ` +
@@ -44,10 +50,31 @@ export function kafkaPeersSection(result: KafkaPeersResult): Section {
         'partitions shared out, as the cloud runs a topic’s partitions on instances side by side; ' +
         'JSON-lines envelopes, zstd, compressed and staged, ledger per batch, sealed. Connect: FileStreamSink writes each value as a ' +
         'line, no compression, no sealing; the console consumer prints each value.',
+      'CPU s: user and system seconds of the tool’s process, every thread, past start-up (from /proc, the median round’s), ' +
+        'and per GB of bodies; the broker’s over the same time, serving that tool. Two cores give 2 CPU s per second of wall time.',
+      ...ours.flatMap((figure) => splitNote(figure)),
       `Target: ours ≥ ${TARGET} × Kafka Connect past start-up in both shapes: ${met ? 'met' : 'missed'}.`,
       ...(result.rounds > 1
         ? ['The rounds show how far the machine’s other work moved each tool; the ratio compares medians.']
         : []),
     ],
   };
+}
+
+const seconds = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1));
+
+/** Where ours spent its CPU, as the run itself split it from its first batch on. */
+function splitNote({ tool, cpuSplit }: KafkaPeerFigure): string[] {
+  if (cpuSplit === null) return [];
+  const { totalSeconds, runnerSeconds, instanceSeconds, instances } = cpuSplit;
+  const share = (part: number) => `${part.toFixed(2)} s (${Math.round((100 * part) / totalSeconds)}%)`;
+  const threads =
+    instances === 0
+      ? `the runner’s thread, the emulated trigger and the function, ${share(runnerSeconds)}`
+      : `the runner’s thread, the emulated trigger (Kafka reads, batching, handing over), ${share(runnerSeconds)}; ` +
+        `${instances} function instance threads ${share(instanceSeconds)}`;
+  return [
+    `${tool}: ${totalSeconds.toFixed(2)} CPU s from its first batch on, as the run split them: ${threads}; other threads ` +
+      `(V8’s collector and compiler, libuv’s zstd and file writes) ${share(totalSeconds - runnerSeconds - instanceSeconds)}.`,
+  ];
 }

@@ -81,6 +81,8 @@ export interface RunningKafkaBroker {
   readonly bootstrap: string;
   /** Where the broker writes its log. */
   readonly logFile: string;
+  /** The broker's process, for what only the operating system tells (its CPU time). */
+  readonly pid: number | undefined;
   /** Stops the broker and resolves once its process has exited; its data stays in `dataDir`. */
   stop(): Promise<void>;
 }
@@ -122,7 +124,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     await stop();
     throw error;
   }
-  return { bootstrap: launched.bootstrap, logFile: launched.logFile, stop };
+  return { bootstrap: launched.bootstrap, logFile: launched.logFile, pid: launched.child.pid, stop };
 }
 
 interface LaunchedBroker {
