@@ -83,6 +83,16 @@ describe('Function: checkJson', () => {
     expect(parses(text)).toBe(false);
   });
 
+  it.each([
+    ['a line feed', '{"a":\n1}'],
+    ['a carriage return', '{"a":\r1}'],
+    ['a line break after the value', '[1]\r\n'],
+  ])('reports %s between tokens as a line break', (_case, text) => {
+    // Act & Assess
+    expect(checkJson(Buffer.from(text))).toEqual({ valid: true, lineBreaks: true });
+    expect(checkJson(Buffer.from(text.replace(/[\r\n]/g, ' ')))).toEqual({ valid: true, lineBreaks: false });
+  });
+
   it('accepts nesting far deeper than a recursive parser could follow', () => {
     // Prepare
     const depth = 200_000;
