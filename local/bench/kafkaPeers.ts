@@ -39,6 +39,8 @@ export interface KafkaPeersResult {
   readonly rounds: number;
   /** Our function instances, each in a thread of its own: one per core, at most one per partition (`--instances`). */
   readonly instances: number;
+  /** The machine's cores, which every tool and the broker share. */
+  readonly cores: number;
   readonly figures: readonly KafkaPeerFigure[];
 }
 
@@ -65,7 +67,8 @@ export async function measureKafkaPeers(
 ): Promise<KafkaPeersResult> {
   const folder = await mkdtemp(join(tmpdir(), 'capture-peers-'));
   // As npm run local's default: the cloud would run up to one instance per partition, the machine has these cores.
-  const instances = Math.min(availableParallelism(), partitions);
+  const cores = availableParallelism();
+  const instances = Math.min(cores, partitions);
   const broker = await startKafkaBroker({ dataDir: join(folder, 'kafka') });
   try {
     const bootstrap = broker.bootstrap;
@@ -117,7 +120,7 @@ export async function measureKafkaPeers(
         cpuSplit: median.cpuSplit,
       };
     });
-    return { events, partitions, bodyBytes, rounds, instances, figures };
+    return { events, partitions, bodyBytes, rounds, instances, cores, figures };
   } finally {
     await broker.stop();
     await rm(folder, { recursive: true, force: true });

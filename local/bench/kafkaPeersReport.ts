@@ -51,7 +51,9 @@ export function kafkaPeersSection(result: KafkaPeersResult): Section {
         'JSON-lines envelopes, zstd, compressed and staged, ledger per batch, sealed. Connect: FileStreamSink writes each value as a ' +
         'line, no compression, no sealing; the console consumer prints each value.',
       'CPU s: user and system seconds of the tool’s process, every thread, past start-up (from /proc, the median round’s), ' +
-        'and per GB of bodies; the broker’s over the same time, serving that tool. Two cores give 2 CPU s per second of wall time.',
+        `and per GB of bodies; the broker’s over the same time, serving that tool. ${result.cores} cores give ${result.cores} CPU s ` +
+        'per second of wall time. Ours’ split below is the run’s own, from its first batch on: a little more than the column, ' +
+        'which starts when the first invocation has ended.',
       ...ours.flatMap((figure) => splitNote(figure)),
       `Target: ours ≥ ${TARGET} × Kafka Connect past start-up in both shapes: ${met ? 'met' : 'missed'}.`,
       ...(result.rounds > 1
@@ -67,14 +69,17 @@ const seconds = (value: number | null) => (value === null ? 'n/a' : value.toFixe
 function splitNote({ tool, cpuSplit }: KafkaPeerFigure): string[] {
   if (cpuSplit === null) return [];
   const { totalSeconds, runnerSeconds, instanceSeconds, instances } = cpuSplit;
-  const share = (part: number) => `${part.toFixed(2)} s (${Math.round((100 * part) / totalSeconds)}%)`;
+  const share = (part: number) =>
+    totalSeconds > 0
+      ? `${part.toFixed(2)} s (${Math.round((100 * part) / totalSeconds)}%)`
+      : `${part.toFixed(2)} s`;
   const threads =
     instances === 0
-      ? `the runner’s thread, the emulated trigger and the function, ${share(runnerSeconds)}`
-      : `the runner’s thread, the emulated trigger (Kafka reads, batching, handing over), ${share(runnerSeconds)}; ` +
+      ? `the runner’s thread, the emulated trigger, the function and the seal timer, ${share(runnerSeconds)}`
+      : `the runner’s thread, the emulated trigger (Kafka reads, batching, handing over) and the seal timer, ${share(runnerSeconds)}; ` +
         `${instances} function instance threads ${share(instanceSeconds)}`;
   return [
     `${tool}: ${totalSeconds.toFixed(2)} CPU s from its first batch on, as the run split them: ${threads}; other threads ` +
-      `(V8’s collector and compiler, libuv’s zstd and file writes) ${share(totalSeconds - runnerSeconds - instanceSeconds)}.`,
+      `(V8’s collector and compiler, libuv’s compression and file writes) ${share(totalSeconds - runnerSeconds - instanceSeconds)}.`,
   ];
 }

@@ -1,13 +1,15 @@
 /**
  * Where a local Kafka run's CPU goes: the runner's own thread (the emulated trigger: Kafka reads,
- * batching, handing batches over), the function instances' threads, and the process's other threads
- * (V8's collector and compiler, libuv's pool, where compression and file writes run). On two cores a
- * run is CPU-bound, so this says which part a faster run has to take from.
+ * batching, handing batches over; and the seal timer), the function instances' threads, and the
+ * process's other threads (V8's collector and compiler, libuv's pool, where compression and file
+ * writes run). On two cores a run is CPU-bound, so this says which part a faster run has to take from.
+ * An instance thread's CPU is counted as of its last reply; what it spends after that falls to the
+ * other threads.
  */
 export interface CpuSplit {
   /** Every thread of the process. */
   readonly totalSeconds: number;
-  /** The runner's thread; the function's work too when it runs there (one instance). */
+  /** The runner's thread: the trigger's work and the seal timer; the function's too when it runs there (one instance). */
   readonly runnerSeconds: number;
   /** The instance threads together; 0 when the function runs in the runner's thread. */
   readonly instanceSeconds: number;
@@ -40,8 +42,9 @@ export function startCpuSplit(instances: number, instanceSeconds: () => number):
 
 const PREFIX = 'CPU from the first batch to the end:';
 const OTHER_THREADS = "other threads (V8's collector and compiler, libuv's compression and file writes)";
-const LINE =
-  /^CPU from the first batch to the end: ([\d.]+) s in all; the runner's thread \([^)]*\) ([\d.]+) s, (?:(\d+) function instance threads ([\d.]+) s, )?other threads/;
+const LINE = new RegExp(
+  `^${PREFIX} ([\\d.]+) s in all; the runner's thread \\([^)]*\\) ([\\d.]+) s, (?:(\\d+) function instance threads ([\\d.]+) s, )?other threads`,
+);
 
 /** The run's last note: the split, each part in seconds. */
 export function cpuSplitLine(split: CpuSplit): string {
@@ -49,8 +52,8 @@ export function cpuSplitLine(split: CpuSplit): string {
   const other = split.totalSeconds - split.runnerSeconds - split.instanceSeconds;
   const runner =
     split.instances === 0
-      ? `the runner's thread (Kafka reads, batching, the function) ${seconds(split.runnerSeconds)}`
-      : `the runner's thread (Kafka reads, batching) ${seconds(split.runnerSeconds)}, ${split.instances} function instance threads ${seconds(split.instanceSeconds)}`;
+      ? `the runner's thread (Kafka reads, batching, the function, the seal timer) ${seconds(split.runnerSeconds)}`
+      : `the runner's thread (Kafka reads, batching, the seal timer) ${seconds(split.runnerSeconds)}, ${split.instances} function instance threads ${seconds(split.instanceSeconds)}`;
   return `${PREFIX} ${seconds(split.totalSeconds)} in all; ${runner}, ${OTHER_THREADS} ${seconds(other)}`;
 }
 

@@ -38,37 +38,42 @@ export async function startFunctionInstances(
   lost.catch(() => {});
   let closing = false;
   const workers: Worker[] = [];
-  const cpu = Array.from({ length: count }, () => ({ ready: 0, latest: 0 }));
   const started = Array.from({ length: count }, (_, index) => {
     const worker = new Worker(THREAD, { workerData: setup, execArgv: typeScriptExecArgv() });
     workers.push(worker);
-    worker.on('message', ({ kind, cpuSeconds }: InstanceReply) => {
-      const used = cpu[index] as { ready: number; latest: number };
-      if (kind === 'ready') used.ready = cpuSeconds;
-      used.latest = cpuSeconds;
-    });
     return startInstance(worker, index, (error) => {
       if (!closing) reportLoss(error);
     });
   });
-  const cpuSeconds = () => cpu.reduce((sum, { ready, latest }) => sum + latest - ready, 0);
   const close = async () => {
     closing = true;
     await Promise.all(workers.map((worker) => worker.terminate()));
   };
   try {
-    return { instances: await Promise.all(started), lost, cpuSeconds, close };
+    const running = await Promise.all(started);
+    return {
+      instances: running.map(({ instance }) => instance),
+      lost,
+      cpuSeconds: () => running.reduce((sum, { cpuSeconds }) => sum + cpuSeconds(), 0),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
+/** A started instance, and the CPU seconds its thread has used since it was ready, as of its last reply. */
+interface RunningInstance {
+  readonly instance: FunctionInstance;
+  cpuSeconds(): number;
+}
+
 function startInstance(
   worker: Worker,
   index: number,
   onLost: (error: Error) => void,
-): Promise<FunctionInstance> {
+): Promise<RunningInstance> {
   const pending = new Map<number, { done(summary: CaptureSummary): void; failed(error: Error): void }>();
   let nextId = 0;
   /** Why the thread ended; a batch for it after that fails at once instead of waiting forever. */
@@ -93,10 +98,14 @@ function startInstance(
       if (isReady) onLost(error);
       else failedToStart(error);
     };
+    let cpuWhenReady = 0;
+    let cpuLatest = 0;
     worker.on('message', (reply: InstanceReply) => {
+      cpuLatest = reply.cpuSeconds;
       if (reply.kind === 'ready') {
         isReady = true;
-        ready(instance);
+        cpuWhenReady = reply.cpuSeconds;
+        ready({ instance, cpuSeconds: () => cpuLatest - cpuWhenReady });
         return;
       }
       const call = pending.get(reply.id);

@@ -84,10 +84,10 @@ describe('Function: checkJson', () => {
   });
 
   it.each([
-    ['a line feed', '{"a":\n1}'],
-    ['a carriage return', '{"a":\r1}'],
+    ['a line feed between tokens', '{"a":\n1}'],
+    ['a carriage return between tokens', '{"a":\r1}'],
     ['a line break after the value', '[1]\r\n'],
-  ])('reports %s between tokens as a line break', (_case, text) => {
+  ])('reports %s as a line break, and a space in its place as none', (_case, text) => {
     // Act & Assess
     expect(checkJson(Buffer.from(text))).toEqual({ valid: true, lineBreaks: true });
     expect(checkJson(Buffer.from(text.replace(/[\r\n]/g, ' ')))).toEqual({ valid: true, lineBreaks: false });

@@ -55,11 +55,13 @@ describe('Function instances in threads of their own (local Kafka runner)', () =
       );
 
       // Act
-      const [summary, cpuAfterBatch] = (await pool.instances[1]
-        ?.ingest(records)
-        // The thread's CPU since it was ready, as its reply to the batch reported it.
+      const second = pool.instances[1];
+      if (second === undefined) throw new Error('two instances were asked for');
+      const [summary, cpuAfterBatch] = await second
+        .ingest(records)
+        // The threads' CPU since they were ready, as their replies reported it.
         .then((done) => [done, pool.cpuSeconds()] as const)
-        .finally(() => pool.close())) ?? [undefined, 0];
+        .finally(() => pool.close());
       const expected = await local.ingest(records);
 
       // Assess
@@ -76,7 +78,7 @@ describe('Function instances in threads of their own (local Kafka runner)', () =
         segmentsStaged,
         partitions,
       });
-      expect(summary && figures(summary)).toEqual(figures(expected));
+      expect(figures(summary)).toEqual(figures(expected));
       expect(expected.records).toBe(3);
       const logged = await readFile(setupFor(threaded).logFile, 'utf8');
       expect(logged).toContain('"records":3');
